@@ -1,0 +1,189 @@
+"""The monthly report run: N active contracts (default 200), each with a month of events,
+through the real pipeline — evaluate → render (WeasyPrint) → seal → store → email over SMTP
+to a local aiosmtpd server — then bare WeasyPrint rendering of the same report HTML.
+
+Prints reports per minute, seconds per report, the page count, and the ratio of the total
+pipeline time to the bare rendering time. Tasks run in-process (no broker), one after the
+other, so the ratio compares like with like on one core.
+
+    .venv/bin/python bench/monthly.py [--contracts 200] [--scale 0.1] [--incidents 30]
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PERIOD = "2026-03"
+
+
+def _setup_django(data_dir: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slaportal.settings")
+    os.environ["DATA_DIR"] = data_dir
+    os.environ.pop("CELERY_BROKER_URL", None)  # in-process tasks
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _smtp():
+    """A local SMTP server that counts what it receives."""
+    from aiosmtpd.controller import Controller
+    from django.conf import settings
+
+    received = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(len(envelope.content))
+            return "250 OK"
+
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    return controller, received
+
+
+def _generate(contracts: int, incidents: int, seed: int = 7) -> list:
+    from compliance.models import Incident, Outage, WorkLog
+    from contracts import services as contract_services
+    from contracts.models import Contract, Membership, Version
+    from contracts.models.contract import ContractStatus
+    from tests import factories
+
+    rng = random.Random(seed)
+    provider = factories.organisation("Bench provider", is_provider=True)
+    owner = factories.member(provider, "admin", "owner@provider.example")
+    Membership.objects.filter(user=owner).update(receives_reports=True)
+    start = datetime(2026, 2, 28, 23, tzinfo=UTC)  # 1 March, 00:00 in Amsterdam
+    made = []
+    for n in range(contracts):
+        customer = factories.organisation(f"Bench customer {n}")
+        factories.member(customer, "admin", f"it{n}@customer{n}.example", receives_reports=True)
+        contract = factories.contract(provider, customer, title=f"Bench {n}")
+        version = factories.version_with_terms(contract)
+        contract_services.version_publish(version=version, user=None)
+        Version.objects.filter(pk=version.pk).update(document_sha256=f"{n:064x}")
+        Contract.objects.filter(pk=contract.pk).update(status=ContractStatus.ACTIVE)
+        rows = []
+        for i in range(incidents):
+            opened = start + timedelta(seconds=rng.randrange(31 * 86400))
+            response = opened + timedelta(minutes=rng.randrange(5, 120))
+            rows.append(
+                Incident(
+                    contract=contract,
+                    external_id=f"INC-{i}",
+                    service=rng.choice(["Email", "File server"]),
+                    priority=f"P{rng.randrange(1, 5)}",
+                    opened_at=opened,
+                    first_response_at=response,
+                    resolved_at=response + timedelta(minutes=rng.randrange(10, 900)),
+                )
+            )
+        Incident.objects.bulk_create(rows)
+        outages = []
+        for i in range(max(1, incidents // 10)):
+            down = start + timedelta(seconds=rng.randrange(31 * 86400))
+            outages.append(
+                Outage(
+                    contract=contract,
+                    external_id=f"OUT-{i}",
+                    service=rng.choice(["Email", "File server", "Copier"]),
+                    start=down,
+                    end=down + timedelta(minutes=rng.randrange(1, 40)),
+                )
+            )
+        Outage.objects.bulk_create(outages)
+        WorkLog.objects.create(
+            contract=contract, external_id="WL-1", date=date(2026, 3, 5), hours=8, person="B"
+        )
+        made.append(contract)
+    return made
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contracts", type=int, default=200)
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply the number of contracts")
+    parser.add_argument("--incidents", type=int, default=30, help="incidents per contract (outages: a tenth)")
+    args = parser.parse_args()
+    count = max(1, round(args.contracts * args.scale))
+    with tempfile.TemporaryDirectory() as data_dir:
+        _setup_django(data_dir)
+        from django.conf import settings
+        from weasyprint import HTML
+
+        from compliance.models import Delivery, DeliveryStatus, Report
+        from compliance.report_data import report_data
+        from compliance.report_pdf import report_html
+        from compliance.services import reports
+        from contracts.pdf import static_base_url
+        from contracts.sealing import sealing_key_from_settings
+
+        settings.MEDIA_ROOT = Path(data_dir) / "media"
+        settings.SITE_URL = "https://sla.example"
+        controller, received = _smtp()
+        sealing_key_from_settings()  # the key is made once, not per report
+        started = time.perf_counter()
+        _generate(count, args.incidents)
+        generated = time.perf_counter() - started
+        print(f"{count} contracts × {args.incidents} incidents generated in {generated:.1f} s")
+
+        # Warm-up outside the timings: imports (WeasyPrint, matplotlib, pyHanko), fonts.
+        HTML(string="<p>warm</p>").write_pdf()
+
+        started = time.perf_counter()
+        run = reports.report_run_start(period=PERIOD)
+        pipeline = time.perf_counter() - started
+        assert Report.objects.filter(status="ready").count() == count, "not every report was made"
+        sent = Delivery.objects.filter(status=DeliveryStatus.SENT).count()
+        assert sent == 2 * count and len(received) == sent, (sent, len(received))
+        progress = reports.run_progress(run, run.items.values("contract"))
+
+        bare_times = []
+        pages = []
+        static = static_base_url()
+        for report in Report.objects.order_by("pk"):
+            html = report_html(report_data(report))
+            t = time.perf_counter()
+            HTML(string=html, base_url=static).write_pdf()
+            bare_times.append(time.perf_counter() - t)
+            pages.append(report.pdf_pages)
+        bare = sum(bare_times)
+        controller.stop()
+
+        print(
+            f"run: done {progress.done}, failed {progress.failed}, pending {progress.pending}; {sent} emails"
+        )
+        for label, seconds in (("pipeline       ", pipeline), ("bare WeasyPrint", bare)):
+            print(
+                f"{label} {seconds:8.1f} s  {count / seconds * 60:8.1f} reports/min  "
+                f"{seconds / count:6.3f} s/report"
+            )
+        print(
+            f"pages per report: median {statistics.median(pages):.0f}; bare render median "
+            f"{statistics.median(bare_times):.3f} s, max {max(bare_times):.3f} s"
+        )
+        print(f"ratio pipeline / bare rendering  {pipeline / bare:6.2f}")
+
+
+if __name__ == "__main__":
+    main()

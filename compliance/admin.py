@@ -1,0 +1,143 @@
+"""Django admin for the operator: events and API tokens, read mostly.
+
+Token secrets are never stored, so the admin shows only their prefix; revoke tokens by
+setting "revoked at".
+"""
+
+from django.contrib import admin
+
+from .models import (
+    ApiToken,
+    Delivery,
+    Evaluation,
+    Incident,
+    IncidentPause,
+    KpiValue,
+    Outage,
+    Report,
+    ReportRun,
+    ReportRunItem,
+    WorkLog,
+)
+
+
+class IncidentPauseInline(admin.TabularInline):
+    model = IncidentPause
+    extra = 0
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = ["external_id", "contract", "service", "priority", "opened_at", "resolved_at", "cause"]
+    list_filter = ["priority", "cause", "reopened"]
+    search_fields = ["external_id", "contract__reference", "service", "summary"]
+    list_select_related = ["contract"]
+    raw_id_fields = ["contract", "created_by"]
+    date_hierarchy = "opened_at"
+    inlines = [IncidentPauseInline]
+
+
+@admin.register(Outage)
+class OutageAdmin(admin.ModelAdmin):
+    list_display = ["external_id", "contract", "service", "start", "end", "planned", "cause"]
+    list_filter = ["planned", "cause"]
+    search_fields = ["external_id", "contract__reference", "service", "summary"]
+    list_select_related = ["contract"]
+    raw_id_fields = ["contract", "created_by"]
+    date_hierarchy = "start"
+
+
+@admin.register(WorkLog)
+class WorkLogAdmin(admin.ModelAdmin):
+    list_display = ["external_id", "contract", "date", "hours", "person", "billable"]
+    list_filter = ["billable"]
+    search_fields = ["external_id", "contract__reference", "person", "description"]
+    list_select_related = ["contract"]
+    raw_id_fields = ["contract", "created_by"]
+    date_hierarchy = "date"
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "organisation", "prefix", "created_at", "last_used_at", "revoked_at"]
+    search_fields = ["name", "user__email", "prefix"]
+    list_select_related = ["user", "organisation"]
+    raw_id_fields = ["user", "organisation"]
+    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
+
+
+# Evaluations, reports and deliveries are records of what was computed and sent: the
+# operator reads them here; the portal's services are the only writers.
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(_ReadOnlyAdmin):
+    list_display = ["contract", "period", "revision", "computed_at"]
+    list_filter = ["period"]
+    search_fields = ["contract__reference"]
+    list_select_related = ["contract"]
+
+
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    extra = 0
+    can_delete = False
+    readonly_fields = ["email", "kind", "status", "attempts", "reason", "sent_at"]
+    fields = readonly_fields
+
+
+@admin.register(Report)
+class ReportAdmin(_ReadOnlyAdmin):
+    list_display = ["contract", "period", "revision", "status", "rendered_at"]
+    list_filter = ["status", "period"]
+    search_fields = ["contract__reference", "verification_code"]
+    list_select_related = ["contract"]
+    inlines = [DeliveryInline]
+
+
+class ReportRunItemInline(admin.TabularInline):
+    model = ReportRunItem
+    extra = 0
+    can_delete = False
+    readonly_fields = ["contract", "status", "report", "attempts", "error", "finished_at"]
+    fields = readonly_fields
+
+
+@admin.register(ReportRun)
+class ReportRunAdmin(_ReadOnlyAdmin):
+    list_display = ["period", "trigger", "started_at", "contracts_total"]
+    inlines = [ReportRunItemInline]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(_ReadOnlyAdmin):
+    list_display = ["report", "email", "kind", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["email", "report__contract__reference"]
+
+
+@admin.register(ReportRunItem)
+class ReportRunItemAdmin(_ReadOnlyAdmin):
+    list_display = ["run", "contract", "status", "attempts", "finished_at"]
+    list_filter = ["status"]
+    list_select_related = ["run", "contract"]
+
+
+@admin.register(IncidentPause)
+class IncidentPauseAdmin(admin.ModelAdmin):
+    list_display = ["incident", "start", "end"]
+    list_select_related = ["incident__contract"]
+    raw_id_fields = ["incident"]
+
+
+@admin.register(KpiValue)
+class KpiValueAdmin(admin.ModelAdmin):
+    list_display = ["contract", "service_level_key", "period", "value", "recorded_at"]
+    list_select_related = ["contract"]
+    raw_id_fields = ["contract"]

@@ -1,0 +1,50 @@
+"""Token authentication for the API: ``Authorization: Token <secret>`` (or ``Bearer``).
+
+Tokens are created and revoked by their user on the profile page; only their hash is
+stored (``compliance.services.tokens``).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.exceptions import AuthenticationFailed
+
+from ..services.tokens import api_token_user
+
+KEYWORDS = (b"token", b"bearer")
+
+
+class ApiTokenAuthentication(BaseAuthentication):
+    """Authenticates a request by an API token; ``request.auth`` is the token row."""
+
+    def authenticate(self, request):
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() not in KEYWORDS:
+            return None
+        if len(parts) != 2:
+            raise AuthenticationFailed("Send the header as “Authorization: Token <token>”.")
+        try:
+            secret = parts[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise AuthenticationFailed("Invalid token.") from None
+        token = api_token_user(secret)
+        if token is None:
+            raise AuthenticationFailed("Invalid or revoked token.")
+        return token.user, token
+
+    def authenticate_header(self, request) -> str:
+        return 'Token realm="api"'
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "compliance.api.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <token>`; create a token on your profile page in the portal.",
+        }

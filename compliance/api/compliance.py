@@ -1,0 +1,67 @@
+"""The API's compliance figures: one contract evaluated for one month.
+
+``GET /api/v1/contracts/{reference}/compliance/{YYYY-MM}/`` answers the same JSON that is
+stored with the evaluation (``compliance.evaluation_json``). The contract comes through
+``contracts.tenancy`` like every other endpoint: another tenant's contract is a 404.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..periods import parse_period
+from ..services.evaluations import evaluation_run
+from .views import NOT_FOUND, _contract
+
+PERIOD_PATH = OpenApiParameter(
+    "period",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.PATH,
+    description="A month, YYYY-MM, in the contract's time zone.",
+    pattern=r"^\d{4}-\d{2}$",
+)
+
+
+class ContractCompliance(APIView):
+    @extend_schema(
+        operation_id="contracts_compliance_retrieve",
+        parameters=[PERIOD_PATH],
+        responses={
+            200: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description=(
+                    "contract, period, version, service_levels (name, metric, target, achieved, met, "
+                    "breaches, excluded_events), error_budgets, exclusions, credits (lines, total, cap, "
+                    "capped_total, currency), hours_bank (committed, delivered, brought_forward, "
+                    "carried_on); numbers as strings. See docs/compliance.md."
+                ),
+            ),
+            400: OpenApiResponse(description="The period is not a month written YYYY-MM."),
+            404: NOT_FOUND,
+        },
+        summary="A contract's compliance figures for one month",
+    )
+    def get(self, request: Request, reference: str, period: str) -> Response:
+        contract = _contract(request, reference)
+        try:
+            parse_period(period)
+        except ValueError as exc:
+            return Response({"period": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            run = evaluation_run(contract=contract, period=period)
+        except ValidationError as exc:
+            return Response({"non_field_errors": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+        evaluation = run.evaluation
+        return Response(
+            {
+                **run.figures,
+                "revision": evaluation.revision if run.stored else None,
+                "computed_at": evaluation.computed_at.isoformat().replace("+00:00", "Z"),
+            }
+        )

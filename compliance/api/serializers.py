@@ -1,0 +1,181 @@
+"""Representations of contracts and events in the API.
+
+Incoming events are checked by the same cleaners as CSV rows (``compliance.services.rows``),
+so the API and the import accept exactly the same values; these serializers describe the
+fields (for the OpenAPI schema) and render stored events.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from contracts.models import Contract
+
+from ..models import Incident, IncidentPause, Outage, WorkLog
+from ..models.events import EXTERNAL_ID_MAX
+
+TIME_HELP = (
+    "ISO 8601 with an offset (2026-03-04T09:15:00+01:00, …Z) or a zone "
+    "(2026-03-04T09:15 Europe/Amsterdam); a time without either is read in the contract's time zone. "
+    "Returned in UTC."
+)
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    provider = serializers.CharField(source="provider.name", read_only=True)
+    customer = serializers.CharField(source="customer.name", read_only=True)
+
+    class Meta:
+        model = Contract
+        fields = [
+            "reference",
+            "title",
+            "provider",
+            "customer",
+            "status",
+            "time_zone",
+            "start_date",
+            "end_date",
+        ]
+        read_only_fields = fields
+
+
+class ServiceTermSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    in_scope = serializers.BooleanField()
+
+
+class ResponsibilityTermSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    duty = serializers.CharField()
+
+
+class ContractDetailSerializer(ContractSerializer):
+    """A contract with the terms events are checked against (its version in force)."""
+
+    version = serializers.IntegerField(allow_null=True, read_only=True, help_text="The version in force.")
+    services = ServiceTermSerializer(many=True, read_only=True)
+    priorities = serializers.ListField(child=serializers.CharField(), read_only=True)
+    responsibilities = ResponsibilityTermSerializer(many=True, read_only=True)
+
+    class Meta(ContractSerializer.Meta):
+        fields = [*ContractSerializer.Meta.fields, "version", "services", "priorities", "responsibilities"]
+        read_only_fields = fields
+
+
+class PauseSerializer(serializers.ModelSerializer):
+    start = serializers.DateTimeField(help_text=TIME_HELP)
+    end = serializers.DateTimeField(allow_null=True, required=False, help_text="Empty while still waiting.")
+
+    class Meta:
+        model = IncidentPause
+        fields = ["start", "end"]
+
+
+def _times(*names: str, required: tuple[str, ...] = ()) -> dict:
+    return {
+        name: {"help_text": TIME_HELP, "required": name in required, "allow_null": name not in required}
+        for name in names
+    }
+
+
+def _external_id() -> serializers.RegexField:
+    return serializers.RegexField(
+        rf"^[\w.:@#+\-]{{1,{EXTERNAL_ID_MAX}}}$",
+        help_text="The id in the sending tool; unique per contract. Sending it again updates the event.",
+    )
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    external_id = _external_id()
+    pauses = PauseSerializer(
+        many=True, required=False, help_text="Waiting on the customer; replaces stored pauses."
+    )
+
+    class Meta:
+        model = Incident
+        fields = [
+            "external_id",
+            "service",
+            "priority",
+            "opened_at",
+            "first_response_at",
+            "resolved_at",
+            "reopened",
+            "cause",
+            "responsibility",
+            "summary",
+            "pauses",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {
+            **_times("opened_at", "first_response_at", "resolved_at", required=("opened_at",)),
+            "responsibility": {
+                "help_text": "Key of the breached customer responsibility; required when cause is customer."
+            },
+        }
+
+
+class OutageSerializer(serializers.ModelSerializer):
+    external_id = _external_id()
+
+    class Meta:
+        model = Outage
+        fields = [
+            "external_id",
+            "service",
+            "start",
+            "end",
+            "planned",
+            "cause",
+            "responsibility",
+            "summary",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {
+            **_times("start", "end", required=("start",)),
+            "responsibility": {
+                "help_text": "Key of the breached customer responsibility; required when cause is customer."
+            },
+        }
+
+
+class WorkLogSerializer(serializers.ModelSerializer):
+    external_id = _external_id()
+    hours = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=True)
+
+    class Meta:
+        model = WorkLog
+        fields = [
+            "external_id",
+            "date",
+            "hours",
+            "person",
+            "description",
+            "billable",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class BatchResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+
+
+class BatchErrorSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="Position of the item in the list, from 0.")
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class BatchInvalidSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = BatchErrorSerializer(many=True)
+
+
+SERIALIZERS = {"incidents": IncidentSerializer, "outages": OutageSerializer, "worklogs": WorkLogSerializer}

@@ -1,0 +1,315 @@
+"""The REST API: contracts, and their incidents, outages and work logs.
+
+Every object comes through ``contracts.tenancy``: a contract none of the user's (or the
+token's) organisations is a party to answers 404. Members of either party read; writes need
+the author role at the provider (403 for other members). Writes go through the same
+services as the portal's forms and CSV imports.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from contracts import tenancy
+from contracts.models import Contract
+
+from .. import selectors, services
+from ..models import ApiToken, Priority
+from ..periods import parse_period
+from .parsers import EventJSONParser
+from .serializers import (
+    SERIALIZERS,
+    BatchInvalidSerializer,
+    ContractDetailSerializer,
+    ContractSerializer,
+)
+
+PERIOD = OpenApiParameter(
+    "period",
+    OpenApiTypes.STR,
+    description="A month, YYYY-MM, in the contract's time zone.",
+    pattern=r"^\d{4}-\d{2}$",
+)
+ERRORS = OpenApiResponse(description="Per-field errors; for a list, per item index. Nothing was written.")
+NOT_FOUND = OpenApiResponse(description="No such contract or event among yours.")
+EVENTS_OF = {
+    "incidents": tenancy.incidents_for_user,
+    "outages": tenancy.outages_for_user,
+    "worklogs": tenancy.worklogs_for_user,
+}
+
+
+def _page_of(serializer, name: str):
+    """The schema of one page of a paginated list (PageNumberPagination)."""
+    return inline_serializer(
+        name=f"Paginated{name}List",
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer(many=True),
+        },
+    )
+
+
+def _token_organisation(request: Request) -> int | None:
+    token = request.auth
+    return token.organisation_id if isinstance(token, ApiToken) else None
+
+
+def _contracts(request: Request) -> QuerySet[Contract]:
+    """Contracts the request may read: the user's, narrowed to the token's organisation."""
+    contracts = tenancy.contracts_for_user(request.user)
+    organisation = _token_organisation(request)
+    if organisation is not None:
+        contracts = contracts.filter(Q(provider_id=organisation) | Q(customer_id=organisation))
+    return contracts
+
+
+def _contract(request: Request, reference: str, *, write: bool = False) -> Contract:
+    contract = tenancy.get_for_user_or_404(_contracts(request), reference=reference)
+    if write:
+        authored = tenancy.contracts_authored_by(request.user).filter(pk=contract.pk)
+        organisation = _token_organisation(request)
+        if organisation is not None:
+            authored = authored.filter(provider_id=organisation)
+        if not authored.exists():
+            raise PermissionDenied("Recording events needs the author role at the contract's provider.")
+    return contract
+
+
+def _field_errors(exc: ValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        return {field: [m for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+    return {"non_field_errors": exc.messages}
+
+
+class ContractList(APIView):
+    @extend_schema(
+        operation_id="contracts_list",
+        responses=_page_of(ContractSerializer, "Contract"),
+        summary="Your contracts",
+    )
+    def get(self, request: Request) -> Response:
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(_contracts(request).order_by("reference"), request, view=self)
+        return paginator.get_paginated_response(ContractSerializer(page, many=True).data)
+
+
+class ContractDetail(APIView):
+    @extend_schema(
+        responses={200: ContractDetailSerializer, 404: NOT_FOUND}, summary="A contract and its terms"
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        contract = _contract(request, reference)
+        terms = selectors.event_terms(contract)
+        contract.version = terms.version.number if terms.version else None
+        contract.services = [
+            {"name": name, "in_scope": in_scope} for name, in_scope in terms.services.items()
+        ]
+        contract.priorities = list(Priority.values)
+        contract.responsibilities = [
+            {"key": key, "duty": duty} for key, duty in terms.responsibilities.items()
+        ]
+        return Response(ContractDetailSerializer(contract).data)
+
+
+class _EventCollection(APIView):
+    kind = ""
+    parser_classes = [EventJSONParser]
+
+    def _list(self, request: Request, reference: str) -> Response:
+        contract = _contract(request, reference)
+        period = None
+        if request.query_params.get("period"):
+            try:
+                period = parse_period(request.query_params["period"])
+            except ValueError as exc:
+                return Response({"period": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+        events = selectors.EVENTS_OF[self.kind](contract, period)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(events, request, view=self)
+        return paginator.get_paginated_response(SERIALIZERS[self.kind](page, many=True).data)
+
+    def _create(self, request: Request, reference: str) -> Response:
+        contract = _contract(request, reference, write=True)
+        data = request.data
+        if isinstance(data, list):
+            if not data:
+                return Response(
+                    {"non_field_errors": ["The list is empty."]}, status=status.HTTP_400_BAD_REQUEST
+                )
+            try:
+                result = services.events_upsert(
+                    kind=self.kind, contract=contract, user=request.user, rows=data
+                )
+            except services.BatchInvalid as exc:
+                body = {"detail": exc.messages[0], "errors": [{"index": i, "errors": e} for i, e in exc.rows]}
+                return Response(body, status=status.HTTP_400_BAD_REQUEST)
+            except ValidationError as exc:
+                return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+            code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+            return Response({"created": result.created, "updated": result.updated}, status=code)
+        if not isinstance(data, dict):
+            return Response(
+                {"non_field_errors": ["Send an event object, or a list of them."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            result = services.events_upsert(kind=self.kind, contract=contract, user=request.user, rows=[data])
+        except services.BatchInvalid as exc:
+            return Response(exc.rows[0][1], status=status.HTTP_400_BAD_REQUEST)
+        event = EVENTS_OF[self.kind](request.user).get(
+            contract=contract, external_id=str(data["external_id"]).strip()
+        )
+        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return Response(SERIALIZERS[self.kind](event).data, status=code)
+
+
+class _EventItem(APIView):
+    kind = ""
+    parser_classes = [EventJSONParser]
+
+    def _event(self, request: Request, contract: Contract, external_id: str):
+        return tenancy.get_for_user_or_404(
+            EVENTS_OF[self.kind](request.user).filter(contract=contract), external_id=external_id
+        )
+
+    def _get(self, request: Request, reference: str, external_id: str) -> Response:
+        contract = _contract(request, reference)
+        return Response(SERIALIZERS[self.kind](self._event(request, contract, external_id)).data)
+
+    def _put(self, request: Request, reference: str, external_id: str) -> Response:
+        contract = _contract(request, reference, write=True)
+        data = request.data
+        if not isinstance(data, dict):
+            return Response(
+                {"non_field_errors": ["Send an event object."]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        if data.get("external_id") not in (None, "", external_id):
+            return Response(
+                {"external_id": ["Differs from the external id in the URL."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            result = services.events_upsert(
+                kind=self.kind,
+                contract=contract,
+                user=request.user,
+                rows=[{**data, "external_id": external_id}],
+            )
+        except services.BatchInvalid as exc:
+            return Response(exc.rows[0][1], status=status.HTTP_400_BAD_REQUEST)
+        event = self._event(request, contract, external_id)
+        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return Response(SERIALIZERS[self.kind](event).data, status=code)
+
+    def _patch(self, request: Request, reference: str, external_id: str) -> Response:
+        contract = _contract(request, reference, write=True)
+        event = self._event(request, contract, external_id)
+        data = request.data
+        if not isinstance(data, dict):
+            return Response(
+                {"non_field_errors": ["Send an event object."]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        try:
+            event = services.event_save(
+                kind=self.kind, contract=contract, user=request.user, data=data, instance=event, partial=True
+            )
+        except ValidationError as exc:
+            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        return Response(SERIALIZERS[self.kind](event).data)
+
+
+def _collection(kind: str, label: str) -> type[_EventCollection]:
+    serializer = SERIALIZERS[kind]
+
+    class Collection(_EventCollection):
+        @extend_schema(
+            operation_id=f"{kind}_list",
+            parameters=[PERIOD],
+            responses={200: _page_of(serializer, kind.title()), 400: ERRORS, 404: NOT_FOUND},
+            summary=f"List {label}",
+        )
+        def get(self, request: Request, reference: str) -> Response:
+            return self._list(request, reference)
+
+        @extend_schema(
+            operation_id=f"{kind}_create",
+            request=serializer,
+            responses={
+                200: serializer,
+                201: serializer,
+                400: BatchInvalidSerializer,
+                403: OpenApiResponse(description="Needs the author role at the provider."),
+                404: NOT_FOUND,
+            },
+            summary=f"Record {label}: one object, or a list (all or nothing)",
+            description=(
+                f"Send one object to create or update one of the {label} (by external id), or a JSON list "
+                "of objects to create or update them all at once (at most 100,000); a list is answered with "
+                "the counts {created, updated}. A list with any bad item writes nothing and answers 400 with "
+                "the errors per item index; a single object answers 400 with per-field errors."
+            ),
+        )
+        def post(self, request: Request, reference: str) -> Response:
+            return self._create(request, reference)
+
+    Collection.kind = kind
+    Collection.__name__ = Collection.__qualname__ = f"{kind.title()}Collection"
+    return Collection
+
+
+def _item(kind: str, label: str) -> type[_EventItem]:
+    serializer = SERIALIZERS[kind]
+    answers = {
+        200: serializer,
+        400: ERRORS,
+        403: OpenApiResponse(description="Needs the author role at the provider."),
+        404: NOT_FOUND,
+    }
+
+    class Item(_EventItem):
+        @extend_schema(
+            operation_id=f"{kind}_retrieve",
+            responses={200: serializer, 404: NOT_FOUND},
+            summary=f"One of the {label}",
+        )
+        def get(self, request: Request, reference: str, external_id: str) -> Response:
+            return self._get(request, reference, external_id)
+
+        @extend_schema(
+            request=serializer, responses={**answers, 201: serializer}, summary="Create or replace"
+        )
+        def put(self, request: Request, reference: str, external_id: str) -> Response:
+            return self._put(request, reference, external_id)
+
+        @extend_schema(
+            operation_id=f"{kind}_partial_update",
+            request=serializer,
+            responses=answers,
+            summary="Change some fields",
+        )
+        def patch(self, request: Request, reference: str, external_id: str) -> Response:
+            return self._patch(request, reference, external_id)
+
+    Item.kind = kind
+    Item.__name__ = Item.__qualname__ = f"{kind.title()}Item"
+    return Item
+
+
+IncidentCollection = _collection("incidents", "incidents")
+OutageCollection = _collection("outages", "outages")
+WorkLogCollection = _collection("worklogs", "work logs")
+IncidentItem = _item("incidents", "incidents")
+OutageItem = _item("outages", "outages")
+WorkLogItem = _item("worklogs", "work logs")

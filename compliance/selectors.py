@@ -1,0 +1,238 @@
+"""Reads of events: the terms events are checked against, and event lists per period.
+
+Tenancy goes through ``contracts.tenancy``: events of a contract the user is not a party to
+are not in any queryset here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from contracts.models import Contract, Responsibility, Service, Version, VersionState
+
+from .models import Incident, Outage, WorkLog
+from .periods import next_period, period_bounds
+
+# ---------------------------------------------------------------- terms events are checked against
+
+
+def version_in_force(contract: Contract) -> Version | None:
+    """The latest frozen version of the contract; for a contract with only a draft, the draft."""
+    versions = Version.objects.filter(contract=contract)
+    return versions.filter(state=VersionState.FROZEN).order_by("-number").first() or (
+        versions.order_by("-number").first()
+    )
+
+
+@dataclass(frozen=True)
+class EventTerms:
+    """What events of a contract are checked against, loaded once per import or form.
+
+    ``services`` maps each service name of the version in force to whether it is in scope;
+    ``responsibilities`` maps each customer responsibility key to its duty.
+    """
+
+    contract: Contract
+    version: Version | None
+    services: dict[str, bool] = field(default_factory=dict)
+    responsibilities: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.contract.time_zone)
+
+    @property
+    def version_label(self) -> str:
+        return f"version {self.version.number}" if self.version else "the contract (it has no version yet)"
+
+
+def event_terms(contract: Contract) -> EventTerms:
+    """The contract's version in force with its services and responsibilities (three queries)."""
+    version = version_in_force(contract)
+    if version is None:
+        return EventTerms(contract=contract, version=None)
+    services = dict(Service.objects.filter(version=version).values_list("name", "in_scope"))
+    responsibilities = dict(Responsibility.objects.filter(version=version).values_list("key", "duty"))
+    return EventTerms(
+        contract=contract, version=version, services=services, responsibilities=responsibilities
+    )
+
+
+# ---------------------------------------------------------------- event lists
+
+
+def _bounds(contract: Contract, period: tuple[int, int]):
+    return period_bounds(*period, ZoneInfo(contract.time_zone))
+
+
+def incidents_of(contract: Contract, period: tuple[int, int] | None = None) -> QuerySet[Incident]:
+    """The contract's incidents, those opened in ``period`` (local month) when given, with
+    their pauses prefetched."""
+    incidents = Incident.objects.filter(contract=contract).prefetch_related("pauses")
+    if period is not None:
+        start, end = _bounds(contract, period)
+        incidents = incidents.filter(opened_at__gte=start, opened_at__lt=end)
+    return incidents.order_by("-opened_at", "-id")
+
+
+def outages_of(contract: Contract, period: tuple[int, int] | None = None) -> QuerySet[Outage]:
+    """The contract's outages, those overlapping ``period`` when given (ongoing ones too)."""
+    outages = Outage.objects.filter(contract=contract)
+    if period is not None:
+        start, end = _bounds(contract, period)
+        outages = outages.filter(Q(end__isnull=True) | Q(end__gte=start), start__lt=end)
+    return outages.order_by("-start", "-id")
+
+
+def worklogs_of(contract: Contract, period: tuple[int, int] | None = None) -> QuerySet[WorkLog]:
+    """The contract's work logs, those dated in ``period`` when given."""
+    worklogs = WorkLog.objects.filter(contract=contract)
+    if period is not None:
+        first = date(*period, 1)
+        worklogs = worklogs.filter(date__gte=first, date__lt=date(*next_period(*period), 1))
+    return worklogs.order_by("-date", "-id")
+
+
+EVENTS_OF = {"incidents": incidents_of, "outages": outages_of, "worklogs": worklogs_of}
+
+
+# ---------------------------------------------------------------- compliance figures
+
+
+def availability_credit_terms(version: Version) -> tuple[dict[str, tuple], object | None]:
+    """The credit tiers of each availability service level of ``version`` (by key), and
+    its credit cap (``compliance.credits.CreditCap`` or ``None``), in two queries."""
+    from contracts.models import CreditCap, CreditTier, ServiceLevel
+
+    tiers: dict[str, list] = {}
+    levels = ServiceLevel.objects.filter(version=version, metric="availability").prefetch_related(
+        Prefetch("credit_tiers", queryset=CreditTier.objects.order_by("-below"))
+    )
+    for level in levels:
+        tiers[level.key] = tuple(tier.to_tier() for tier in level.credit_tiers.all())
+    cap = CreditCap.objects.filter(version=version).first()
+    return tiers, (cap.to_cap() if cap else None)
+
+
+@dataclass(frozen=True)
+class MonthVerdict:
+    """One contract's month in short: missed service levels and the credit owed."""
+
+    period: str
+    missed: int
+    measured: int
+    credit: Decimal
+    credit_hours: Decimal
+    currency: str
+    final: bool
+
+    @property
+    def met(self) -> bool:
+        return self.missed == 0
+
+
+def month_verdict(figures: dict) -> MonthVerdict:
+    """The verdict of stored figures (``compliance.evaluation_json``)."""
+    levels = figures.get("service_levels", [])
+    credits = figures["credits"]
+    return MonthVerdict(
+        period=figures["period"],
+        missed=sum(level["met"] is False for level in levels),
+        measured=sum(level["met"] is not None for level in levels),
+        credit=Decimal(credits["capped_total"]),
+        credit_hours=Decimal(credits["hours"]),
+        currency=credits["currency"],
+        final=figures.get("final", True),
+    )
+
+
+def provider_contracts_for(user) -> QuerySet[Contract]:
+    """Active contracts of the provider organisations the user authors for (admins and
+    authors), with their customers."""
+    from contracts import tenancy
+    from contracts.models.contract import ContractStatus
+
+    providers = tenancy.provider_organisations_authored_by(user).values("pk")
+    return (
+        tenancy.contracts_authored_by(user)
+        .filter(provider__in=providers, status=ContractStatus.ACTIVE)
+        .order_by("customer__name", "reference")
+    )
+
+
+@dataclass
+class ScorecardRow:
+    contract: Contract
+    cells: list[MonthVerdict | None]
+    totals: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass
+class Scorecard:
+    """The provider's contracts × months, with credits totalled per contract and per month
+    (per currency: contracts may be billed in different currencies)."""
+
+    periods: list[str]
+    rows: list[ScorecardRow]
+    month_totals: list[dict[str, Decimal]]
+    total: dict[str, Decimal]
+    missed_cells: int
+
+
+def provider_scorecard(contracts: list[Contract], periods: list[tuple[int, int]], *, now=None) -> Scorecard:
+    """Each contract's verdict per month (``None`` where it has no figures), in a number of
+    queries that does not depend on the number of contracts (``compliance.trends``)."""
+    from .periods import format_period
+    from .trends import monthly_figures
+
+    figures = monthly_figures(contracts, periods, now=now)
+    labels = [format_period(*month) for month in periods]
+    month_totals: list[dict[str, Decimal]] = [defaultdict(Decimal) for _ in labels]
+    total: dict[str, Decimal] = defaultdict(Decimal)
+    rows, missed_cells = [], 0
+    for contract in contracts:
+        row = ScorecardRow(contract=contract, cells=[], totals=defaultdict(Decimal))
+        for index, label in enumerate(labels):
+            found = figures.get((contract.pk, label))
+            verdict = None if found is None else month_verdict(found)
+            row.cells.append(verdict)
+            if verdict is not None:
+                missed_cells += not verdict.met
+                for bucket in (row.totals, month_totals[index], total):
+                    bucket[verdict.currency] += verdict.credit
+        # Plain dicts: a template looking up ``totals.items`` must not get a default value.
+        row.totals = dict(row.totals)
+        rows.append(row)
+    return Scorecard(
+        periods=labels,
+        rows=rows,
+        month_totals=[dict(t) for t in month_totals],
+        total=dict(total),
+        missed_cells=missed_cells,
+    )
+
+
+def received_standing(contracts: list[Contract], *, now=None) -> dict[int, MonthVerdict]:
+    """The verdict of each contract's last complete month on its own clock, by contract id."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from .periods import format_period, period_of, previous_period
+    from .trends import monthly_figures
+
+    now = now or timezone.now()
+    last = {c.pk: previous_period(*period_of(now, ZoneInfo(c.time_zone))) for c in contracts}
+    figures = monthly_figures(contracts, sorted(set(last.values())), now=now)
+    found = {}
+    for contract in contracts:
+        item = figures.get((contract.pk, format_period(*last[contract.pk])))
+        if item is not None:
+            found[contract.pk] = month_verdict(item)
+    return found

@@ -1,0 +1,31 @@
+"""Writes of the compliance app: events (one, or a batch), CSV imports and API tokens."""
+
+from .events import (
+    KINDS,
+    BatchInvalid,
+    UpsertResult,
+    event_save,
+    events_check,
+    events_upsert,
+    incident_pause_add,
+    incident_pause_delete,
+)
+from .imports import ImportInvalid, RowError, events_import_csv
+from .tokens import api_token_create, api_token_revoke, api_token_user
+
+__all__ = [
+    "KINDS",
+    "BatchInvalid",
+    "ImportInvalid",
+    "RowError",
+    "UpsertResult",
+    "api_token_create",
+    "api_token_revoke",
+    "api_token_user",
+    "event_save",
+    "events_check",
+    "events_import_csv",
+    "events_upsert",
+    "incident_pause_add",
+    "incident_pause_delete",
+]

@@ -1,0 +1,466 @@
+"""Monthly compliance reports: the run, each contract's report, and the emails.
+
+The pipeline per contract (``run_item_process``): evaluate the period (a stored evaluation
+revision) → the report of that revision (unique) → render, seal and store its PDF through
+Django's storage → one delivery per recipient → each delivery sent by its own task.
+
+Why nothing is sent twice:
+
+- Making a report is idempotent rather than claimed: a report is unique per evaluation
+  revision, its PDF is stored by a conditional UPDATE (the first finished render wins, a
+  losing duplicate deletes its file), deliveries are created with ``ignore_conflicts``.
+  So a redelivered or doubly started task may redo work but never creates a second report
+  or a second delivery, and a worker killed mid-render leaves nothing half-claimed.
+- Sending is claimed: ``delivery_send`` moves a delivery from pending to sending with a
+  conditional UPDATE and sends only when that changed one row. A delivery left "sending"
+  by a worker that died is taken up again only after ``REPORT_DELIVERY_STALE_AFTER``.
+- Tasks are queued with ``transaction.on_commit``, so a worker never looks for rows that
+  are not committed yet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from contracts.models import Contract, Membership, Role
+from contracts.models.contract import ContractStatus
+
+from ..models import (
+    Delivery,
+    DeliveryStatus,
+    Evaluation,
+    ItemStatus,
+    RecipientKind,
+    Report,
+    ReportRun,
+    ReportRunItem,
+    ReportStatus,
+    RunTrigger,
+)
+from ..periods import format_period, parse_period, period_bounds, period_of, previous_period
+from .evaluations import evaluation_run
+
+logger = logging.getLogger("slaportal.reports")
+
+
+class PeriodNotOver(Exception):
+    """The contract's month is still running on its own clock; ``seconds`` until it ends."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(f"the month is not over yet on the contract's clock ({seconds} s left)")
+        self.seconds = seconds
+
+
+class DeliveryRetry(Exception):
+    """Sending failed and will be tried again; the message is the reason."""
+
+
+# ---------------------------------------------------------------- who and what
+
+
+def default_report_period(now: datetime | None = None) -> str:
+    """The month before the current one in ``settings.TIME_ZONE``."""
+    return format_period(*previous_period(*period_of(now or timezone.now(), ZoneInfo(settings.TIME_ZONE))))
+
+
+def _period(period: str) -> tuple[int, int]:
+    try:
+        return parse_period(period)
+    except ValueError as exc:
+        raise ValidationError({"period": str(exc)}) from None
+
+
+def contracts_for_period(period: str) -> QuerySet[Contract]:
+    """Active contracts whose term overlaps the period."""
+    year, month = _period(period)
+    first = datetime(year, month, 1).date()
+    last = (datetime(*_next(year, month), 1) - timedelta(days=1)).date()
+    return (
+        Contract.objects.filter(status=ContractStatus.ACTIVE, start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .order_by("reference")
+    )
+
+
+def _next(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    user_id: int
+    kind: str
+
+
+def report_recipients(contract: Contract) -> list[Recipient]:
+    """The customer's members flagged "receives monthly reports", then, in copy, the
+    provider's admins with the same flag (its account owners). One entry per address."""
+    members = (
+        Membership.objects.filter(receives_reports=True, user__is_active=True)
+        .filter(
+            Q(organisation_id=contract.customer_id) | Q(organisation_id=contract.provider_id, role=Role.ADMIN)
+        )
+        .values_list("organisation_id", "user_id", "user__email")
+        .order_by("user__email")
+    )
+    found: dict[str, Recipient] = {}
+    rows = sorted(members, key=lambda row: row[0] != contract.customer_id)  # customer first
+    for organisation_id, user_id, email in rows:
+        kind = (
+            RecipientKind.CUSTOMER if organisation_id == contract.customer_id else RecipientKind.PROVIDER_COPY
+        )
+        found.setdefault(email.lower(), Recipient(email.lower(), user_id, kind))
+    return list(found.values())
+
+
+# ---------------------------------------------------------------- starting a run
+
+
+def report_run_start(
+    *,
+    period: str,
+    trigger: str = RunTrigger.COMMAND,
+    user=None,
+    contracts: QuerySet[Contract] | list[Contract] | None = None,
+) -> ReportRun:
+    """Start making the period's reports: one run item per contract (by default every
+    active contract of the period), one task per item queued once the run is committed.
+
+    Starting the same period again makes a new run; the reports and emails already done
+    are found done, nothing is sent twice.
+    """
+    label = format_period(*_period(period))
+    chosen = list(contracts_for_period(label) if contracts is None else contracts)
+    with transaction.atomic():
+        run = ReportRun.objects.create(
+            period=label, trigger=trigger, started_by=user, contracts_total=len(chosen)
+        )
+        ReportRunItem.objects.bulk_create([ReportRunItem(run=run, contract=c) for c in chosen])
+        item_ids = list(ReportRunItem.objects.filter(run=run).values_list("pk", flat=True))
+        transaction.on_commit(lambda: _enqueue_items(item_ids))
+    logger.info("Report run %s for %s: %s contracts", run.pk, label, len(chosen))
+    return run
+
+
+def _enqueue_items(item_ids: list[int]) -> None:
+    from ..tasks import report_make
+
+    for item_id in item_ids:
+        report_make.delay(item_id)
+
+
+def _enqueue_deliveries(delivery_ids: list[int]) -> None:
+    from ..tasks import report_deliver
+
+    for delivery_id in delivery_ids:
+        report_deliver.delay(delivery_id)
+
+
+# ---------------------------------------------------------------- one contract
+
+
+def run_item_process(*, item_id: int, now: datetime | None = None) -> str:
+    """Evaluate, render, seal, store the report of one run item and queue its emails.
+
+    Returns "done", or "already" when the item was finished before. Raises
+    ``PeriodNotOver`` (the task waits and tries again); any other failure is recorded on
+    the item (and the report) with its reason and raised.
+    """
+    item = ReportRunItem.objects.select_related("run", "contract").get(pk=item_id)
+    if item.status == ItemStatus.DONE:
+        return "already"
+    ReportRunItem.objects.filter(pk=item.pk).exclude(status=ItemStatus.DONE).update(
+        status=ItemStatus.RUNNING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    report = None
+    try:
+        report = _report_for_period(item.contract, item.run.period, now=now)
+        if report.status != ReportStatus.READY:
+            report_render(report=report)
+        with transaction.atomic():
+            pending = deliveries_create(report=report)
+            ReportRunItem.objects.filter(pk=item.pk).update(
+                status=ItemStatus.DONE, report=report, error="", finished_at=timezone.now()
+            )
+            transaction.on_commit(lambda: _enqueue_deliveries(pending))
+    except PeriodNotOver as exc:
+        ReportRunItem.objects.filter(pk=item.pk).update(status=ItemStatus.PENDING, error=str(exc))
+        raise
+    except Exception as exc:
+        reason = _reason(exc)
+        ReportRunItem.objects.filter(pk=item.pk).exclude(status=ItemStatus.DONE).update(
+            status=ItemStatus.FAILED, report=report, error=reason, finished_at=timezone.now()
+        )
+        logger.warning("Report of %s for %s failed: %s", item.contract.reference, item.run.period, reason)
+        raise
+    return "done"
+
+
+def run_item_failed(*, item_id: int, reason: str) -> None:
+    """Record that an item gave up (e.g. its time limit) with the reason."""
+    ReportRunItem.objects.filter(pk=item_id).exclude(status=ItemStatus.DONE).update(
+        status=ItemStatus.FAILED, error=reason, finished_at=timezone.now()
+    )
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc) or exc.__class__.__name__
+    if isinstance(exc, ValidationError):
+        text = " ".join(exc.messages)
+    return f"{exc.__class__.__name__}: {text}"[:1000]
+
+
+def _report_for_period(contract: Contract, period: str, *, now: datetime | None = None) -> Report:
+    run = evaluation_run(contract=contract, period=period, now=now)
+    if not run.stored:
+        end = period_bounds(*_period(period), ZoneInfo(contract.time_zone))[1]
+        raise PeriodNotOver(max(60, int((end - (now or timezone.now())).total_seconds()) + 60))
+    return _report_of(run.evaluation)
+
+
+def _report_of(evaluation: Evaluation) -> Report:
+    """The report of an evaluation revision, created on first use (race-safe)."""
+    try:
+        report, _ = Report.objects.get_or_create(
+            evaluation=evaluation,
+            defaults={
+                "contract_id": evaluation.contract_id,
+                "period": evaluation.period,
+                "revision": evaluation.revision,
+                "document_sha256": evaluation.document_sha256,
+            },
+        )
+    except IntegrityError:
+        report = Report.objects.get(evaluation=evaluation)
+    return report
+
+
+def report_render(*, report: Report) -> bool:
+    """Render, seal and store the report's PDF. True when this call stored it; False when
+    another worker stored it first (this one's file is removed)."""
+    from contracts.sealing import sealing_key_from_settings
+
+    from ..report_data import report_data
+    from ..report_pdf import report_pdf
+
+    data = report_data(report)
+    try:
+        pdf = report_pdf(data, key=sealing_key_from_settings(), tsa_url=settings.SIGNING_TSA_URL)
+    except Exception as exc:
+        Report.objects.filter(pk=report.pk).exclude(status=ReportStatus.READY).update(
+            status=ReportStatus.FAILED, error=_reason(exc)
+        )
+        raise
+    name = default_storage.save(f"reports/{report.filename}", ContentFile(pdf))
+    stored = (
+        Report.objects.filter(pk=report.pk)
+        .exclude(status=ReportStatus.READY)
+        .update(
+            status=ReportStatus.READY,
+            pdf=name,
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            pdf_pages=_pages(pdf),
+            rendered_at=timezone.now(),
+            error="",
+        )
+    )
+    if not stored:
+        default_storage.delete(name)
+    report.refresh_from_db()
+    return bool(stored)
+
+
+def _pages(pdf: bytes) -> int | None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    try:
+        return len(PdfReader(BytesIO(pdf)).pages)
+    except Exception:
+        return None
+
+
+# ---------------------------------------------------------------- deliveries
+
+
+def deliveries_create(*, report: Report) -> list[int]:
+    """A delivery for each current recipient who has none yet; the ids still pending."""
+    recipients = report_recipients(report.contract)
+    Delivery.objects.bulk_create(
+        [Delivery(report=report, email=r.email, user_id=r.user_id, kind=r.kind) for r in recipients],
+        ignore_conflicts=True,
+    )
+    return list(
+        Delivery.objects.filter(report=report, status=DeliveryStatus.PENDING).values_list("pk", flat=True)
+    )
+
+
+def delivery_send(*, delivery_id: int, final: bool) -> str:
+    """Email the report to one recipient, once.
+
+    Returns "sent"; "skipped" when the delivery is not pending (sent, being sent, failed,
+    or its report not ready); "failed" when sending failed on the ``final`` attempt (the
+    reason is kept). A failure before the final attempt puts the delivery back to pending
+    with the reason and raises ``DeliveryRetry``.
+    """
+    from contracts.emails import email_send
+
+    now = timezone.now()
+    claim = Delivery.objects.filter(pk=delivery_id, report__status=ReportStatus.READY)
+    taken = claim.filter(status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not taken:
+        stale = now - timedelta(seconds=settings.REPORT_DELIVERY_STALE_AFTER)
+        taken = claim.filter(status=DeliveryStatus.SENDING, claimed_at__lt=stale).update(
+            claimed_at=now, attempts=F("attempts") + 1
+        )
+    if not taken:
+        return "skipped"
+    delivery = Delivery.objects.select_related(
+        "report__contract__provider", "report__contract__customer", "user"
+    ).get(pk=delivery_id)
+    mine = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING, claimed_at=now)
+    report = delivery.report
+    try:
+        with default_storage.open(report.pdf.name, "rb") as handle:
+            pdf = handle.read()
+        email_send(
+            template="monthly_report",
+            context=report_email_context(delivery),
+            to=[delivery.email],
+            attachments=[(report.filename, pdf, "application/pdf")],
+        )
+    except OSError as exc:  # SMTP errors are OSErrors too
+        reason = _reason(exc)
+        mine.update(status=DeliveryStatus.FAILED if final else DeliveryStatus.PENDING, reason=reason)
+        if final:
+            logger.warning("Report email to %s failed for good: %s", delivery.email, reason)
+            return "failed"
+        raise DeliveryRetry(reason) from exc
+    mine.update(status=DeliveryStatus.SENT, sent_at=timezone.now(), reason="")
+    return "sent"
+
+
+def report_email_context(delivery: Delivery) -> dict:
+    from ..report_pdf import period_label, verdict
+
+    report = delivery.report
+    return {
+        "delivery": delivery,
+        "report": report,
+        "contract": report.contract,
+        "period_label": period_label(report.period),
+        "verdict": verdict(report.evaluation.figures),
+        "is_copy": delivery.kind == RecipientKind.PROVIDER_COPY,
+        "report_url": settings.SITE_URL + report_url(report),
+    }
+
+
+def report_url(report: Report) -> str:
+    return reverse(
+        "compliance:report_detail", kwargs={"reference": report.contract.reference, "report_id": report.pk}
+    )
+
+
+# ---------------------------------------------------------------- actions on a report
+
+
+def report_resend(*, report: Report, user=None) -> int:
+    """Send the report to whoever has not received it: failed deliveries are tried again
+    and current recipients without a delivery get one. Never resends a sent email.
+    Returns how many emails are queued."""
+    if report.status != ReportStatus.READY:
+        raise ValidationError("The report's PDF is not ready: regenerate it first.")
+    with transaction.atomic():
+        Delivery.objects.filter(report=report, status=DeliveryStatus.FAILED).update(
+            status=DeliveryStatus.PENDING, attempts=0
+        )
+        pending = deliveries_create(report=report)
+        transaction.on_commit(lambda: _enqueue_deliveries(pending))
+    logger.info("Report %s resent by %s to %s recipients", report.pk, user, len(pending))
+    return len(pending)
+
+
+def report_regenerate(*, contract: Contract, period: str, user=None) -> ReportRun:
+    """Make the contract's report for the period again, as a new revision when the
+    evaluation changed, or again for a revision whose PDF failed. A revision already
+    made from unchanged figures is refused (ValidationError)."""
+    label = format_period(*_period(period))
+    run = evaluation_run(contract=contract, period=label)
+    if not run.stored:
+        raise ValidationError({"period": "This month is not over yet: its report cannot be made."})
+    existing = Report.objects.filter(evaluation=run.evaluation).first()
+    if existing is not None and existing.status == ReportStatus.READY:
+        raise ValidationError(
+            f"Revision {existing.revision} is up to date: nothing changed in the terms or events since."
+        )
+    if existing is not None:
+        Report.objects.filter(pk=existing.pk).update(status=ReportStatus.PENDING, error="")
+    return report_run_start(period=label, trigger=RunTrigger.REGENERATE, user=user, contracts=[contract])
+
+
+# ---------------------------------------------------------------- progress
+
+
+def run_items(run: ReportRun, contracts: QuerySet[Contract]) -> QuerySet[ReportRunItem]:
+    """The run's items among ``contracts``, each with its deliveries counted."""
+    deliveries = Delivery.objects.filter(report=OuterRef("report"))
+    return (
+        ReportRunItem.objects.filter(run=run, contract__in=contracts)
+        .select_related("contract__customer", "report")
+        .annotate(
+            unsent=Exists(deliveries.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING])),
+            undelivered=Exists(deliveries.filter(status=DeliveryStatus.FAILED)),
+            sent=Count("report__deliveries", filter=Q(report__deliveries__status=DeliveryStatus.SENT)),
+            recipients=Count("report__deliveries"),
+        )
+        .order_by("contract__reference")
+    )
+
+
+@dataclass(frozen=True)
+class RunProgress:
+    total: int
+    done: int
+    failed: int
+    pending: int
+
+    @property
+    def finished(self) -> bool:
+        return self.pending == 0
+
+
+def run_progress(run: ReportRun, contracts: QuerySet[Contract]) -> RunProgress:
+    """Done (report stored and every email sent), failed (the report, or an email after
+    its last try) and pending, over the run's items among ``contracts``; one query."""
+    deliveries = Delivery.objects.filter(report=OuterRef("report"))
+    counts = (
+        ReportRunItem.objects.filter(run=run, contract__in=contracts)
+        .annotate(
+            unsent=Exists(deliveries.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING])),
+            undelivered=Exists(deliveries.filter(status=DeliveryStatus.FAILED)),
+        )
+        .aggregate(
+            total=Count("pk"),
+            failed=Count("pk", filter=Q(status=ItemStatus.FAILED) | Q(undelivered=True)),
+            done=Count("pk", filter=Q(status=ItemStatus.DONE, unsent=False, undelivered=False)),
+        )
+    )
+    total, failed, done = counts["total"], counts["failed"], counts["done"]
+    return RunProgress(total=total, done=done, failed=failed, pending=total - done - failed)

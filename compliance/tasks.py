@@ -1,0 +1,84 @@
+"""Background work of the monthly reports. Thin: each task takes an id and calls a service
+(``compliance.services.reports``), which holds the exactly-once rules.
+
+Time limits: making a report (evaluate, render, seal, store) has its own soft and hard
+limits, well below the Redis ``visibility_timeout`` (``CELERY_VISIBILITY_TIMEOUT``), so a
+task still running is never handed to a second worker as if its worker had died.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+
+from .services import reports
+
+REPORT_SOFT_TIME_LIMIT = 120
+REPORT_TIME_LIMIT = 150
+
+
+@shared_task(acks_late=True)
+def report_month_run(period: str | None = None) -> int:
+    """Beat's entry: start the run of ``period`` (default: the month just ended)."""
+    run = reports.report_run_start(
+        period=period or reports.default_report_period(), trigger=reports.RunTrigger.SCHEDULE
+    )
+    return run.pk
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=3,
+    soft_time_limit=REPORT_SOFT_TIME_LIMIT,
+    time_limit=REPORT_TIME_LIMIT,
+)
+def report_make(self, item_id: int) -> str:
+    """One contract of a run: evaluate → render → seal → store → queue the emails."""
+    from contracts.sealing import SealingFailed
+
+    try:
+        return reports.run_item_process(item_id=item_id)
+    except reports.PeriodNotOver as exc:
+        # The month ends later on the contract's clock (a zone behind TIME_ZONE's).
+        if self.request.is_eager:
+            reports.run_item_failed(item_id=item_id, reason=str(exc))
+            return "failed"
+        raise self.retry(exc=exc, countdown=exc.seconds, max_retries=None) from exc
+    except SealingFailed as exc:  # e.g. the timestamp authority is down: try again later
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            return "failed"
+        raise self.retry(exc=exc, countdown=300 * 2**self.request.retries) from exc
+    except SoftTimeLimitExceeded:
+        reports.run_item_failed(item_id=item_id, reason=f"took longer than {REPORT_SOFT_TIME_LIMIT} s")
+        return "failed"
+    except Exception:
+        return "failed"  # recorded on the item with its reason by the service
+
+
+def email_backoff(retries: int) -> int:
+    """Seconds before the next attempt: REPORT_EMAIL_BACKOFF, doubled after each failure."""
+    return settings.REPORT_EMAIL_BACKOFF * 2**retries
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def report_deliver(self, delivery_id: int) -> str:
+    """Email the report to one recipient, once; SMTP failures retried with backoff, then
+    recorded as failed with the reason."""
+    retries = self.request.retries or 0
+    final = retries >= settings.REPORT_EMAIL_RETRIES
+    try:
+        return reports.delivery_send(delivery_id=delivery_id, final=final)
+    except reports.DeliveryRetry as exc:
+        if self.request.is_eager:
+            # In-process (no broker): the remaining attempts follow without waiting.
+            for attempt in range(retries + 1, settings.REPORT_EMAIL_RETRIES + 1):
+                try:
+                    return reports.delivery_send(
+                        delivery_id=delivery_id, final=attempt >= settings.REPORT_EMAIL_RETRIES
+                    )
+                except reports.DeliveryRetry:
+                    continue
+            return "failed"
+        raise self.retry(exc=exc, countdown=email_backoff(retries)) from exc

@@ -1,0 +1,55 @@
+"""Compliance pages: events, figures, KPIs, the provider scorecard and monthly reports."""
+
+from django.urls import path
+
+from .views import compliance, dashboards, events, imports, kpis, reports
+
+app_name = "compliance"
+
+_BASE = "contracts/<str:reference>/"
+
+urlpatterns = [
+    # Incidents and their pauses.
+    path(f"{_BASE}incidents/", events.event_list, {"kind": "incidents"}, name="incidents"),
+    path(f"{_BASE}incidents/new/", events.event_create, {"kind": "incidents"}, name="incident_create"),
+    path(f"{_BASE}incidents/import/", imports.event_import, {"kind": "incidents"}, name="incident_import"),
+    path(f"{_BASE}incidents/<int:incident_id>/", events.incident_edit, name="incident_edit"),
+    path(f"{_BASE}incidents/<int:incident_id>/pauses/", events.pause_add, name="pause_add"),
+    path(
+        f"{_BASE}incidents/<int:incident_id>/pauses/<int:pause_id>/delete/",
+        events.pause_delete,
+        name="pause_delete",
+    ),
+    # Outages.
+    path(f"{_BASE}outages/", events.event_list, {"kind": "outages"}, name="outages"),
+    path(f"{_BASE}outages/new/", events.event_create, {"kind": "outages"}, name="outage_create"),
+    path(f"{_BASE}outages/import/", imports.event_import, {"kind": "outages"}, name="outage_import"),
+    path(f"{_BASE}outages/<int:outage_id>/", events.outage_edit, name="outage_edit"),
+    # Work logs.
+    path(f"{_BASE}worklogs/", events.event_list, {"kind": "worklogs"}, name="worklogs"),
+    path(f"{_BASE}worklogs/new/", events.event_create, {"kind": "worklogs"}, name="worklog_create"),
+    path(f"{_BASE}worklogs/import/", imports.event_import, {"kind": "worklogs"}, name="worklog_import"),
+    path(f"{_BASE}worklogs/<int:worklog_id>/", events.worklog_edit, name="worklog_edit"),
+    # Compliance figures of one month (?period=YYYY-MM).
+    path(f"{_BASE}compliance/", compliance.contract_compliance, name="contract_compliance"),
+    # Provider authors record the month's value of a custom KPI service level.
+    path(f"{_BASE}compliance/kpi/", kpis.kpi_value_set, name="kpi_value_set"),
+]
+
+urlpatterns += [
+    # The provider's scorecard: active contracts × the last six complete months.
+    path("compliance/provider/", dashboards.provider_dashboard, name="provider_dashboard"),
+]
+
+# Monthly compliance reports: per contract, per customer, a report with its PDF, runs.
+
+urlpatterns += [
+    path(f"{_BASE}reports/", reports.contract_reports, name="contract_reports"),
+    path(f"{_BASE}reports/regenerate/", reports.report_regenerate, name="report_regenerate"),
+    path(f"{_BASE}reports/<int:report_id>/", reports.report_detail, name="report_detail"),
+    path(f"{_BASE}reports/<int:report_id>/pdf/", reports.report_download, name="report_download"),
+    path(f"{_BASE}reports/<int:report_id>/resend/", reports.report_resend, name="report_resend"),
+    path("reports/customers/<slug:slug>/", reports.customer_reports, name="customer_reports"),
+    path("reports/runs/<int:run_id>/", reports.report_run, name="report_run"),
+    path("reports/runs/<int:run_id>/progress/", reports.report_run_progress, name="report_run_progress"),
+]

@@ -1,0 +1,204 @@
+"""Event pages of a contract: lists per period for both parties, forms for provider authors.
+
+Contracts and events come through ``contracts.tenancy``: another tenant's contract or event
+is a 404, and so is an authoring page for a member without the author role at the provider.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from contracts import tenancy
+
+from .. import selectors, services
+from ..forms import FORMS, PauseForm, PeriodForm, initial_of
+
+PAGE_SIZE = 50
+LABELS = {"incidents": "Incidents", "outages": "Outages", "worklogs": "Work logs"}
+SINGULAR = {"incidents": "incident", "outages": "outage", "worklogs": "work log"}
+AUTHORED = {
+    "incidents": tenancy.incidents_authored_by,
+    "outages": tenancy.outages_authored_by,
+    "worklogs": tenancy.worklogs_authored_by,
+}
+
+
+def _authored_contract(user, reference: str):
+    return tenancy.get_for_user_or_404(tenancy.contracts_authored_by(user), reference=reference)
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's errors on the form's fields, or above the form for other fields."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def event_list(request, reference: str, kind: str):
+    contract = tenancy.get_contract_for_user_or_404(request.user, reference)
+    can_author = tenancy.contracts_authored_by(request.user).filter(pk=contract.pk).exists()
+    filter_form = PeriodForm(request.GET or None)
+    period = filter_form.cleaned_data["period"] if filter_form.is_valid() else None
+    page = Paginator(selectors.EVENTS_OF[kind](contract, period), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "compliance/event_list.html",
+        {
+            "contract": contract,
+            "kind": kind,
+            "label": LABELS[kind],
+            "singular": SINGULAR[kind],
+            "page": page,
+            "filter_form": filter_form,
+            "period": filter_form.data.get("period", "") if period else "",
+            "can_author": can_author,
+        },
+        status=400 if filter_form.errors else 200,
+    )
+
+
+def _form_page(request, *, contract, kind, form, event=None, pause_form=None, status=200):
+    if pause_form is not None:
+        pause_form.helper.form_action = reverse(
+            "compliance:pause_add", kwargs={"reference": contract.reference, "incident_id": event.pk}
+        )
+    return render(
+        request,
+        "compliance/event_form.html",
+        {
+            "contract": contract,
+            "kind": kind,
+            "label": LABELS[kind],
+            "singular": SINGULAR[kind],
+            "form": form,
+            "event": event,
+            "pauses": list(event.pauses.all()) if event is not None and kind == "incidents" else [],
+            "pause_form": pause_form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_create(request, reference: str, kind: str):
+    contract = _authored_contract(request.user, reference)
+    terms = selectors.event_terms(contract)
+    form = FORMS[kind](request.POST if request.method == "POST" else None, terms=terms)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_save(
+                kind=kind, contract=contract, user=request.user, data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{SINGULAR[kind].capitalize()} {event.external_id} recorded.")
+            if kind == "incidents":
+                return redirect("compliance:incident_edit", reference=reference, incident_id=event.pk)
+            return redirect(f"compliance:{kind}", reference=reference)
+    return _form_page(request, contract=contract, kind=kind, form=form, status=400 if form.errors else 200)
+
+
+def _event_edit(request, reference: str, kind: str, event_id: int):
+    event = tenancy.get_for_user_or_404(
+        AUTHORED[kind](request.user).filter(contract__reference=reference).select_related("contract"),
+        pk=event_id,
+    )
+    contract = event.contract
+    terms = selectors.event_terms(contract)
+    form = FORMS[kind](
+        request.POST if request.method == "POST" else None, terms=terms, initial=initial_of(event, kind)
+    )
+    pause_form = PauseForm(terms=terms) if kind == "incidents" else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_save(
+                kind=kind, contract=contract, user=request.user, data=form.cleaned_data, instance=event
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{SINGULAR[kind].capitalize()} {event.external_id} saved.")
+            return redirect(f"compliance:{kind}", reference=reference)
+    return _form_page(
+        request,
+        contract=contract,
+        kind=kind,
+        form=form,
+        event=event,
+        pause_form=pause_form,
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_edit(request, reference: str, incident_id: int):
+    return _event_edit(request, reference, "incidents", incident_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outage_edit(request, reference: str, outage_id: int):
+    return _event_edit(request, reference, "outages", outage_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def worklog_edit(request, reference: str, worklog_id: int):
+    return _event_edit(request, reference, "worklogs", worklog_id)
+
+
+@login_required
+@require_POST
+def pause_add(request, reference: str, incident_id: int):
+    incident = tenancy.get_for_user_or_404(
+        tenancy.incidents_authored_by(request.user)
+        .filter(contract__reference=reference)
+        .select_related("contract"),
+        pk=incident_id,
+    )
+    terms = selectors.event_terms(incident.contract)
+    pause_form = PauseForm(request.POST, terms=terms)
+    if pause_form.is_valid():
+        try:
+            services.incident_pause_add(incident=incident, **pause_form.cleaned_data)
+        except ValidationError as exc:
+            pause_form.add_error(None, exc)
+        else:
+            messages.success(request, "Pause added.")
+            return redirect("compliance:incident_edit", reference=reference, incident_id=incident.pk)
+    form = FORMS["incidents"](terms=terms, initial=initial_of(incident, "incidents"))
+    return _form_page(
+        request,
+        contract=incident.contract,
+        kind="incidents",
+        form=form,
+        event=incident,
+        pause_form=pause_form,
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def pause_delete(request, reference: str, incident_id: int, pause_id: int):
+    pause = tenancy.get_for_user_or_404(
+        tenancy.incident_pauses_authored_by(request.user).filter(
+            incident_id=incident_id, incident__contract__reference=reference
+        ),
+        pk=pause_id,
+    )
+    services.incident_pause_delete(pause=pause)
+    messages.success(request, "Pause removed.")
+    return redirect("compliance:incident_edit", reference=reference, incident_id=incident_id)

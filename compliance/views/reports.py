@@ -1,0 +1,161 @@
+"""Report pages: a report with its PDF for both parties, lists per contract and per
+customer, regenerate and resend for provider authors, and a run's progress.
+
+Reports come through ``compliance.report_selectors`` (built on ``contracts.tenancy``): another
+tenant's report, run or contract is a 404, and so is an action for a member without the
+author role at the provider.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from contracts import tenancy
+
+from .. import report_selectors as selectors
+from ..forms_reports import RegenerateForm
+from ..models import Delivery, ReportStatus
+from ..report_pdf import period_label, verdict
+from ..services import reports as services
+from ..views.compliance import default_period
+from .events import add_service_errors
+
+
+def _can_author(user, contract) -> bool:
+    return tenancy.contracts_authored_by(user).filter(pk=contract.pk).exists()
+
+
+def _contract_reports(request, contract, form, status=200):
+    reports = selectors.reports_for_user(request.user).filter(contract=contract)
+    return render(
+        request,
+        "compliance/report_list.html",
+        {
+            "contract": contract,
+            "reports": reports,
+            "form": form,
+            "can_author": _can_author(request.user, contract),
+            "runs": selectors.runs_for_user(request.user).filter(items__contract=contract)[:5],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def contract_reports(request, reference: str):
+    contract = tenancy.get_contract_for_user_or_404(request.user, reference)
+    period = "-".join(f"{part:02d}" for part in default_period(contract.time_zone))
+    return _contract_reports(request, contract, RegenerateForm(initial={"period": period}))
+
+
+@login_required
+@require_GET
+def customer_reports(request, slug: str):
+    customer = selectors.customer_for_user_or_404(request.user, slug)
+    reports = selectors.reports_for_user(request.user).filter(contract__customer=customer)
+    return render(request, "compliance/report_customer.html", {"customer": customer, "reports": reports})
+
+
+@login_required
+@require_GET
+def report_detail(request, reference: str, report_id: int):
+    report = selectors.report_for_user_or_404(request.user, reference, report_id)
+    deliveries = Delivery.objects.filter(report=report).order_by("kind", "email")
+    figures = report.evaluation.figures
+    return render(
+        request,
+        "compliance/report_detail.html",
+        {
+            "report": report,
+            "contract": report.contract,
+            "period_label": period_label(report.period),
+            "verdict": verdict(figures),
+            "figures": figures,
+            "deliveries": deliveries,
+            "can_author": _can_author(request.user, report.contract),
+            "newer": selectors.reports_for_user(request.user)
+            .filter(contract=report.contract, period=report.period, revision__gt=report.revision)
+            .first(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_download(request, reference: str, report_id: int):
+    report = selectors.report_for_user_or_404(request.user, reference, report_id)
+    if report.status != ReportStatus.READY or not report.pdf:
+        raise Http404("The report's PDF is not ready.")
+    try:
+        handle = default_storage.open(report.pdf.name, "rb")
+    except OSError as exc:
+        raise Http404("The report's PDF is missing from storage.") from exc
+    return FileResponse(handle, as_attachment=True, filename=report.filename, content_type="application/pdf")
+
+
+@login_required
+@require_POST
+def report_resend(request, reference: str, report_id: int):
+    report = selectors.report_authored_by_or_404(request.user, reference, report_id)
+    try:
+        queued = services.report_resend(report=report, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if queued:
+            messages.success(
+                request, f"The report is being sent to {queued} recipient(s) who have not received it."
+            )
+        else:
+            messages.info(request, "Every recipient has received the report already: nothing to send.")
+    return redirect("compliance:report_detail", reference=reference, report_id=report.pk)
+
+
+@login_required
+@require_POST
+def report_regenerate(request, reference: str):
+    contract = tenancy.get_for_user_or_404(tenancy.contracts_authored_by(request.user), reference=reference)
+    form = RegenerateForm(request.POST)
+    if form.is_valid():
+        try:
+            run = services.report_regenerate(
+                contract=contract, period=form.cleaned_data["period"], user=request.user
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"The report for {period_label(run.period)} is being made again.")
+            return redirect("compliance:report_run", run_id=run.pk)
+    return _contract_reports(request, contract, form, status=400)
+
+
+def _run_context(request, run):
+    contracts = selectors.run_contracts_for_user(request.user)
+    return {
+        "run": run,
+        "period_label": period_label(run.period),
+        "progress": services.run_progress(run, contracts),
+        "items": services.run_items(run, contracts),
+    }
+
+
+@login_required
+@require_GET
+def report_run(request, run_id: int):
+    run = selectors.run_for_user_or_404(request.user, run_id)
+    return render(request, "compliance/report_run.html", _run_context(request, run))
+
+
+@login_required
+@require_GET
+def report_run_progress(request, run_id: int):
+    """The progress panel alone, polled by htmx while items are pending."""
+    run = selectors.run_for_user_or_404(request.user, run_id)
+    return render(request, "compliance/_report_run_progress.html", _run_context(request, run))

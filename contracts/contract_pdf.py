@@ -1,0 +1,65 @@
+"""A contract version as a PDF: context → HTML → PDF bytes.
+
+Pure: it takes a version already read (``contracts.documents.version_reading``), runs no
+queries and knows no request. Clause texts arrive as the restricted renderer's sanitised
+HTML, so nothing an author typed can load a resource or reach the template engine; the
+document is turned into PDF by ``contracts.pdf.html_to_pdf``, whose fetcher serves only
+the static tree.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from .documents import VersionReading
+from .pdf import html_to_pdf
+from .terms_display import format_date
+
+PDF_RENDERINGS = ("both", "legal", "plain")
+TEMPLATE = "pdf/contract.html"
+
+
+def pdf_rendering_choice(value: str | None) -> str:
+    return value if value in PDF_RENDERINGS else "both"
+
+
+def contract_pdf_filename(reading: VersionReading) -> str:
+    """``SLA-2026-0001-v2.pdf``: the reference is letters, digits and hyphens only."""
+    return f"{reading.contract.reference}-v{reading.version.number}.pdf"
+
+
+def contract_pdf_context(reading: VersionReading, *, rendering: str = "both") -> dict[str, Any]:
+    """What ``pdf/contract.html`` shows for ``rendering`` (both, legal or plain)."""
+    rendering = pdf_rendering_choice(rendering)
+    version = reading.version
+    contract = reading.contract
+    frozen_on: date | None = version.frozen_at.date() if version.frozen_at else None
+    return {
+        "contract": contract,
+        "version": version,
+        "is_draft": version.is_draft,
+        "is_internal": contract.is_internal,
+        "frozen_on": format_date(frozen_on) if frozen_on else None,
+        "in_force_from": format_date(version.in_force_from) if version.in_force_from else None,
+        "start_date": format_date(contract.start_date),
+        "end_date": format_date(contract.end_date) if contract.end_date else None,
+        "monthly_fee": reading.values.get("monthly_fee"),
+        "clauses": reading.clauses,
+        "summary": reading.summary,
+        "parameters": reading.parameters,
+        "show_legal": rendering in ("both", "legal"),
+        "show_plain": rendering in ("both", "plain"),
+        "rendering": rendering,
+    }
+
+
+def contract_pdf_html(context: dict[str, Any]) -> str:
+    return render_to_string(TEMPLATE, context)
+
+
+def contract_pdf(reading: VersionReading, *, rendering: str = "both") -> bytes:
+    """The version as PDF bytes: cover, the chosen rendering(s), terms tables."""
+    return html_to_pdf(contract_pdf_html(contract_pdf_context(reading, rendering=rendering)))

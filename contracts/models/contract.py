@@ -1,0 +1,84 @@
+"""Contracts between a provider and a customer organisation."""
+
+from decimal import Decimal
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from .parties import Organisation
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(f"“{value}” is not a known time zone (use e.g. Europe/Amsterdam).")
+
+
+class ContractStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    AWAITING_SIGNATURE = "awaiting_signature", "Awaiting signature"
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+    TERMINATED = "terminated", "Terminated"
+
+
+class ReferenceCounter(models.Model):
+    """The last contract number issued per year; locked while a reference is generated."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class Contract(models.Model):
+    """An SLA between a provider and a customer organisation."""
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    title = models.CharField(max_length=200)
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="contracts_as_provider")
+    customer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="contracts_as_customer")
+    currency = models.CharField(
+        max_length=3,
+        default="EUR",
+        validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. EUR.")],
+    )
+    monthly_fee = models.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal("0.00"), validators=[MinValueValidator(0)]
+    )
+    time_zone = models.CharField(max_length=64, default="Europe/Amsterdam", validators=[validate_time_zone])
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    auto_renew = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=ContractStatus.choices, default=ContractStatus.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(provider=models.F("customer")),
+                name="provider_is_not_customer",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="term_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def is_internal(self) -> bool:
+        """Both parties belong to one company: an internal SLA."""
+        return self.provider.company_id == self.customer.company_id

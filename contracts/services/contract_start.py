@@ -1,0 +1,100 @@
+"""Starting a contract from the authoring screens: customer, contract and draft version 1 at once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from ..models import ClauseTemplate, Contract, Organisation, Role, User
+from .contracts import contract_create
+from .parties import invitation_create, organisation_create
+from .versions import contract_create_from, version_create_draft
+
+
+def _free_slug(name: str) -> str:
+    base = (slugify(name) or "organisation")[:70]
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def customer_create(*, name: str, invited_by: User, contact_email: str = "") -> Organisation:
+    """A new customer organisation; ``contact_email`` (optional) is invited as its admin and
+    receives the monthly reports. The email goes out once the transaction commits."""
+    customer = organisation_create(name=name.strip(), slug=_free_slug(name))
+    if contact_email:
+        invitation_create(
+            organisation=customer,
+            email=contact_email,
+            role=Role.ADMIN,
+            receives_reports=True,
+            invited_by=invited_by,
+        )
+    return customer
+
+
+@transaction.atomic
+def contract_start(
+    *,
+    user: User,
+    provider: Organisation,
+    title: str,
+    start_date: date,
+    currency: str,
+    monthly_fee: Decimal,
+    time_zone: str,
+    end_date: date | None = None,
+    auto_renew: bool = False,
+    customer: Organisation | None = None,
+    new_customer_name: str = "",
+    new_customer_email: str = "",
+    source: Contract | None = None,
+    templates: Sequence[ClauseTemplate] = (),
+) -> Contract:
+    """Create a contract with its draft version 1, in one transaction.
+
+    The customer is an existing organisation or a new one named ``new_customer_name``.
+    Version 1 is a copy of the latest version of ``source`` (another contract of the same
+    provider), or holds clauses copied from ``templates`` (the provider's library), or is
+    empty. The contract's own values (fee, currency, time zone, term) are the ones given,
+    also when copying. Nothing is created when any step is refused.
+    """
+    if source is not None and source.provider_id != provider.pk:
+        raise ValidationError({"source": "Copy a contract of the same provider."})
+    if any(t.owner_id != provider.pk for t in templates):
+        raise ValidationError({"templates": "Choose clauses from the provider's own library."})
+    if customer is None:
+        if not new_customer_name.strip():
+            raise ValidationError({"customer": "Choose a customer or name a new one."})
+        customer = customer_create(name=new_customer_name, invited_by=user, contact_email=new_customer_email)
+    if source is None:
+        contract = contract_create(
+            provider=provider,
+            customer=customer,
+            title=title,
+            start_date=start_date,
+            end_date=end_date,
+            auto_renew=auto_renew,
+            currency=currency,
+            monthly_fee=monthly_fee,
+            time_zone=time_zone,
+            created_by=user,
+        )
+        version_create_draft(contract=contract, user=user, templates=templates)
+        return contract
+    contract = contract_create_from(
+        source=source, customer=customer, title=title, user=user, start_date=start_date
+    )
+    contract.currency, contract.monthly_fee, contract.time_zone = currency, monthly_fee, time_zone
+    contract.end_date, contract.auto_renew = end_date, auto_renew
+    contract.full_clean()
+    contract.save()
+    return contract

@@ -1,0 +1,55 @@
+"""Writes on contracts."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Contract, Organisation, ReferenceCounter, User
+from ..models.contract import ContractStatus
+
+
+def contract_reference_next(*, year: int) -> str:
+    """The next free reference for the year, e.g. SLA-2026-0007. Call inside a transaction."""
+    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"SLA-{year}-{counter.last_number:04d}"
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    provider: Organisation,
+    customer: Organisation,
+    title: str,
+    start_date: date,
+    created_by: User | None = None,
+    currency: str = "EUR",
+    monthly_fee: Decimal = Decimal("0.00"),
+    time_zone: str = "Europe/Amsterdam",
+    end_date: date | None = None,
+    auto_renew: bool = False,
+    status: str = ContractStatus.DRAFT,
+) -> Contract:
+    contract = Contract(
+        provider=provider,
+        customer=customer,
+        title=title,
+        start_date=start_date,
+        end_date=end_date,
+        auto_renew=auto_renew,
+        currency=currency,
+        monthly_fee=monthly_fee,
+        time_zone=time_zone,
+        status=status,
+        created_by=created_by,
+    )
+    if provider.pk == customer.pk:
+        raise ValidationError({"customer": "The customer must be another organisation than the provider."})
+    contract.full_clean(exclude=["reference"])
+    contract.reference = contract_reference_next(year=timezone.localdate().year)
+    contract.save()
+    return contract

@@ -1,0 +1,697 @@
+"""Writes of signing: send a version for signature, sign, decline, remind, withdraw, seal.
+
+A request freezes its version and stores the version's signable document (its PDF, both
+renderings) once, with its SHA-256. Signers sign in ``order``; when the last one has
+signed the contract becomes active and a background task seals the signed PDF (document
+plus certificate page) with the portal's key and mails it to every signer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from ..models import (
+    Contract,
+    EventKind,
+    Membership,
+    Organisation,
+    RequestStatus,
+    SealStatus,
+    Side,
+    Signature,
+    SignatureRequest,
+    Signer,
+    SignerStatus,
+    SigningEvent,
+    User,
+    Version,
+)
+from ..models.contract import ContractStatus
+from ..sealing import SealCheck, SealingFailed
+
+logger = logging.getLogger("slaportal.signing")
+
+CONSENT_TEXT = (
+    "I have read this agreement — the legal text, which is binding, and its plain-language "
+    "version — and I agree to it on behalf of {organisation}. Typing my full name and pressing "
+    "“Sign” is my signature."
+)
+
+
+def consent_text_for(organisation: Organisation) -> str:
+    """The exact words a signer agrees to; recorded with their signature."""
+    return CONSENT_TEXT.format(organisation=organisation.name)
+
+
+def normalised_name(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+@dataclass(frozen=True)
+class SignerSpec:
+    """One signer slot to create: a member (``user``) or a person to invite (``email``)."""
+
+    organisation: Organisation
+    side: str
+    order: int
+    user: User | None = None
+    email: str = ""
+
+
+def _event(request: SignatureRequest, kind: str, user: User | None = None, detail: str = "") -> None:
+    SigningEvent.objects.create(request=request, kind=kind, user=user, detail=detail)
+
+
+def _status_without_request(contract: Contract) -> str:
+    """Draft again, unless an earlier signed version is still in force."""
+    in_force = Version.objects.filter(contract=contract, in_force_from__isnull=False).exists()
+    return ContractStatus.ACTIVE if in_force else ContractStatus.DRAFT
+
+
+def _can_sign(user: User, organisation: Organisation) -> bool:
+    membership = Membership.objects.filter(user=user, organisation=organisation).first()
+    return membership is not None and membership.can_sign
+
+
+def signing_url(request: SignatureRequest) -> str:
+    return settings.SITE_URL + reverse(
+        "contracts:signing_page", args=[request.version.contract.reference, request.pk]
+    )
+
+
+# ---------------------------------------------------------------- sending
+
+
+def _resolve_signers(
+    *, contract: Contract, specs: Sequence[SignerSpec], user: User
+) -> list[tuple[SignerSpec, User | None, str]]:
+    """(spec, user or None, email) per slot; invites people without an account."""
+    from .parties import invitation_create
+
+    parties = {Side.CUSTOMER: contract.customer, Side.PROVIDER: contract.provider}
+    sides = {spec.side for spec in specs}
+    if Side.CUSTOMER not in sides or Side.PROVIDER not in sides:
+        raise ValidationError("Choose at least one signer for the customer and one for the provider.")
+    resolved, seen = [], set()
+    for spec in specs:
+        if parties.get(spec.side) is None or spec.organisation.pk != parties[spec.side].pk:
+            raise ValidationError(f"{spec.organisation} is not the {spec.side} of {contract.reference}.")
+        person = spec.user
+        email = (person.email if person else spec.email).strip().lower()
+        if not email:
+            raise ValidationError("Every signer needs an account or an email address.")
+        if email in seen:
+            raise ValidationError(f"{email} is named twice: each person signs once.")
+        seen.add(email)
+        if person is None:
+            person = User.objects.filter(email__iexact=email).first()
+        if (
+            person is not None
+            and Membership.objects.filter(user=person, organisation=spec.organisation).exists()
+        ):
+            if not _can_sign(person, spec.organisation):
+                raise ValidationError(
+                    f"{email} is a member of {spec.organisation} but not a signer: give them the signer "
+                    "role first."
+                )
+            resolved.append((spec, person, email))
+            continue
+        # Not a member yet: invite them as a signer; they sign once they have joined.
+        invitation_create(
+            organisation=spec.organisation,
+            email=email,
+            role="signer",
+            receives_reports=False,
+            invited_by=user,
+        )
+        resolved.append((spec, None, email))
+    return resolved
+
+
+def _signable_document(version: Version) -> tuple[str, str]:
+    """(storage name, SHA-256) of the version's signable document, rendered once per version."""
+    from ..contract_pdf import contract_pdf
+    from ..documents import version_reading
+
+    if version.document_sha256:
+        earlier = (
+            SignatureRequest.objects.filter(version=version, document_sha256=version.document_sha256)
+            .exclude(document="")
+            .first()
+        )
+        if earlier is not None and default_storage.exists(earlier.document.name):
+            return earlier.document.name, version.document_sha256
+    pdf = contract_pdf(version_reading(version), rendering="both")
+    digest = hashlib.sha256(pdf).hexdigest()
+    if version.document_sha256 and version.document_sha256 != digest:
+        raise ValidationError(
+            f"The signable document of version {version.number} is missing: start a new draft version."
+        )
+    name = default_storage.save(
+        f"signing/{version.contract.reference}-v{version.number}.pdf", ContentFile(pdf)
+    )
+    if not version.document_sha256:
+        version.document_sha256 = digest
+        version.save(update_fields=["document_sha256"])
+    return name, digest
+
+
+@transaction.atomic
+def signature_request_send(
+    *, version: Version, user: User, signers: Sequence[SignerSpec]
+) -> SignatureRequest:
+    """Send ``version`` (the contract's latest) for signature by ``signers``.
+
+    Freezes a draft (refused like ``version_publish`` while the consistency checker reports
+    errors), stores its signable document and SHA-256, moves the contract to awaiting
+    signature (an active contract stays active: its signed version stays in force) and
+    emails the first signers in order once committed. People named by email without a
+    membership are invited as signers first. ValidationError when the version is not the
+    latest, is signed already, or another request of the contract is open.
+    """
+    from ..consistency import errors
+    from ..selectors import version_findings, version_terms
+    from .versions import version_publish
+
+    contract = (
+        Contract.objects.select_for_update()
+        .select_related("provider", "customer")
+        .get(pk=version.contract_id)
+    )
+    version = Version.objects.get(pk=version.pk)
+    latest = Version.objects.filter(contract=contract).order_by("-number").first()
+    if latest.pk != version.pk:
+        raise ValidationError(f"Only the latest version ({latest.number}) can be sent for signature.")
+    if SignatureRequest.objects.filter(version__contract=contract, status=RequestStatus.OPEN).exists():
+        raise ValidationError("This contract is already out for signature: withdraw that request first.")
+    if version.in_force_from or version.signed_outside_portal:
+        raise ValidationError(
+            f"Version {version.number} is signed already: start a new draft version to change the contract."
+        )
+    resolved = _resolve_signers(contract=contract, specs=signers, user=user)
+    if version.is_draft:
+        version = version_publish(version=version, user=user)
+    else:
+        problems = errors(version_findings(version_terms(version)))
+        if problems:
+            raise ValidationError([ValidationError(f.message, code=f.code) for f in problems])
+    name, digest = _signable_document(version)
+    request = SignatureRequest.objects.create(
+        version=version, created_by=user, document=name, document_sha256=digest
+    )
+    for spec, person, email in resolved:
+        Signer.objects.create(
+            request=request,
+            organisation=spec.organisation,
+            side=spec.side,
+            order=spec.order,
+            user=person,
+            email=email,
+        )
+    names = ", ".join(f"{email} ({spec.organisation})" for spec, _person, email in resolved)
+    _event(request, EventKind.SENT, user, f"Version {version.number} to {names}.")
+    if contract.status != ContractStatus.ACTIVE:
+        Contract.objects.filter(pk=contract.pk).update(
+            status=ContractStatus.AWAITING_SIGNATURE, updated_at=timezone.now()
+        )
+    _notify_turn(request)
+    return request
+
+
+def signers_at_turn(request: SignatureRequest) -> list[Signer]:
+    """The waiting signers whose turn it is: those with the lowest order still waiting."""
+    waiting = list(request.signers.filter(status=SignerStatus.WAITING).order_by("order", "id"))
+    return [s for s in waiting if s.order == waiting[0].order] if waiting else []
+
+
+def _notify_turn(request: SignatureRequest, *, reminder: bool = False) -> list[Signer]:
+    from ..tasks import signature_email_signer
+
+    turn = signers_at_turn(request)
+    for signer in turn:
+        if reminder or signer.notified_at is None:
+            signer_id = signer.pk
+            transaction.on_commit(
+                lambda signer_id=signer_id: signature_email_signer.delay(signer_id, reminder)
+            )
+    return turn
+
+
+def signer_email_send(*, signer_id: int, reminder: bool = False) -> bool:
+    """Email one signer the link to the signing page (once; again only as a reminder)."""
+    from ..emails import email_send
+
+    signer = Signer.objects.select_related(
+        "request__version__contract__provider", "request__version__contract__customer", "organisation"
+    ).get(pk=signer_id)
+    request = signer.request
+    if not request.is_open or signer.status != SignerStatus.WAITING:
+        return False
+    if signer.notified_at and not reminder:
+        return False
+    email_send(
+        template="signature_request",
+        context={
+            "signer": signer,
+            "contract": request.version.contract,
+            "version": request.version,
+            "url": signing_url(request),
+            "reminder": reminder,
+            "has_account": signer.user_id is not None,
+        },
+        to=[signer.email],
+    )
+    Signer.objects.filter(pk=signer.pk).update(notified_at=timezone.now())
+    return True
+
+
+@transaction.atomic
+def signature_request_remind(*, request: SignatureRequest, user: User) -> list[Signer]:
+    """Email the signers whose turn it is again; records a reminder on the timeline."""
+    request = SignatureRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.is_open:
+        raise ValidationError("This signature request is closed: there is nobody to remind.")
+    turn = _notify_turn(request, reminder=True)
+    _event(request, EventKind.REMINDED, user, ", ".join(s.email for s in turn))
+    return turn
+
+
+@transaction.atomic
+def signature_request_withdraw(*, request: SignatureRequest, user: User) -> SignatureRequest:
+    """Withdraw an open request; the contract returns to draft (or stays active)."""
+    request = (
+        SignatureRequest.objects.select_for_update().select_related("version__contract").get(pk=request.pk)
+    )
+    if not request.is_open:
+        raise ValidationError("Only an open signature request can be withdrawn.")
+    request.status, request.closed_at = RequestStatus.WITHDRAWN, timezone.now()
+    request.save(update_fields=["status", "closed_at"])
+    _event(request, EventKind.WITHDRAWN, user)
+    contract = request.version.contract
+    Contract.objects.filter(pk=contract.pk).update(
+        status=_status_without_request(contract), updated_at=timezone.now()
+    )
+    return request
+
+
+# ---------------------------------------------------------------- signing and declining
+
+
+def signature_request_viewed(*, request: SignatureRequest, user: User) -> None:
+    """Record on the timeline that a named signer opened the signing page (once each)."""
+    if not request.is_open or not _slot_for(request, user, lock=False):
+        return
+    if not SigningEvent.objects.filter(request=request, kind=EventKind.VIEWED, user=user).exists():
+        _event(request, EventKind.VIEWED, user)
+
+
+def _slot_for(request: SignatureRequest, user: User, *, lock: bool = True) -> Signer | None:
+    slots = Signer.objects.filter(request=request, status=SignerStatus.WAITING).filter(
+        Q(user=user) | Q(user__isnull=True, email__iexact=user.email)
+    )
+    if lock:
+        slots = slots.select_for_update()
+    return slots.select_related("organisation").first()
+
+
+def _slot_or_refuse(request: SignatureRequest, user: User) -> Signer:
+    contract = request.version.contract
+    slot = _slot_for(request, user)
+    if slot is None:
+        parties = (contract.customer, contract.provider)
+        if not any(_can_sign(user, organisation) for organisation in parties):
+            raise ValidationError(
+                f"You are not a signer for {contract.customer} or {contract.provider}: only members with "
+                "the signer or admin role sign contracts.",
+                code="not_a_signer",
+            )
+        raise ValidationError("This signature request does not name you as a signer.", code="not_named")
+    if not _can_sign(user, slot.organisation):
+        raise ValidationError(
+            f"You are not a signer for {slot.organisation}: ask its admin for the signer role.",
+            code="not_a_signer",
+        )
+    return slot
+
+
+def _refuse_unless_open(request: SignatureRequest) -> None:
+    if not request.is_open:
+        raise ValidationError(
+            f"This signature request is {request.get_status_display().lower()}: nothing can be signed in it.",
+            code="closed",
+        )
+
+
+@transaction.atomic
+def signature_record(
+    *,
+    request: SignatureRequest,
+    user: User,
+    typed_name: str,
+    agree: bool,
+    ip: str | None,
+    user_agent: str,
+    shown_sha256: str,
+) -> Signature:
+    """Record ``user``'s signature on the request's document, or refuse with a ValidationError
+    (and record nothing) when: the request is closed; the document shown is not the one
+    sent (hash mismatch); they signed already; they are not a named signer holding the
+    signer or admin role in the slot's organisation; an earlier signer has not signed yet;
+    consent is missing; the typed name is empty or not their name.
+
+    The last signature activates the contract and queues the sealing of the signed PDF.
+    """
+    request = (
+        SignatureRequest.objects.select_for_update()
+        .select_related("version__contract__provider", "version__contract__customer")
+        .get(pk=request.pk)
+    )
+    _refuse_unless_open(request)
+    if (shown_sha256 or "").strip().lower() != request.document_sha256:
+        raise ValidationError(
+            "The document you were shown is not the version sent for signature "
+            f"(SHA-256 {request.document_sha256[:12]}…): reload the signing page and read it again.",
+            code="document_mismatch",
+        )
+    earlier = Signature.objects.filter(request=request, user=user).first()
+    if earlier is not None:
+        raise ValidationError(
+            f"You have already signed this request ({earlier.signed_at:%Y-%m-%d %H:%M} UTC).",
+            code="signed_twice",
+        )
+    slot = _slot_or_refuse(request, user)
+    before = Signer.objects.filter(request=request, order__lt=slot.order).exclude(status=SignerStatus.SIGNED)
+    if before.exists():
+        names = ", ".join(
+            f"{s.name} ({s.organisation})" for s in before.select_related("organisation", "user")
+        )
+        raise ValidationError(f"It is not your turn yet: {names} must sign first.", code="out_of_order")
+    if not agree:
+        raise ValidationError(
+            {"agree": "Tick the box to confirm that you have read and agree to the agreement."}
+        )
+    name = " ".join((typed_name or "").split())
+    if not name:
+        raise ValidationError({"typed_name": "Type your full name to sign."})
+    full_name = user.get_full_name()
+    if full_name and normalised_name(name) != normalised_name(full_name):
+        raise ValidationError({"typed_name": f"Type your full name as on your account: “{full_name}”."})
+    signature = Signature.objects.create(
+        request=request,
+        signer=slot,
+        user=user,
+        organisation=slot.organisation,
+        side=slot.side,
+        typed_name=name,
+        signed_at=timezone.now(),
+        ip_address=ip or None,
+        user_agent=(user_agent or "")[:1000],
+        document_sha256=request.document_sha256,
+        consent_text=consent_text_for(slot.organisation),
+    )
+    slot.status, slot.user = SignerStatus.SIGNED, user
+    slot.save(update_fields=["status", "user"])
+    _event(request, EventKind.SIGNED, user, f"{name} for {slot.organisation}")
+    if Signer.objects.filter(request=request).exclude(status=SignerStatus.SIGNED).exists():
+        _notify_turn(request)
+    else:
+        _complete(request)
+    return signature
+
+
+def _complete(request: SignatureRequest) -> None:
+    from ..tasks import signature_seal
+
+    now = timezone.now()
+    request.status, request.closed_at, request.seal_status = RequestStatus.COMPLETED, now, SealStatus.PENDING
+    request.save(update_fields=["status", "closed_at", "seal_status"])
+    version = request.version
+    contract = version.contract
+    version.in_force_from = max(contract.start_date, timezone.localdate())
+    version.save(update_fields=["in_force_from"])
+    Contract.objects.filter(pk=contract.pk).update(status=ContractStatus.ACTIVE, updated_at=now)
+    _event(
+        request, EventKind.ACTIVATED, None, f"Version {version.number} in force from {version.in_force_from}."
+    )
+    request_id = request.pk
+    # robust: a sealing failure is recorded on the request and retried; it must not undo
+    # or hide the signature that has just been committed.
+    transaction.on_commit(lambda: signature_seal.delay(request_id), robust=True)
+
+
+@transaction.atomic
+def signature_decline(*, request: SignatureRequest, user: User, reason: str) -> SignatureRequest:
+    """A named signer declines, with a reason: the request closes and the contract returns
+    to draft (or stays active on its earlier signed version)."""
+    request = (
+        SignatureRequest.objects.select_for_update()
+        .select_related("version__contract__provider", "version__contract__customer")
+        .get(pk=request.pk)
+    )
+    _refuse_unless_open(request)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why you decline, so the provider can change the contract."})
+    slot = _slot_or_refuse(request, user)
+    slot.status = SignerStatus.DECLINED
+    slot.save(update_fields=["status"])
+    request.status, request.closed_at, request.decline_reason = RequestStatus.DECLINED, timezone.now(), reason
+    request.save(update_fields=["status", "closed_at", "decline_reason"])
+    _event(request, EventKind.DECLINED, user, reason)
+    contract = request.version.contract
+    Contract.objects.filter(pk=contract.pk).update(
+        status=_status_without_request(contract), updated_at=timezone.now()
+    )
+    return request
+
+
+# ---------------------------------------------------------------- the signed PDF
+
+
+def _certificate(request: SignatureRequest):
+    from ..signed_pdf import Certificate, CertificateSignature
+
+    version = request.version
+    contract = version.contract
+    signatures = Signature.objects.filter(request=request).select_related("organisation", "user")
+    return Certificate(
+        reference=contract.reference,
+        title=contract.title,
+        version_number=version.number,
+        provider=contract.provider.name,
+        customer=contract.customer.name,
+        document_sha256=request.document_sha256,
+        verification_code=request.verification_code,
+        verify_url=settings.SITE_URL + reverse("contracts:verify"),
+        signatures=[
+            CertificateSignature(
+                typed_name=s.typed_name,
+                email=s.user.email,
+                organisation=s.organisation.name,
+                side=s.get_side_display().lower(),
+                signed_at=s.signed_at,
+                ip_address=s.ip_address or "",
+                user_agent=s.user_agent,
+                document_sha256=s.document_sha256,
+            )
+            for s in signatures
+        ],
+        in_force_from=version.in_force_from,
+        completed_at=request.closed_at or timezone.now(),
+    )
+
+
+def signature_request_seal(*, request_id: int) -> bool:
+    """Produce, seal and store the signed PDF of a completed request, then mail it to every
+    signer. True when sealed now; False when already sealed or not completed.
+
+    A failure (e.g. the configured timestamp authority is unreachable) is recorded on the
+    request ("sealing failed: reason", and on the timeline) and raised as SealingFailed so
+    that the task retries; nothing is sealed without the timestamp asked for.
+    """
+    from ..sealing import seal_pdf, sealing_key_from_settings
+    from ..signed_pdf import signed_pdf
+    from ..tasks import signature_email_signed_pdf
+
+    request = SignatureRequest.objects.select_related(
+        "version__contract__provider", "version__contract__customer"
+    ).get(pk=request_id)
+    if request.status != RequestStatus.COMPLETED or request.seal_status == SealStatus.SEALED:
+        return False
+    try:
+        with default_storage.open(request.document.name, "rb") as handle:
+            document = handle.read()
+        if hashlib.sha256(document).hexdigest() != request.document_sha256:
+            raise SealingFailed("the stored signable document does not match its recorded SHA-256")
+        sealed = seal_pdf(
+            signed_pdf(document, _certificate(request)),
+            key=sealing_key_from_settings(),
+            tsa_url=settings.SIGNING_TSA_URL,
+            reason=f"{request.version} signed by all parties",
+        )
+    except (SealingFailed, OSError) as exc:
+        reason = str(exc)
+        SignatureRequest.objects.filter(pk=request.pk).update(
+            seal_status=SealStatus.FAILED, seal_error=reason
+        )
+        _event(request, EventKind.SEAL_FAILED, None, reason)
+        logger.warning("Sealing the signed PDF of request %s failed: %s", request.pk, reason)
+        if isinstance(exc, SealingFailed):
+            raise
+        raise SealingFailed(reason) from exc
+    contract = request.version.contract
+    name = default_storage.save(
+        f"signing/{contract.reference}-v{request.version.number}-signed.pdf", ContentFile(sealed)
+    )
+    SignatureRequest.objects.filter(pk=request.pk).update(
+        signed_document=name,
+        signed_sha256=hashlib.sha256(sealed).hexdigest(),
+        sealed_at=timezone.now(),
+        seal_status=SealStatus.SEALED,
+        seal_error="",
+    )
+    _event(request, EventKind.SEALED, None, f"Verification code {request.verification_code}")
+    for signer_id in request.signers.values_list("pk", flat=True):
+        transaction.on_commit(lambda signer_id=signer_id: signature_email_signed_pdf.delay(signer_id))
+    return True
+
+
+def signature_request_seal_again(*, request: SignatureRequest) -> None:
+    """Queue the sealing of a completed request whose sealing failed."""
+    from ..tasks import signature_seal
+
+    updated = SignatureRequest.objects.filter(
+        pk=request.pk, status=RequestStatus.COMPLETED, seal_status=SealStatus.FAILED
+    ).update(seal_status=SealStatus.PENDING)
+    if not updated:
+        raise ValidationError("Only a sealing that failed can be started again.")
+    request_id = request.pk
+    transaction.on_commit(lambda: signature_seal.delay(request_id), robust=True)
+
+
+def signed_pdf_filename(request: SignatureRequest) -> str:
+    return f"{request.version.contract.reference}-v{request.version.number}-signed.pdf"
+
+
+def signed_pdf_email_send(*, signer_id: int) -> bool:
+    """Email one signer the sealed signed PDF as an attachment (once)."""
+    from ..emails import email_send
+
+    signer = Signer.objects.select_related(
+        "request__version__contract__provider", "request__version__contract__customer", "organisation"
+    ).get(pk=signer_id)
+    request = signer.request
+    if signer.signed_pdf_sent_at or request.seal_status != SealStatus.SEALED:
+        return False
+    with default_storage.open(request.signed_document.name, "rb") as handle:
+        pdf = handle.read()
+    email_send(
+        template="signature_completed",
+        context={
+            "signer": signer,
+            "contract": request.version.contract,
+            "version": request.version,
+            "request": request,
+            "verify_url": settings.SITE_URL + reverse("contracts:verify"),
+        },
+        to=[signer.email],
+        attachments=[(signed_pdf_filename(request), pdf, "application/pdf")],
+    )
+    Signer.objects.filter(pk=signer.pk).update(signed_pdf_sent_at=timezone.now())
+    return True
+
+
+# ---------------------------------------------------------------- verification
+
+
+@dataclass
+class VerificationResult:
+    """What the portal can say about an uploaded PDF."""
+
+    check: SealCheck
+    request: SignatureRequest | None = None
+    signatures: list[Signature] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return self.check.valid and self.request is not None and not self.problems
+
+    @property
+    def known(self) -> bool:
+        """The file names a signed document of this portal (valid or altered)."""
+        return self.request is not None
+
+    @property
+    def all_problems(self) -> list[str]:
+        return [*self.check.problems, *self.problems]
+
+    def report(self) -> str:
+        """A plain-text report, as ``manage.py verify_pdf`` prints it."""
+        lines = [f"File SHA-256: {self.check.file_sha256}"]
+        if self.valid:
+            lines.append("VALID: a document signed in this portal, unaltered since it was sealed.")
+        elif self.known:
+            lines.append("NOT VALID: a document signed in this portal, but ALTERED since it was sealed.")
+        else:
+            lines.append("NOT VALID: not a document signed in this portal.")
+        if self.request is not None:
+            version = self.request.version
+            contract = version.contract
+            lines += [
+                f"Contract: {contract.reference} {contract.title}",
+                f"Version: {version.number}",
+                f"Parties: {contract.provider.name} (provider), {contract.customer.name} (customer)",
+                f"Verification code: {self.request.verification_code}",
+                f"Document SHA-256: {self.request.document_sha256}",
+            ]
+            for s in self.signatures:
+                lines.append(
+                    f"Signed by {s.typed_name} <{s.user.email}> for {s.organisation.name} ({s.side}) "
+                    f"at {s.signed_at:%Y-%m-%d %H:%M:%S} UTC from {s.ip_address or 'an unrecorded address'}"
+                )
+        if self.check.timestamp:
+            lines.append(f"Timestamp: {self.check.timestamp:%Y-%m-%d %H:%M:%S} UTC")
+        lines += [f"Problem: {problem}" for problem in self.all_problems]
+        return "\n".join(lines)
+
+
+def signed_pdf_verify(data: bytes) -> VerificationResult:
+    """Check an uploaded PDF: the portal's seal (intact, over the whole file) and the record
+    it names — found by its verification code, else by the file's SHA-256."""
+    from ..sealing import check_seal, sealing_key_from_settings
+
+    check = check_seal(data, key=sealing_key_from_settings())
+    requests = SignatureRequest.objects.select_related(
+        "version__contract__provider", "version__contract__customer"
+    ).filter(status=RequestStatus.COMPLETED)
+    request = None
+    if check.verification_code:
+        request = requests.filter(verification_code=check.verification_code).first()
+    if request is None:
+        request = requests.filter(signed_sha256=check.file_sha256).first()
+    result = VerificationResult(check=check, request=request)
+    if request is None:
+        if check.verification_code:
+            result.problems.append("The verification code in the file is not one this portal issued.")
+        return result
+    result.signatures = list(Signature.objects.filter(request=request).select_related("organisation", "user"))
+    if request.signed_sha256 != check.file_sha256:
+        result.problems.append(
+            "The file is not byte for byte the signed PDF the portal issued for this code."
+        )
+    if check.document_sha256 and check.document_sha256 != request.document_sha256:
+        result.problems.append("The document hash in the file differs from the one the parties signed.")
+    return result

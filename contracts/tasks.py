@@ -1,0 +1,48 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
+def invitation_send_email(self, invitation_id: int) -> bool:
+    try:
+        return services.invitation_email_send(invitation_id=invitation_id)
+    except OSError as exc:  # SMTP connection problems: try again later
+        raise self.retry(exc=exc) from exc
+
+
+# ---------------------------------------------------------------- signing
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
+def signature_email_signer(self, signer_id: int, reminder: bool = False) -> bool:
+    from .services.signing import signer_email_send
+
+    try:
+        return signer_email_send(signer_id=signer_id, reminder=reminder)
+    except OSError as exc:  # SMTP connection problems: try again later
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task(bind=True, max_retries=8, default_retry_delay=120, acks_late=True)
+def signature_seal(self, request_id: int) -> bool:
+    """Seal the signed PDF; a failure is recorded on the request by the service and retried."""
+    from .sealing import SealingFailed
+    from .services.signing import signature_request_seal
+
+    try:
+        return signature_request_seal(request_id=request_id)
+    except SealingFailed as exc:
+        if self.request.is_eager:  # in-process: the failure is recorded; a worker retries
+            return False
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
+def signature_email_signed_pdf(self, signer_id: int) -> bool:
+    from .services.signing import signed_pdf_email_send
+
+    try:
+        return signed_pdf_email_send(signer_id=signer_id)
+    except OSError as exc:
+        raise self.retry(exc=exc) from exc

@@ -1,0 +1,309 @@
+"""How terms read in the clause texts: parameter values and generated blocks.
+
+Values are display strings ("99.9%", "4 business hours", "EUR 1,200.00", "1 January 2026");
+blocks (``credit_table``, ``scope_list``, …) are :class:`contracts.rendering.Block` values
+whose HTML is built here with ``format_html``/``escape`` from the terms, never from clause
+text, plus a plain-text form for redlines.
+
+The names a clause may use besides its parameters:
+
+- contract values: ``provider_name``, ``customer_name``, ``contract_reference``,
+  ``contract_title``, ``start_date``, ``end_date`` (when set), ``monthly_fee`` (unless a
+  parameter of that name exists; a parameter always wins), ``currency``, ``time_zone``;
+- term values: ``credit_cap``, ``hours_per_month``, ``hours_deficit_carry``,
+  ``hours_surplus_carry`` (when there is a cap / an hours commitment), and
+  ``responsibility_<key>`` for each customer responsibility (its duty and consequence);
+- blocks, each alone on its own line: ``credit_table``, ``scope_list``,
+  ``responsibilities_list``, ``maintenance_list``, ``service_level_table``.
+
+Pure apart from reading attributes of the term rows it is given: no queries of its own
+when the rows come from ``contracts.selectors.version_terms``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+
+from django.utils.html import format_html, format_html_join
+
+from .rendering import Block
+
+BLOCK_NAMES = frozenset(
+    {"credit_table", "scope_list", "responsibilities_list", "maintenance_list", "service_level_table"}
+)
+CONTRACT_VALUE_NAMES = frozenset(
+    {
+        "provider_name",
+        "customer_name",
+        "contract_reference",
+        "contract_title",
+        "start_date",
+        "end_date",
+        "monthly_fee",
+        "currency",
+        "time_zone",
+    }
+)
+TERM_VALUE_NAMES = frozenset({"credit_cap", "hours_per_month", "hours_deficit_carry", "hours_surplus_carry"})
+RESPONSIBILITY_PREFIX = "responsibility_"
+#: Names a parameter may not take: they would hide a block or a term value.
+RESERVED_PARAMETER_NAMES = BLOCK_NAMES | TERM_VALUE_NAMES
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+CONSEQUENCE_TEXT = {
+    "exclude_from_sla": "incidents and outages it causes do not count against the service levels",
+    "pause_clock": "time spent waiting on the customer pauses the service level clock",
+    "billable": "work it causes is billable outside the contract",
+    "indemnify": "the customer alone is responsible and holds the provider harmless",
+}
+METRIC_TEXT = {
+    "availability": "Availability",
+    "first_response": "First response",
+    "resolution": "Resolution",
+    "custom": "KPI",
+}
+
+
+# ---------------------------------------------------------------- single values
+
+
+def format_percentage(value: Decimal) -> str:
+    """``Decimal("99.9")`` → ``"99.9%"``; the digits as written, no trailing-zero games."""
+    return f"{value}%"
+
+
+def format_threshold(value: Decimal) -> str:
+    """A tier threshold with at least one decimal: ``99.9000`` → ``"99.9%"``, ``99`` → ``"99.0%"``."""
+    text = f"{trim(value)}"
+    return f"{text if '.' in text else text + '.0'}%"
+
+
+def format_duration(minutes: int, *, business_time: bool = False) -> str:
+    """``240`` → ``"4 hours"`` (``"4 business hours"``); not whole hours: ``"90 minutes"``."""
+    business = "business " if business_time else ""
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} {business}hour{'' if hours == 1 else 's'}"
+    return f"{minutes} {business}minute{'' if minutes == 1 else 's'}"
+
+
+def format_money(amount: Decimal, currency: str) -> str:
+    """``Decimal("1200")``, ``"EUR"`` → ``"EUR 1,200.00"``."""
+    return f"{currency} {amount:,.2f}"
+
+
+def format_date(value: date) -> str:
+    """``date(2026, 1, 1)`` → ``"1 January 2026"``."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def trim(value: Decimal) -> Decimal:
+    """``Decimal("99.9000")`` → ``Decimal("99.9")``, ``Decimal("100.00")`` → ``Decimal("100")``."""
+    return Decimal(f"{value.normalize():f}")
+
+
+def format_hours(hours: Decimal) -> str:
+    """``Decimal("20.00")`` → ``"20 hours"``."""
+    hours = trim(hours)
+    return f"{hours} hour{'' if hours == 1 else 's'}"
+
+
+def format_months(months: int | None, *, unlimited: str) -> str:
+    if months is None:
+        return unlimited
+    return f"{months} month{'' if months == 1 else 's'}"
+
+
+def format_parameter(kind: str, value, *, currency: str = "EUR", business_time: bool = False) -> str:
+    """A typed parameter value (see ``Parameter.typed_value``) as the texts show it."""
+    if kind == "percentage":
+        return format_percentage(value)
+    if kind == "duration":
+        return format_duration(value, business_time=business_time)
+    if kind == "money":
+        return format_money(value, currency)
+    if kind == "date":
+        return format_date(value)
+    return str(value)
+
+
+def format_credit(kind: str, value: Decimal, currency: str) -> str:
+    if kind == "percent_of_fee":
+        return f"{format_percentage(trim(value))} of the monthly fee"
+    if kind == "fixed_amount":
+        return format_money(value, currency)
+    return f"{format_hours(value)} of work"
+
+
+def format_cap(kind: str, value: Decimal, currency: str) -> str:
+    if kind == "percent_of_fee":
+        return f"{format_percentage(trim(value))} of the monthly fee"
+    return format_money(value, currency)
+
+
+def describe_responsibility(duty: str, consequence: str) -> str:
+    """The duty and, after it, what happens when it is not met."""
+    duty = duty.strip().rstrip(".")
+    return f"{duty}. If this is not met, {CONSEQUENCE_TEXT.get(consequence, consequence)}."
+
+
+def describe_calendar(calendar) -> str:
+    if calendar.around_the_clock:
+        text = "24 hours a day, 7 days a week"
+    else:
+        days = [
+            f"{WEEKDAYS[int(day)]} {spec.replace('-', '–').replace(' ', '')}"
+            for day, spec in sorted(calendar.hours.items(), key=lambda item: int(item[0]))
+        ]
+        text = ", ".join(days)
+    if calendar.holiday_country:
+        region = calendar.holiday_country + (
+            f"-{calendar.holiday_subdivision}" if calendar.holiday_subdivision else ""
+        )
+        text += f", except {region} public holidays"
+    return text
+
+
+def describe_window(window) -> str:
+    return (
+        f"Every {WEEKDAYS[window.weekday]} from {window.start:%H:%M} for "
+        f"{format_duration(window.duration_minutes)}"
+        + (f" ({window.description})" if window.description else "")
+    )
+
+
+# ---------------------------------------------------------------- blocks
+
+
+def _list_block(items: Sequence[str], *, empty: str) -> Block:
+    if not items:
+        return Block(html=format_html("<p>{}</p>", empty), text=empty)
+    html = format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((item,) for item in items)))
+    return Block(html=html, text="\n".join(f"- {item}" for item in items))
+
+
+def scope_list(services: Iterable) -> Block:
+    """In-scope services, then out-of-scope ones with the reason."""
+    services = list(services)
+    inside = [s.name for s in services if s.in_scope]
+    outside = [
+        f"{s.name} — {s.out_of_scope_reason}" if s.out_of_scope_reason else s.name
+        for s in services
+        if not s.in_scope
+    ]
+    if not services:
+        return _list_block([], empty="No services are listed.")
+    html_parts = []
+    text_parts = []
+    for title, items in (("In scope", inside), ("Out of scope", outside)):
+        if not items:
+            continue
+        html_parts.append(
+            format_html(
+                "<p><strong>{}</strong></p><ul>{}</ul>",
+                title,
+                format_html_join("", "<li>{}</li>", ((item,) for item in items)),
+            )
+        )
+        text_parts.append(f"{title}:\n" + "\n".join(f"- {item}" for item in items))
+    return Block(html="".join(html_parts), text="\n\n".join(text_parts))
+
+
+def responsibilities_list(responsibilities: Iterable) -> Block:
+    items = [describe_responsibility(r.duty, r.consequence) for r in responsibilities]
+    return _list_block(items, empty="The customer has no particular responsibilities under this contract.")
+
+
+def maintenance_list(windows: Iterable, *, time_zone: str) -> Block:
+    items = [f"{describe_window(w)}, {time_zone} time" for w in windows]
+    return _list_block(items, empty="No planned maintenance windows are agreed.")
+
+
+def _target_text(level, currency: str) -> str:
+    target = level.target.display(currency=currency)
+    if level.share_id is not None:
+        return f"{level.share.display(currency=currency)} within {target}"
+    return target
+
+
+def service_level_table(levels: Iterable, *, currency: str) -> Block:
+    """One row per service level: what, for which service and priority, target, calendar."""
+    levels = list(levels)
+    if not levels:
+        return _list_block([], empty="No service levels are agreed.")
+    rows = []
+    lines = []
+    for level in levels:
+        applies = level.service.name if level.service_id else "All services in scope"
+        if level.priority:
+            applies += f", {level.priority}"
+        calendar = describe_calendar(level.calendar) if level.calendar_id else "—"
+        target = _target_text(level, currency)
+        rows.append((level.name, applies, target, calendar))
+        lines.append(f"- {level.name} ({applies}): {target}; measured {calendar}")
+    html = format_html(
+        "<table><thead><tr><th>Service level</th><th>Applies to</th><th>Target</th>"
+        "<th>Measured</th></tr></thead><tbody>{}</tbody></table>",
+        format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+    )
+    return Block(html=html, text="\n".join(lines))
+
+
+def credit_table(levels_with_tiers: Iterable[tuple[object, Sequence]], *, cap, currency: str) -> Block:
+    """Per service level its tiers ("below 99.9% → 10% of the monthly fee"), then the cap.
+
+    ``levels_with_tiers`` pairs each service level with its credit tier rows; levels
+    without tiers are left out. ``cap`` is the version's ``CreditCap`` row or ``None``.
+    """
+    rows = []
+    lines = []
+    for level, tiers in levels_with_tiers:
+        for tier in sorted(tiers, key=lambda t: t.below, reverse=True):
+            below = format_threshold(tier.below)
+            credit = format_credit(tier.kind, tier.value, currency)
+            rows.append((level.name, f"below {below}", credit))
+            lines.append(f"- {level.name} below {below}: {credit}")
+    if not rows:
+        return _list_block([], empty="No service credits are agreed.")
+    cap_html = ""
+    if cap is not None:
+        cap_text = f"Credits in one month are capped at {format_cap(cap.kind, cap.value, currency)}."
+        cap_html = format_html("<p>{}</p>", cap_text)
+        lines.append(cap_text)
+    html = format_html(
+        "<table><thead><tr><th>Service level</th><th>Achieved</th><th>Credit</th></tr></thead>"
+        "<tbody>{}</tbody></table>{}",
+        format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        cap_html,
+    )
+    return Block(html=html, text="\n".join(lines))
+
+
+__all__ = [
+    "BLOCK_NAMES",
+    "CONTRACT_VALUE_NAMES",
+    "RESERVED_PARAMETER_NAMES",
+    "RESPONSIBILITY_PREFIX",
+    "TERM_VALUE_NAMES",
+    "credit_table",
+    "describe_calendar",
+    "describe_responsibility",
+    "describe_window",
+    "format_cap",
+    "format_credit",
+    "format_date",
+    "format_duration",
+    "format_hours",
+    "format_money",
+    "format_parameter",
+    "format_percentage",
+    "format_threshold",
+    "maintenance_list",
+    "responsibilities_list",
+    "scope_list",
+    "service_level_table",
+    "trim",
+]

@@ -1,0 +1,30 @@
+"""The contract page: header, key facts, versions, and one version for reading."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from .. import documents
+from ..terms_display import format_money
+from .documents import author_links, reading_context
+
+
+@login_required
+@require_GET
+def contract_detail(request, reference: str):
+    reader = documents.contract_reader_or_404(request.user, reference)
+    versions = documents.readable_versions(reader)
+    shown = documents.version_to_read(reader, versions)
+    rendering = documents.rendering_choice(request.GET.get("rendering"))
+    context = {
+        "contract": reader.contract,
+        "reader": reader,
+        "is_provider_side": reader.provider_side,
+        "versions": versions,
+        "in_force": documents.version_in_force(versions),
+        "monthly_fee": format_money(reader.contract.monthly_fee, reader.contract.currency),
+        "links": author_links(reader, versions, next((v for v in versions if v.is_draft), shown)),
+    }
+    if shown is not None:
+        context.update(reading_context(documents.version_reading(shown), rendering))
+    return render(request, "contracts/contract_detail.html", context)

@@ -1,0 +1,117 @@
+"""Reading a contract version: the version page, redlines between versions, the PDF."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET
+
+from .. import documents
+from ..contract_pdf import contract_pdf, contract_pdf_filename, pdf_rendering_choice
+from ..documents import Reader, VersionReading
+from ..forms_documents import CompareForm
+from ..models import Version
+
+
+def reverse_or_none(name: str, **kwargs) -> str | None:
+    """The URL of ``name``, or None while that page does not exist (yet)."""
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return None
+
+
+def author_links(reader: Reader, versions: list[Version], terms_of: Version | None) -> dict:
+    """Authoring links for the provider's authors (empty for everyone else): edit the draft
+    or start one, and the terms of ``terms_of``. A page that does not exist is left out."""
+    if not reader.author:
+        return {}
+    reference = reader.contract.reference
+    draft = next((v for v in versions if v.is_draft), None)
+    links: dict = {"draft_number": None, "terms_number": None}
+    if draft is not None:
+        links["edit_draft"] = reverse_or_none(
+            "contracts:version_edit", reference=reference, number=draft.number
+        )
+        links["draft_number"] = draft.number
+    else:
+        links["new_draft"] = reverse_or_none("contracts:version_new_draft", reference=reference)
+    if terms_of is not None:
+        links["terms"] = reverse_or_none(
+            "contracts:version_terms", reference=reference, number=terms_of.number
+        )
+        links["terms_number"] = terms_of.number
+    return links
+
+
+def reading_context(reading: VersionReading, rendering: str) -> dict:
+    """Template context for ``contracts/documents/_reading.html``."""
+    return {"reading": reading, "rendering": rendering, "shown": reading.version}
+
+
+@login_required
+@require_GET
+def version_detail(request, reference: str, number: int):
+    reader, version = documents.readable_version_or_404(request.user, reference, number)
+    versions = documents.readable_versions(reader)
+    rendering = documents.rendering_choice(request.GET.get("rendering"))
+    return render(
+        request,
+        "contracts/documents/version_detail.html",
+        {
+            "contract": reader.contract,
+            "reader": reader,
+            "versions": versions,
+            "links": author_links(reader, versions, version),
+            **reading_context(documents.version_reading(version), rendering),
+        },
+    )
+
+
+@login_required
+@require_GET
+def version_compare(request, reference: str, number: int | None = None, other: int | None = None):
+    reader = documents.contract_reader_or_404(request.user, reference)
+    versions = documents.readable_versions(reader)
+    data = request.GET.copy()
+    if number is not None and other is not None:
+        data.setdefault("from", str(other))
+        data.setdefault("to", str(number))
+    # Two versions or more: always bound, missing choices default to the latest change.
+    form = CompareForm(data if len(versions) >= 2 else None, versions=versions)
+    result = None
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            result = documents.version_redline(
+                form.cleaned_data["from_version"],
+                form.cleaned_data["to_version"],
+                form.cleaned_data["rendering"],
+            )
+        else:
+            status = 400
+    return render(
+        request,
+        "contracts/documents/version_compare.html",
+        {
+            "contract": reader.contract,
+            "reader": reader,
+            "versions": versions,
+            "form": form,
+            "redline": result,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def version_pdf(request, reference: str, number: int):
+    _reader, version = documents.readable_version_or_404(request.user, reference, number)
+    reading = documents.version_reading(version)
+    pdf = contract_pdf(reading, rendering=pdf_rendering_choice(request.GET.get("rendering")))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{contract_pdf_filename(reading)}"'
+    return response

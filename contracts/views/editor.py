@@ -1,0 +1,246 @@
+"""The contract editor: starting a contract, the editor page, live previews and the
+consistency panel. Clause and version actions live in ``editor_*.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import selectors, tenancy
+from ..consistency import Finding
+from ..forms_editor import ClauseAddForm, ClauseForm, ClauseFromTemplateForm, ContractCreateForm
+from ..models import Clause, Version
+from ..rendering import render_clause
+from ..selectors import RenderedClause, VersionTerms
+from ..services.contract_start import contract_start
+from .terms import parameters_panel_context
+
+_FIELD_LABEL = {"legal_text": "legal text", "plain_text": "plain text"}
+
+
+# ---------------------------------------------------------------- helpers shared by the editor views
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def editor_url(version: Version, anchor: str = "") -> str:
+    url = reverse("contracts:version_edit", args=[version.contract.reference, version.number])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def back_to_editor(request: HttpRequest, version: Version, anchor: str = "") -> HttpResponse:
+    """Redirect to the editor; for htmx requests a full-page redirect, so messages show."""
+    url = editor_url(version, anchor)
+    if is_htmx(request):
+        return HttpResponse(status=204, headers={"HX-Redirect": url})
+    return redirect(url)
+
+
+def refuse_frozen(request: HttpRequest, version: Version) -> HttpResponse:
+    messages.error(
+        request, f"Version {version.number} is frozen and cannot change: create a new draft version instead."
+    )
+    return back_to_editor(request, version)
+
+
+def version_urls(version: Version) -> dict[str, str]:
+    args = [version.contract.reference, version.number]
+    return {
+        name: reverse(f"contracts:{view}", args=args)
+        for name, view in (
+            ("edit", "version_edit"),
+            ("preview", "editor_preview"),
+            ("findings", "editor_findings"),
+            ("clause_add", "editor_clause_add"),
+            ("clause_add_template", "editor_clause_add_template"),
+            ("publish", "version_publish"),
+        )
+    }
+
+
+@dataclass
+class ClauseRow:
+    """One clause on the editor page: its renderings, its form and where it stands."""
+
+    rendered: RenderedClause
+    form: ClauseForm | None
+    first: bool
+    last: bool
+
+    @property
+    def clause(self) -> Clause:
+        return self.rendered.clause
+
+
+def clause_form(version: Version, clause: Clause, data=None) -> ClauseForm:
+    urls = version_urls(version)
+    save_url = reverse(
+        "contracts:editor_clause_save", args=[version.contract.reference, version.number, clause.pk]
+    )
+    return ClauseForm(data, clause=clause, save_url=save_url, preview_url=urls["preview"])
+
+
+def clause_rows(
+    version: Version, terms: VersionTerms, values, bound: dict[int, ClauseForm] | None = None
+) -> list[ClauseRow]:
+    bound = bound or {}
+    rendered = selectors.version_rendered_clauses(terms, values)
+    count = len(rendered)
+    return [
+        ClauseRow(
+            rendered=item,
+            form=(bound.get(item.clause.pk) or clause_form(version, item.clause))
+            if version.is_draft
+            else None,
+            first=index == 0,
+            last=index == count - 1,
+        )
+        for index, item in enumerate(rendered)
+    ]
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    finding: Finding
+    clause_heading: str
+
+    @property
+    def field_label(self) -> str:
+        return _FIELD_LABEL.get(self.finding.field, "")
+
+
+def findings_context(terms: VersionTerms, values) -> dict:
+    """The consistency checker's findings, errors and warnings apart, each with its clause."""
+    headings = {clause.key: clause.heading for clause in terms.clauses}
+    rows = [FindingRow(f, headings.get(f.clause, "")) for f in selectors.version_findings(terms, values)]
+    return {
+        "finding_errors": [row for row in rows if row.finding.is_error],
+        "finding_warnings": [row for row in rows if not row.finding.is_error],
+    }
+
+
+def editor_context(
+    version: Version,
+    *,
+    clause_forms: dict[int, ClauseForm] | None = None,
+    add_form: ClauseAddForm | None = None,
+    template_form: ClauseFromTemplateForm | None = None,
+    publish_errors: list[str] | None = None,
+) -> dict:
+    """Everything the editor page shows, in a number of queries independent of its size."""
+    terms = selectors.version_terms(version)
+    version = terms.version
+    values = selectors.version_render_values(terms)
+    urls = version_urls(version)
+    versions = list(selectors.versions_of(terms.contract))
+    draft = next((v for v in versions if v.is_draft), None)
+    previous = max((v.number for v in versions if v.number < version.number), default=None)
+    context = {
+        "version": version,
+        "contract": terms.contract,
+        "versions": versions,
+        "draft": draft,
+        "previous_number": previous,
+        "urls": urls,
+        "rows": clause_rows(version, terms, values, clause_forms),
+        "publish_errors": publish_errors or [],
+        **findings_context(terms, values),
+        # The quick parameter panel of the terms pages; its posts answer with
+        # ``HX-Trigger: terms-changed``, which refreshes the previews and the findings here.
+        **parameters_panel_context(version, terms),
+    }
+    if version.is_draft:
+        context["add_form"] = add_form or ClauseAddForm(action=urls["clause_add"])
+        context["template_form"] = template_form or ClauseFromTemplateForm(
+            templates=selectors.clause_templates_for_version(version).order_by(
+                "category__position", "heading"
+            ),
+            action=urls["clause_add_template"],
+        )
+    return context
+
+
+def render_editor(request: HttpRequest, version: Version, *, status: int = 200, **overrides) -> HttpResponse:
+    return render(
+        request, "contracts/editor/editor.html", editor_context(version, **overrides), status=status
+    )
+
+
+# ---------------------------------------------------------------- views
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_new(request):
+    """Start a contract: parties, commercial terms and what version 1 starts from."""
+    if not tenancy.provider_organisations_authored_by(request.user).exists():
+        raise Http404("No provider organisation in which you draft contracts.")
+    form = ContractCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = contract_start(user=request.user, **form.service_arguments())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{contract.reference} created: version 1 is a draft.")
+            return redirect("contracts:version_edit", reference=contract.reference, number=1)
+    return render(
+        request, "contracts/editor/contract_new.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_GET
+def version_edit(request, reference: str, number: int):
+    version = selectors.version_for_author(request.user, reference, number)
+    return render_editor(request, version)
+
+
+@login_required
+@require_POST
+def clause_preview(request, reference: str, number: int):
+    """Both renderings of the posted (unsaved) texts with the version's current values."""
+    version = selectors.version_for_author(request.user, reference, number)
+    terms = selectors.version_terms(version)
+    values = selectors.version_render_values(terms)
+    legal = render_clause(request.POST.get("legal_text", ""), values)
+    plain = render_clause(request.POST.get("plain_text", ""), values)
+    one_sided = sorted((legal.used ^ plain.used) & terms.parameters_by_name.keys())
+    return render(
+        request,
+        "contracts/editor/_preview.html",
+        {
+            "legal": legal,
+            "plain": plain,
+            "mismatches": [(name, "legal" if name in legal.used else "plain") for name in one_sided],
+        },
+    )
+
+
+@login_required
+@require_GET
+def findings_panel(request, reference: str, number: int):
+    """The consistency panel's content, refreshed after saves and term changes."""
+    version = selectors.version_for_author(request.user, reference, number)
+    terms = selectors.version_terms(version)
+    values = selectors.version_render_values(terms)
+    return render(request, "contracts/editor/_findings.html", findings_context(terms, values))

@@ -1,0 +1,54 @@
+"""The signed-in user's own page: API tokens, created and revoked here.
+
+A new token's secret is shown once, in the answer to the request that created it; only its
+hash is stored.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from compliance import services as compliance_services
+from compliance.forms import ApiTokenForm
+
+from ..tenancy import api_tokens_of, get_for_user_or_404, organisations_for_user
+
+
+def _page(request, form, *, secret: str = "", status: int = 200):
+    return render(
+        request,
+        "contracts/profile.html",
+        {"form": form, "tokens": api_tokens_of(request.user), "secret": secret},
+        status=status,
+    )
+
+
+@login_required
+def profile(request):
+    return _page(request, ApiTokenForm(organisations=organisations_for_user(request.user).distinct()))
+
+
+@login_required
+@require_POST
+def api_token_create(request):
+    organisations = organisations_for_user(request.user).distinct()
+    form = ApiTokenForm(request.POST, organisations=organisations)
+    if form.is_valid():
+        try:
+            token, secret = compliance_services.api_token_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _page(request, ApiTokenForm(organisations=organisations), secret=secret, status=201)
+    return _page(request, form, status=400)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, api_token_id: int):
+    token = get_for_user_or_404(api_tokens_of(request.user), pk=api_token_id)
+    compliance_services.api_token_revoke(token=token)
+    messages.success(request, f"Token “{token.name}” revoked; tools using it can no longer call the API.")
+    return redirect("contracts:profile")

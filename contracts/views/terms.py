@@ -1,0 +1,255 @@
+"""The terms page of a version, and the quick parameter panel of the clause editor.
+
+Only the provider's authors reach these pages (``selectors.version_for_author``; anyone
+else gets 404). A frozen version is shown read-only and every post is refused. The section
+forms post to the views in ``contracts.views.terms_rows``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import selectors, services
+from ..forms_terms import ParameterValueForm, add_service_error
+from ..models import Version
+from ..selectors import VersionTerms
+from .terms_context import parameter_usage, section_of, terms_page_context
+
+FROZEN_MESSAGE = (
+    "Version {number} is frozen and its terms cannot change: create a new draft version to change them."
+)
+PANEL_ID = "parameters-panel"
+
+
+def terms_url(version: Version, section: str = "") -> str:
+    url = reverse(
+        "contracts:version_terms", kwargs={"reference": version.contract.reference, "number": version.number}
+    )
+    return f"{url}#{section}" if section else url
+
+
+def row_of(rows, pk: int):
+    """The row with ``pk`` among a version's rows already loaded, or 404."""
+    for item in rows:
+        if item.pk == pk:
+            return item
+    raise Http404("No such term in this version.")
+
+
+def render_terms_page(request, version: Version, *, status: int = 200, **context_args) -> HttpResponse:
+    terms = selectors.version_terms(version)
+    return render(
+        request,
+        "contracts/terms/terms_page.html",
+        terms_page_context(version, terms, **context_args),
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def version_terms(request, reference: str, number: int):
+    version = selectors.version_for_author(request.user, reference, number)
+    return render_terms_page(request, version)
+
+
+# ---------------------------------------------------------------- shared by the POST views
+
+
+def open_draft(
+    request, reference: str, number: int
+) -> tuple[Version, VersionTerms | None, HttpResponse | None]:
+    """The author's version with its terms, or, on a frozen version, the refusal to send."""
+    version = selectors.version_for_author(request.user, reference, number)
+    if version.is_frozen:
+        message = FROZEN_MESSAGE.format(number=version.number)
+        if request.headers.get("HX-Request") == "true":
+            # A row form asked for after the version was frozen: say so where it would appear.
+            return version, None, HttpResponse(format_html('<p class="small mb-0">{}</p>', message))
+        if request.method == "POST":
+            messages.error(request, message)
+        return version, None, redirect(terms_url(version))
+    return version, selectors.version_terms(version), None
+
+
+def posted(request):
+    """The submitted data, or None on GET (an unbound form)."""
+    return request.POST if request.method == "POST" else None
+
+
+def submit(request, version: Version, *, slot: str, form, act: Callable[[], str]) -> HttpResponse:
+    """Validate ``form``; when valid run ``act`` (a service call returning the success
+    message) and go back to the section. A form or service error re-renders the page with
+    the form as submitted and status 400; nothing is saved.
+
+    A GET shows the row's form: the bare form for htmx (the page fetches it when the author
+    unfolds a row), else the page with that row's form unfolded."""
+    if request.method != "POST":
+        if request.headers.get("HX-Request") == "true":
+            return render(request, "contracts/terms/_row_form.html", {"form": form, "action": request.path})
+        return render_terms_page(request, version, open_slot=slot)
+    if form.is_valid():
+        try:
+            message = act()
+        except ValidationError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect(terms_url(version, section_of(slot)))
+    return render_terms_page(request, version, bound={slot: form}, status=400)
+
+
+def remove(request, version: Version, *, slot: str, act: Callable[[], str]) -> HttpResponse:
+    """Run a delete service; when it refuses, show why next to the row (status 400)."""
+    try:
+        message = act()
+    except ValidationError as exc:
+        return render_terms_page(request, version, row_errors={slot: exc.messages}, status=400)
+    messages.success(request, message)
+    return redirect(terms_url(version, section_of(slot)))
+
+
+def _add_error(form, exc: ValidationError) -> None:
+    if hasattr(form, "management_form"):
+        # A formset: the schedule as a whole was refused.
+        form.non_form_errors().extend(exc.messages)
+    else:
+        add_service_error(form, exc)
+
+
+# ---------------------------------------------------------------- quick parameter panel
+
+
+@dataclass
+class PanelRow:
+    parameter: Any
+    display: str
+    form: ParameterValueForm | None
+    clauses: int
+
+
+def parameters_panel_context(
+    version: Version,
+    terms: VersionTerms,
+    *,
+    bound: dict[int, ParameterValueForm] | None = None,
+    message: str = "",
+) -> dict:
+    """Context for ``contracts/terms/_parameters_panel.html``: every parameter with its display
+    value and, on a draft, a one-field form posting its new value with htmx.
+
+    Everything sits under the one key ``parameters_panel`` so that the panel can be included
+    in another page's template without clashing with its context."""
+    bound = bound or {}
+    editable = version.is_draft
+    usage = parameter_usage(terms)
+    currency = terms.contract.currency
+    rows = [
+        PanelRow(
+            parameter=p,
+            display=p.display(currency=currency),
+            form=(bound.get(p.pk) or _value_form(p)) if editable else None,
+            clauses=len(usage.get(p.name, [])),
+        )
+        for p in terms.parameters
+    ]
+    return {
+        "parameters_panel": {
+            "id": PANEL_ID,
+            "reference": terms.contract.reference,
+            "number": version.number,
+            "editable": editable,
+            "rows": rows,
+            "message": message,
+            "terms_url": terms_url(version, "parameters"),
+        }
+    }
+
+
+def _value_form(parameter, data=None) -> ParameterValueForm:
+    return ParameterValueForm(
+        data, parameter=parameter, initial={"value": parameter.value}, auto_id=f"id_quick-{parameter.pk}_%s"
+    )
+
+
+def _render_panel(request, version: Version, *, status: int = 200, **context_args) -> HttpResponse:
+    terms = selectors.version_terms(version)
+    return render(
+        request,
+        "contracts/terms/_parameters_panel.html",
+        parameters_panel_context(version, terms, **context_args),
+        status=status,
+    )
+
+
+def _back(request, version: Version) -> str:
+    """The editor or terms page the plain form was posted from, else the terms page."""
+    referer = request.headers.get("Referer", "")
+    base = terms_url(version).removesuffix("terms/")
+    if url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        if parts.path.startswith(base):
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    return terms_url(version, "parameters")
+
+
+@login_required
+@require_POST
+def parameter_quick_edit(request, reference: str, number: int, parameter_id: int):
+    """Set one parameter's value from the editor's panel.
+
+    With htmx the answer is the re-rendered panel, with ``HX-Trigger: terms-changed`` after
+    a change. A value with errors comes back as the panel with the field error and status
+    200, because htmx does not swap 4xx answers by default and the author must see the
+    error; a plain post with errors gets a page with the panel and status 400.
+    """
+    htmx = request.headers.get("HX-Request") == "true"
+    version = selectors.version_for_author(request.user, reference, number)
+    if version.is_frozen:
+        message = FROZEN_MESSAGE.format(number=version.number)
+        if htmx:
+            return _render_panel(request, version, message=message)
+        messages.error(request, message)
+        return redirect(_back(request, version))
+    terms = selectors.version_terms(version)
+    parameter = row_of(terms.parameters, parameter_id)
+    form = _value_form(parameter, request.POST)
+    if form.is_valid():
+        try:
+            services.parameter_set(
+                version=version,
+                name=parameter.name,
+                kind=parameter.kind,
+                value=form.cleaned_data["value"],
+                business_time=parameter.business_time,
+                description=parameter.description,
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            if htmx:
+                response = _render_panel(request, version, message=f"{parameter.name} saved.")
+                response["HX-Trigger"] = "terms-changed"
+                return response
+            messages.success(request, f"{parameter.name} saved.")
+            return redirect(_back(request, version))
+    if htmx:
+        return _render_panel(request, version, bound={parameter.pk: form})
+    context = parameters_panel_context(version, selectors.version_terms(version), bound={parameter.pk: form})
+    context.update(version=version, contract=terms.contract, back_url=_back(request, version))
+    return render(request, "contracts/terms/parameter_quick_edit.html", context, status=400)

@@ -1,0 +1,50 @@
+"""The provider reads its compliance scorecard and a contract's trends; the customer its standing."""
+
+import pytest
+
+from tests.browser.axe import assert_accessible
+from tests.browser.test_customer_journey import sign_in
+from tests.compliance.compliance_fixtures import published_contract
+from tests.compliance.test_dashboards import in_force, last_month
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_provider_scorecard_and_trends_then_customer_standing(browser_page, tenants):
+    page = browser_page
+    contract = in_force(published_contract(tenants), tenants.provider_author, missed=True)
+
+    sign_in(page, tenants.provider_author.email)
+    page.get_by_role("link", name="Compliance scorecard").click()
+    page.wait_for_url("**/compliance/provider/")
+    assert_accessible(page)
+    scorecard = page.get_by_role(
+        "table", name="Service levels met or missed and credits owed, per contract and month"
+    )
+    row = scorecard.get_by_role("row").filter(has_text="Harbour Dental")
+    assert "1 missed" in row.inner_text() and "100.00 EUR" in row.inner_text()
+    totals = scorecard.get_by_role("row", name="Credits per month")
+    assert "100.00 EUR" in totals.inner_text()
+
+    row.get_by_role("link", name=f"1 missed in {last_month()} for {contract.reference}").click()
+    page.wait_for_url(f"**/compliance/?period={last_month()}")
+    titles = page.locator("figure.compliance-chart svg > title").all_text_contents()
+    assert titles == [
+        "Availability per month",
+        "Incidents within the response and resolution targets",
+        "Credits owed per month",
+        "Error budget: Availability",
+        "Hours bank",
+    ]
+    assert page.get_by_role("img").filter(has_text="Credits owed per month").count() == 1
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    sign_in(page, tenants.customer_admin.email)
+    standing = page.get_by_role("table", name="Each contract in force", exact=False)
+    assert "1 of 2 missed" in standing.inner_text() and "100.00 EUR" in standing.inner_text()
+    assert page.get_by_role("link", name="Compliance scorecard").count() == 0
+    assert_accessible(page)
+    standing.get_by_role("link", name=contract.title).click()
+    page.wait_for_url(f"**/compliance/?period={last_month()}")
+    assert "Missed" in page.locator("main").inner_text()

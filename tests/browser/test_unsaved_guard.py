@@ -1,0 +1,36 @@
+"""Unsaved clause text is not lost silently: leaving the editor asks first."""
+
+import pytest
+
+from tests import factories
+from tests.browser.test_customer_journey import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_leaving_the_editor_with_unsaved_text_asks_first(browser_page, tenants):
+    version = factories.version_with_terms(tenants.contract, user=tenants.provider_author)
+    page = browser_page
+    sign_in(page, tenants.provider_author.email)
+    page.goto(page.base + f"/contracts/{tenants.contract.reference}/versions/{version.number}/edit/")
+    page.get_by_label("Legal text").first.type(" Unsaved words.")
+
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.on("dialog", answer)
+    page.get_by_role("link", name="Contracts", exact=True).first.click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    assert "/edit/" in page.url
+    assert "Unsaved words." in page.get_by_label("Legal text").first.input_value()
+
+    # After saving, leaving is silent.
+    page.get_by_role("button", name="Save clause").first.click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("link", name="Contracts", exact=True).first.click()
+    page.wait_for_url(page.base + "/")
+    assert dialogs == ["beforeunload"]

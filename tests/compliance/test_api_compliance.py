@@ -1,0 +1,78 @@
+"""GET /api/v1/contracts/{ref}/compliance/{YYYY-MM}/: figures, tenancy, bad periods."""
+
+import pytest
+
+from compliance.models import Evaluation
+
+from .compliance_fixtures import PERIOD, published_contract, record_month
+from .test_api_events import api_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def contract(tenants):
+    contract = published_contract(tenants)
+    record_month(contract, tenants.provider_author)
+    return contract
+
+
+def url(contract, period=PERIOD):
+    return f"/api/v1/contracts/{contract.reference}/compliance/{period}/"
+
+
+def test_customer_reads_the_figures(tenants, contract):
+    response = api_for(tenants.customer_admin).get(url(contract))
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["contract"], body["period"], body["version"], body["revision"]) == (
+        contract.reference,
+        PERIOD,
+        1,
+        1,
+    )
+    availability = body["service_levels"][0]
+    assert (availability["name"], availability["metric"], availability["target"]) == (
+        "Availability",
+        "availability",
+        "99.9",
+    )
+    assert availability["met"] is False
+    assert availability["breaches"][0]["external_id"] == "OUT-0"
+    assert availability["excluded_events"][0]["reason"] == "customer"
+    assert body["error_budgets"][0]["used_minutes"] == "60.00"
+    assert body["credits"]["currency"] == "EUR"
+    assert body["credits"]["capped_total"] == "100.00"
+    assert set(body["hours_bank"]) >= {"committed", "delivered", "brought_forward", "carried_on"}
+    assert Evaluation.objects.count() == 1
+
+
+def test_repeated_calls_serve_the_same_revision(tenants, contract):
+    client = api_for(tenants.provider_viewer)
+    first = client.get(url(contract)).json()
+    assert client.get(url(contract)).json()["computed_at"] == first["computed_at"]
+    assert Evaluation.objects.count() == 1
+
+
+def test_other_tenant_gets_404(tenants, contract):
+    assert api_for(tenants.outsider_admin).get(url(contract)).status_code == 404
+
+
+def test_token_for_another_organisation_gets_404(tenants, contract):
+    # A provider author's token limited to the outsider organisation is not a party.
+    client = api_for(tenants.outsider_admin, organisation=tenants.outsider)
+    assert client.get(url(contract)).status_code == 404
+
+
+@pytest.mark.parametrize("period", ["2026-13", "2026-3", "March", "2026-03-01"])
+def test_bad_period_is_400(tenants, contract, period):
+    response = api_for(tenants.customer_admin).get(url(contract, period))
+    assert response.status_code == 400
+    assert "period" in response.json()
+    assert not Evaluation.objects.exists()
+
+
+def test_anonymous_gets_401(contract):
+    from rest_framework.test import APIClient
+
+    assert APIClient().get(url(contract)).status_code == 401

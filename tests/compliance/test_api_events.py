@@ -1,0 +1,206 @@
+"""The events API: tokens, tenancy, create one or a batch, upsert by external id, errors."""
+
+import time
+
+import pytest
+from rest_framework.test import APIClient
+
+from compliance import services
+from compliance.models import Incident, IncidentPause, Outage, WorkLog
+from tests.compliance.event_fixtures import incident_row, with_terms
+
+
+@pytest.fixture
+def contract_with_terms(tenants):
+    return with_terms(tenants)
+
+
+def api_for(user, organisation=None) -> APIClient:
+    _, secret = services.api_token_create(user=user, name="test", organisation=organisation)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    return client
+
+
+def url(contract, kind="incidents", external_id=None):
+    base = f"/api/v1/contracts/{contract.reference}/{kind}/"
+    return f"{base}{external_id}/" if external_id else base
+
+
+@pytest.fixture
+def author_api(tenants, contract_with_terms):
+    return api_for(tenants.provider_author)
+
+
+def test_anonymous_call_gets_401():
+    response = APIClient().get("/api/v1/contracts/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Token")
+
+
+def test_revoked_token_stops_working(tenants):
+    token, secret = services.api_token_create(user=tenants.provider_author, name="t")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    assert client.get("/api/v1/contracts/").status_code == 200
+    services.api_token_revoke(token=token)
+    assert client.get("/api/v1/contracts/").status_code == 401
+
+
+def test_contract_list_shows_only_own_contracts(tenants, author_api):
+    response = author_api.get("/api/v1/contracts/")
+    assert response.status_code == 200
+    assert [c["reference"] for c in response.json()["results"]] == [tenants.contract.reference]
+
+
+def test_contract_detail_lists_terms_of_version_in_force(tenants, author_api):
+    body = author_api.get(f"/api/v1/contracts/{tenants.contract.reference}/").json()
+    assert {s["name"] for s in body["services"]} == {"Email", "File server", "Copier"}
+    assert {r["key"] for r in body["responsibilities"]} == {"licences", "risky_behaviour"}
+    assert body["version"] == 1
+
+
+def test_create_one_incident_reads_naive_times_in_contract_zone(tenants, author_api):
+    response = author_api.post(url(tenants.contract), incident_row(1), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    # 09:00 in Amsterdam in March (CET) is 08:00 UTC.
+    assert body["opened_at"] == "2026-03-02T08:00:00Z"
+    assert body["pauses"] == [{"start": "2026-03-02T09:00:00Z", "end": "2026-03-02T09:30:00Z"}]
+
+
+def test_same_external_id_updates_instead_of_duplicating(tenants, author_api):
+    author_api.post(url(tenants.contract), incident_row(1), format="json")
+    response = author_api.post(
+        url(tenants.contract), incident_row(1, summary="Changed", pauses=[]), format="json"
+    )
+    assert response.status_code == 200
+    incident = Incident.objects.get()
+    assert incident.summary == "Changed"
+    assert not incident.pauses.exists()
+
+
+def test_bad_item_gets_400_with_field_errors_and_writes_nothing(tenants, author_api):
+    row = incident_row(1, service="Fax", resolved_at="2026-03-01T08:00:00")
+    response = author_api.post(url(tenants.contract), row, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert "Fax" in body["service"][0]
+    assert "resolved after" in body["resolved_at"][0]
+    assert not Incident.objects.exists()
+
+
+def test_batch_is_all_or_nothing_with_errors_per_index(tenants, author_api):
+    rows = [incident_row(n) for n in range(5)]
+    rows[3]["priority"] = "P9"
+    response = author_api.post(url(tenants.contract), rows, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert [e["index"] for e in body["errors"]] == [3]
+    assert "priority" in body["errors"][0]["errors"]
+    assert not Incident.objects.exists()
+
+
+def test_batch_with_the_same_id_twice_is_refused(tenants, author_api):
+    response = author_api.post(url(tenants.contract), [incident_row(1), incident_row(1)], format="json")
+    assert response.status_code == 400
+    assert "item 0" in response.json()["errors"][0]["errors"]["external_id"][0]
+
+
+def test_customer_cause_needs_a_responsibility_of_the_version(tenants, author_api):
+    response = author_api.post(url(tenants.contract), incident_row(1, cause="customer"), format="json")
+    assert response.status_code == 400
+    assert "responsibility" in response.json()
+    ok = author_api.post(
+        url(tenants.contract), incident_row(1, cause="customer", responsibility="licences"), format="json"
+    )
+    assert ok.status_code == 201
+
+
+def test_same_10000_incident_batch_posted_twice_leaves_10000(tenants, author_api):
+    rows = [incident_row(n) for n in range(10_000)]
+    started = time.perf_counter()
+    first = author_api.post(url(tenants.contract), rows, format="json")
+    second = author_api.post(url(tenants.contract), rows, format="json")
+    elapsed = time.perf_counter() - started
+    assert first.status_code == 201 and first.json() == {"created": 10_000, "updated": 0}
+    assert second.status_code == 200 and second.json() == {"created": 0, "updated": 10_000}
+    assert Incident.objects.filter(contract=tenants.contract).count() == 10_000
+    assert IncidentPause.objects.count() == 10_000
+    assert elapsed < 20, elapsed
+
+
+def test_list_filters_by_period_and_pages(tenants, author_api):
+    rows = [incident_row(n) for n in range(3)] + [
+        incident_row(9, external_id="APR-1", opened_at="2026-04-01T00:30")
+    ]
+    rows[-1].update(first_response_at=None, resolved_at=None, pauses=[])
+    author_api.post(url(tenants.contract), rows, format="json")
+    march = author_api.get(url(tenants.contract), {"period": "2026-03"}).json()
+    assert march["count"] == 3
+    april = author_api.get(url(tenants.contract), {"period": "2026-04"}).json()
+    assert [i["external_id"] for i in april["results"]] == ["APR-1"]
+    assert author_api.get(url(tenants.contract), {"period": "March"}).status_code == 400
+
+
+def test_put_creates_or_replaces_and_patch_changes_fields(tenants, author_api):
+    row = incident_row(1)
+    del row["external_id"]
+    assert author_api.put(url(tenants.contract, external_id="T-1"), row, format="json").status_code == 201
+    assert author_api.put(url(tenants.contract, external_id="T-1"), row, format="json").status_code == 200
+    response = author_api.patch(url(tenants.contract, external_id="T-1"), {"reopened": True}, format="json")
+    assert response.status_code == 200 and response.json()["reopened"] is True
+    assert Incident.objects.get().pauses.count() == 1
+    bad = author_api.patch(
+        url(tenants.contract, external_id="T-1"), {"opened_at": "2026-03-30T00:00"}, format="json"
+    )
+    assert bad.status_code == 400 and "resolved_at" in bad.json()
+    assert author_api.patch(url(tenants.contract, external_id="NOPE"), {}, format="json").status_code == 404
+
+
+def test_outages_and_worklogs(tenants, author_api):
+    outage = {"external_id": "O-1", "service": "Email", "start": "2026-03-04T10:00+01:00", "end": None}
+    assert author_api.post(url(tenants.contract, "outages"), outage, format="json").status_code == 201
+    bad = {**outage, "external_id": "O-2", "end": "2026-03-04T09:00+01:00"}
+    assert "end" in author_api.post(url(tenants.contract, "outages"), bad, format="json").json()
+    log = {"external_id": "W-1", "date": "2026-03-04", "hours": "1.50", "person": "Arthur"}
+    response = author_api.post(url(tenants.contract, "worklogs"), log, format="json")
+    assert response.status_code == 201 and response.json()["hours"] == "1.50"
+    assert Outage.objects.count() == 1 and WorkLog.objects.count() == 1
+
+
+def test_outsider_gets_404_and_customer_cannot_write(tenants, contract_with_terms):
+    outsider = api_for(tenants.outsider_admin)
+    assert outsider.get(url(tenants.contract)).status_code == 404
+    assert outsider.post(url(tenants.contract), incident_row(1), format="json").status_code == 404
+    customer = api_for(tenants.customer_admin)
+    assert customer.get(url(tenants.contract)).status_code == 200
+    assert customer.post(url(tenants.contract), incident_row(1), format="json").status_code == 403
+    viewer = api_for(tenants.provider_viewer)
+    assert viewer.post(url(tenants.contract), incident_row(1), format="json").status_code == 403
+    assert not Incident.objects.exists()
+
+
+def test_token_limited_to_one_organisation_sees_only_its_contracts(tenants, contract_with_terms):
+    from contracts.models import Membership
+
+    Membership.objects.create(user=tenants.provider_author, organisation=tenants.outsider, role="author")
+    limited = api_for(tenants.provider_author, organisation=tenants.outsider)
+    assert limited.get(url(tenants.contract)).status_code == 404
+    assert limited.get(url(tenants.outsider_contract)).status_code == 200
+
+
+def test_list_query_count_does_not_grow_with_rows(tenants, author_api, django_assert_max_num_queries):
+    author_api.post(url(tenants.contract), [incident_row(n) for n in range(5)], format="json")
+    with django_assert_max_num_queries(8):
+        assert author_api.get(url(tenants.contract)).json()["count"] == 5
+    author_api.post(url(tenants.contract), [incident_row(n) for n in range(50)], format="json")
+    with django_assert_max_num_queries(8):
+        assert author_api.get(url(tenants.contract)).json()["count"] == 50
+
+
+def test_schema_and_docs_are_served(tenants, author_api):
+    assert author_api.get("/api/schema/").status_code == 200
+    docs = author_api.get("/api/docs/")
+    assert docs.status_code == 200
+    assert b"swagger-ui" in docs.content and b"cdn" not in docs.content.lower()

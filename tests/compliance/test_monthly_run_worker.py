@@ -1,0 +1,237 @@
+"""The monthly run through real Celery workers on Redis and a real SMTP server: every
+recipient gets exactly one email with the right PDF, even when a worker is killed (SIGKILL)
+in the middle of the run and another one takes over."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from compliance.models import Delivery, DeliveryStatus, ItemStatus, Report, ReportRunItem
+from compliance.services import reports
+from contracts.models import Contract
+from tests.compliance.report_support import (
+    PERIOD,
+    active_contract_fixture,  # noqa: F401 - fixture
+    attachment,
+    more_contracts,
+    pdf_text,
+    report_key_files_fixture,  # noqa: F401 - fixture
+    report_settings_fixture,  # noqa: F401 - fixture
+    stored_pdf,
+)
+from tests.services import require_broker
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+# Short enough that a killed worker's task comes back within the test; tasks here take
+# about a second, far below it.
+VISIBILITY_TIMEOUT = 3
+
+
+class Worker:
+    """A Celery worker process (solo pool) on the test database, SMTP server and media."""
+
+    def __init__(self, directory: Path, env: dict[str, str]) -> None:
+        self.directory = directory
+        self.env = env
+        self.process: subprocess.Popen | None = None
+        self.log_path = directory / "worker.log"
+
+    def start(self) -> Worker:
+        from slaportal.celery import app
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "w")  # noqa: SIM115 - the process owns it
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "slaportal",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                f"--hostname=reports-{self.directory.name}@%h",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Celery worker exited early:\n{self.log_path.read_text()}")
+            if app.control.ping(
+                destination=[f"reports-{self.directory.name}@{os.uname().nodename}"], timeout=0.5
+            ):
+                return self
+        raise RuntimeError(f"Celery worker did not answer:\n{self.log_path.read_text()}")
+
+    def kill(self) -> None:
+        """SIGKILL: no clean shutdown, no acknowledgement, the running task is lost with it."""
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@pytest.fixture
+def workers(report_settings, smtp_server, tmp_path):
+    """Start workers with ``workers()``; each is stopped at the end of the test."""
+    broker = require_broker()
+    from django.db import connection
+
+    from slaportal.celery import app
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        database_url = f"sqlite:///{db['NAME']}"
+    else:
+        database_url = (
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": broker,
+        "CELERY_RESULT_BACKEND": broker,
+        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+        "EMAIL_HOST": smtp_server.host,
+        "EMAIL_PORT": str(smtp_server.port),
+        "SECURE_HTTPS": "0",
+        "SITE_URL": report_settings.SITE_URL,
+        "MEDIA_ROOT": str(report_settings.MEDIA_ROOT),
+        "SIGNING_KEY_FILE": str(report_settings.SIGNING_KEY_FILE),
+        "SIGNING_CERT_FILE": str(report_settings.SIGNING_CERT_FILE),
+    }
+    app.control.purge()
+    started: list[Worker] = []
+
+    def _start() -> Worker:
+        n = len(started) + 1
+        worker = Worker(tmp_path / f"w{n}", {**env, "DATA_DIR": str(tmp_path / f"w{n}" / "data")})
+        started.append(worker)
+        return worker.start()
+
+    yield _start
+    for worker in started:
+        worker.stop()
+
+
+def _wait(condition, timeout: float, what: str, worker_logs=()) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    logs = "\n".join(Path(p).read_text()[-3000:] for p in worker_logs)
+    raise AssertionError(f"timed out waiting for {what}\n{logs}")
+
+
+def _finished(run) -> bool:
+    return reports.run_progress(run, Contract.objects.all()).finished
+
+
+def _assert_exactly_once(smtp_server, contracts) -> None:
+    expected = {}
+    for contract in contracts:
+        for recipient in reports.report_recipients(contract):
+            expected[(recipient.email, contract.reference)] = 1
+    received: dict[tuple[str, str], int] = {}
+    for message in smtp_server.messages:
+        reference = message["Subject"].split()[0]
+        key = (message["X-Envelope-To"], reference)
+        received[key] = received.get(key, 0) + 1
+    assert received == expected
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert Report.objects.count() == len(contracts)
+
+
+def test_real_worker_runs_the_month_and_each_recipient_gets_one_email(
+    tenants,
+    active_contract,
+    workers,
+    smtp_server,
+):
+    contracts = [active_contract, *more_contracts(tenants, 2)]
+    worker = workers()
+    run = reports.report_run_start(period=PERIOD)
+    _wait(lambda: _finished(run), 120, "the run to finish", [worker.log_path])
+    progress = reports.run_progress(run, Contract.objects.all())
+    assert (progress.done, progress.failed, progress.pending) == (3, 0, 0)
+    smtp_server.wait_for(5)
+    _assert_exactly_once(smtp_server, contracts)
+    for message in smtp_server.messages:
+        reference = message["Subject"].split()[0]
+        report = Report.objects.get(contract__reference=reference)
+        _, pdf = attachment(message)
+        assert pdf == stored_pdf(report)
+        level = report.evaluation.figures["service_levels"][0]
+        text = " ".join(pdf_text(pdf).split())
+        assert f"Availability 99.9% {level['achieved_display']}% Missed" in text
+
+    # Beat starting the month again: a new run, nothing sent twice.
+    again = reports.report_run_start(period=PERIOD)
+    _wait(lambda: _finished(again), 60, "the second run", [worker.log_path])
+    _assert_exactly_once(smtp_server, contracts)
+
+
+def test_a_worker_killed_mid_run_loses_nothing_and_sends_nothing_twice(
+    tenants,
+    active_contract,
+    workers,
+    smtp_server,
+):
+    contracts = [active_contract, *more_contracts(tenants, 4)]
+    first = workers()
+    run = reports.report_run_start(period=PERIOD)
+    items = ReportRunItem.objects.filter(run=run)
+    # Mid-run: some reports made, one being made right now.
+    _wait(
+        lambda: (
+            items.filter(status=ItemStatus.DONE).count() >= 2
+            and items.filter(status=ItemStatus.RUNNING).exists()
+        ),
+        120,
+        "the run to be half done",
+        [first.log_path],
+    )
+    first.kill()
+    killed_at = time.monotonic()
+    interrupted = list(items.filter(status=ItemStatus.RUNNING).values_list("pk", flat=True))
+    assert not _finished(run)
+    # The task the dead worker held comes back once its visibility timeout has passed.
+    time.sleep(max(0.0, VISIBILITY_TIMEOUT + 1 - (time.monotonic() - killed_at)))
+    second = workers()
+    _wait(
+        lambda: _finished(run),
+        120,
+        "the run to finish on the second worker",
+        [first.log_path, second.log_path],
+    )
+    progress = reports.run_progress(run, Contract.objects.all())
+    assert (progress.done, progress.failed, progress.pending) == (5, 0, 0)
+    # The report being made when the worker died was made again by the second worker.
+    assert interrupted and all(
+        a >= 2 for a in items.filter(pk__in=interrupted).values_list("attempts", flat=True)
+    )
+    smtp_server.wait_for(len(smtp_server.messages))
+    _assert_exactly_once(smtp_server, contracts)

@@ -1,0 +1,228 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from email import message_from_bytes
+from email.message import Message
+
+import pytest
+
+from tests import factories
+from tests.services import CHROMIUM, require_broker, require_chromium
+
+
+@pytest.fixture(autouse=True)
+def _portal_test_settings(settings, request):
+    """Fast password hashing; eager Celery unless a test needs a real worker."""
+    # Password hashing at production strength would dominate the suite's run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from slaportal.celery import app
+
+    eager = request.node.get_closest_marker("worker") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+# ---------------------------------------------------------------- parties
+
+
+@dataclass
+class Tenants:
+    """A provider with a customer, and an outsider organisation with its own contract."""
+
+    provider: object
+    customer: object
+    outsider: object
+    provider_admin: object
+    provider_author: object
+    provider_viewer: object
+    customer_admin: object
+    customer_signer: object
+    outsider_admin: object
+    contract: object
+    outsider_contract: object
+
+
+@pytest.fixture
+def tenants(db) -> Tenants:
+    provider = factories.organisation("Brightline Managed IT", is_provider=True)
+    customer = factories.organisation("Harbour Dental")
+    outsider = factories.organisation("Outsider Ltd", is_provider=True)
+    outsider_customer = factories.organisation("Outsider Customer")
+    return Tenants(
+        provider=provider,
+        customer=customer,
+        outsider=outsider,
+        provider_admin=factories.member(provider, "admin", "alice@brightline.example"),
+        provider_author=factories.member(provider, "author", "arthur@brightline.example"),
+        provider_viewer=factories.member(provider, "viewer", "victor@brightline.example"),
+        customer_admin=factories.member(customer, "admin", "hannah@harbour.example", receives_reports=True),
+        customer_signer=factories.member(customer, "signer", "sam@harbour.example"),
+        outsider_admin=factories.member(outsider, "admin", "olga@outsider.example"),
+        contract=factories.contract(provider, customer, title="Managed IT"),
+        outsider_contract=factories.contract(outsider, outsider_customer, title="Secret outsider deal"),
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a test client in as the given user."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+# ---------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def browser_page(request, live_server):
+    """A Playwright page in Debian's Chromium, with the live server's URL as base."""
+    require_chromium()
+    page = request.getfixturevalue("page")
+    page.set_default_timeout(10_000)
+    page.base = live_server.url
+    return page
+
+
+# ---------------------------------------------------------------- mail
+
+
+@dataclass
+class SMTPServer:
+    host: str
+    port: int
+    messages: list[Message]
+
+    def wait_for(self, count: int, timeout: float = 20.0) -> list[Message]:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on a free loopback port; Django's mail goes to it."""
+    from aiosmtpd.controller import Controller
+
+    received: list[Message] = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            message = message_from_bytes(envelope.original_content or envelope.content)
+            message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+            received.append(message)
+            return "250 Message accepted for delivery"
+
+    host, port = "127.0.0.1", _free_port()
+    controller = Controller(Handler(), hostname=host, port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = host, port
+    settings.EMAIL_USE_TLS = False
+    yield SMTPServer(host, port, received)
+    controller.stop()
+
+
+# ---------------------------------------------------------------- background work
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, smtp_server, settings, tmp_path):
+    """A real Celery worker process on the configured broker, using the test database
+    and the test SMTP server. Tests using it must be marked ``worker``."""
+    broker = require_broker()
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        database_url = f"sqlite:///{db['NAME']}"
+    else:
+        database_url = (
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": broker,
+        "CELERY_RESULT_BACKEND": broker,
+        "EMAIL_HOST": smtp_server.host,
+        "EMAIL_PORT": str(smtp_server.port),
+        "SECURE_HTTPS": "0",
+        "DATA_DIR": str(tmp_path / "worker-data"),
+    }
+    from slaportal.celery import app
+
+    app.control.purge()
+    pidfile = tmp_path / "worker.pid"
+    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "slaportal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            f"--pidfile={pidfile}",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    _wait_for_worker(app, process, tmp_path / "worker.log")
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+def _wait_for_worker(app, process, log_path, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"Celery worker exited early:\n{log_path.read_text()}")
+        if app.control.ping(timeout=0.5):
+            return
+    process.kill()
+    raise RuntimeError(f"Celery worker did not answer within {timeout}s:\n{log_path.read_text()}")

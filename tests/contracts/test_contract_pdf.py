@@ -1,0 +1,143 @@
+"""The contract PDF: cover, both renderings, page furniture, visibility, inert clause text."""
+
+import io
+import logging
+import subprocess
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from pypdf import PdfReader
+
+from contracts import services
+from contracts.contract_pdf import contract_pdf_context, contract_pdf_filename
+from contracts.documents import version_reading
+from tests import factories
+from tests.services import require_tool
+
+LEGAL = "Availability shall be at least 99.9% per calendar month"
+PLAIN = "Your systems are up at least 99.9% of the month"
+
+
+@pytest.fixture
+def frozen(tenants):
+    version = factories.version_with_terms(tenants.contract, user=tenants.provider_author)
+    return services.version_publish(version=version, user=tenants.provider_author)
+
+
+def pdf_url(tenants, number: int, rendering: str = "") -> str:
+    url = reverse("contracts:version_pdf", args=[tenants.contract.reference, number])
+    return url + (f"?rendering={rendering}" if rendering else "")
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The PDF's text as pdftotext reads it, whitespace collapsed."""
+    pdftotext = require_tool("pdftotext")
+    result = subprocess.run([pdftotext, "-", "-"], input=pdf, capture_output=True, check=True, timeout=60)
+    return " ".join(result.stdout.decode().split())
+
+
+def test_customer_downloads_the_frozen_version_with_both_renderings(frozen, tenants, client_for):
+    response = client_for(tenants.customer_admin).get(pdf_url(tenants, 1))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{tenants.contract.reference}-v1.pdf"'
+    text = pdf_text(response.content)
+    # Cover.
+    assert "Managed IT" in text and f"{tenants.contract.reference} · version 1" in text
+    assert "Brightline Managed IT" in text and "Harbour Dental" in text
+    assert "Frozen on" in text and "DRAFT" not in text
+    # The legal text, then the plain-language schedule, both with substituted values.
+    assert LEGAL in text and PLAIN in text
+    assert text.index(LEGAL) < text.index("Schedule 1 — The agreement in plain language") < text.index(PLAIN)
+    # Terms tables.
+    assert "Terms in tables" in text and "uptime_target 99.9%" in text
+    assert "below 99.9% 10% of the monthly fee" in text
+    # Page furniture: the cover has none; every other page a footer and running header.
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    assert f"Page 2 of {len(pages)}" in text and f"Page {len(pages)} of {len(pages)}" in text
+    assert "Page 1 of" not in text
+    assert text.count(f"{tenants.contract.reference} · version 1 · Managed IT") == len(pages) - 1
+
+
+@pytest.mark.parametrize(
+    ("rendering", "present", "absent"), [("legal", LEGAL, PLAIN), ("plain", PLAIN, LEGAL)]
+)
+def test_one_rendering_alone(frozen, tenants, client_for, rendering, present, absent):
+    response = client_for(tenants.customer_admin).get(pdf_url(tenants, 1, rendering))
+
+    text = pdf_text(response.content)
+    assert present in text and absent not in text
+    assert "Schedule 1 — Terms in tables" in text
+
+
+def test_draft_pdf_is_labelled_on_every_page(tenants, client_for):
+    factories.version_with_terms(tenants.contract, user=tenants.provider_author)
+
+    response = client_for(tenants.provider_author).get(pdf_url(tenants, 1))
+
+    assert response.status_code == 200
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    assert "DRAFT — not frozen, not for signature" in pages[0].extract_text()
+    assert all("DRAFT — not for signature" in page.extract_text() for page in pages[1:])
+
+
+def test_customer_cannot_download_a_draft(frozen, tenants, client_for):
+    services.version_create_draft(contract=tenants.contract, user=None)
+
+    assert client_for(tenants.customer_admin).get(pdf_url(tenants, 2)).status_code == 404
+
+
+def test_other_tenant_gets_404(frozen, tenants, client_for):
+    assert client_for(tenants.outsider_admin).get(pdf_url(tenants, 1)).status_code == 404
+
+
+def test_clause_text_stays_inert_in_the_pdf(tenants, client_for, caplog):
+    caplog.set_level(logging.WARNING)
+    version = factories.version_with_terms(tenants.contract, user=tenants.provider_author)
+    services.clause_add(
+        version=version,
+        heading="Hostile",
+        legal_text='<img src="file:///etc/passwd"> and {{ settings.SECRET_KEY }}',
+        plain_text='<link rel="stylesheet" href="file:///etc/passwd"> {% debug %}',
+    )
+
+    response = client_for(tenants.provider_author).get(pdf_url(tenants, 1))
+
+    text = pdf_text(response.content)
+    # Shown as the author typed it, never acted on.
+    assert '<img src="file:///etc/passwd">' in text
+    assert "{{ settings.SECRET_KEY }}" in text and "{% debug %}" in text
+    assert settings.SECRET_KEY not in text
+    assert "root:" not in text
+    assert sum(len(page.images) for page in PdfReader(io.BytesIO(response.content)).pages) == 0
+    # Nothing was even attempted: the markup never became an element.
+    assert not [r for r in caplog.records if r.name == "slaportal.pdf"]
+
+
+def test_context_and_filename_are_pure_functions_of_the_reading(frozen, django_assert_num_queries):
+    reading = version_reading(frozen)
+
+    with django_assert_num_queries(0):
+        context = contract_pdf_context(reading, rendering="legal")
+        filename = contract_pdf_filename(reading)
+
+    assert filename == f"{frozen.contract.reference}-v1.pdf"
+    assert (context["show_legal"], context["show_plain"], context["is_draft"]) == (True, False, False)
+    assert contract_pdf_context(reading, rendering="nonsense")["rendering"] == "both"
+
+
+def test_internal_sla_pdf_is_labelled(db, client_for):
+    company = factories.organisation("Acme Manufacturing", is_provider=True)
+    it = factories.organisation("Acme IT department", parent=company, is_provider=True)
+    finance = factories.organisation("Acme Finance department", parent=company)
+    contract = factories.contract(it, finance, title="Desktop support")
+    author = factories.member(it, "author")
+    services.version_publish(version=factories.version_with_terms(contract, user=author), user=author)
+
+    response = client_for(author).get(reverse("contracts:version_pdf", args=[contract.reference, 1]))
+
+    text = pdf_text(response.content)
+    assert "INTERNAL SLA" in text  # print.css sets the badge in capitals
+    assert "Acme IT department" in text and "Acme Finance department" in text
