@@ -91,6 +91,13 @@ _RENDER_LOCK = threading.Lock()
 # Inside a tag: an id, or a reference to one (``href="#…"``, ``url(#…)``).
 _TAG = re.compile(r"<[^<>]+>")
 _ID_REFERENCE = re.compile(r'(\bid="|\bhref="#|\burl\(#)')
+# The portal's Content Security Policy (style-src 'self') blocks style attributes and <style>
+# elements in pages, so matplotlib's inline CSS becomes SVG presentation attributes: its
+# ``style="fill: …; stroke: …"`` on each element, and its one ``*{…}`` rule on the root
+# element, from where those (inherited) properties reach every element without its own.
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>(.*?)</style>\s*", re.S)
+_UNIVERSAL_RULE = re.compile(r"^\s*\*\s*\{([^{}]*)\}\s*$")
 
 
 @dataclass(frozen=True)
@@ -352,13 +359,40 @@ def _svg(
 def _accessible(svg: str, *, title: str, summary: str, prefix: str) -> str:
     """The SVG without its XML prolog, its ids prefixed so that several charts can share
     one HTML page, and ``role``, ``aria-label``, ``<title>`` and ``<desc>`` on the root."""
-    svg = _TAG.sub(lambda tag: _ID_REFERENCE.sub(rf"\1{prefix}", tag[0]), svg[svg.index("<svg") :])
+    svg = svg[svg.index("<svg") :]
+    inherited = ""
+    for rule in _STYLE_ELEMENT.findall(svg):
+        universal = _UNIVERSAL_RULE.match(rule)
+        if universal is None:
+            raise ValueError(f"unexpected CSS in chart SVG: {rule!r}")
+        inherited += _declarations_as_attributes(universal[1], existing="")
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = _TAG.sub(lambda tag: _presentation_attributes(_ID_REFERENCE.sub(rf"\1{prefix}", tag[0])), svg)
     head_end = svg.index(">")
     return (
-        f'{svg[:head_end]} role="img" aria-label={quoteattr(summary)}>\n'
+        f'{svg[:head_end]}{inherited} role="img" aria-label={quoteattr(summary)}>\n'
         f" <title>{escape(title)}</title>\n <desc>{escape(summary)}</desc>"
         f"{svg[head_end + 1 :]}"
     )
+
+
+def _presentation_attributes(tag: str) -> str:
+    """The tag with its style attribute written as presentation attributes."""
+    match = _STYLE_ATTRIBUTE.search(tag)
+    if match is None:
+        return tag
+    attributes = _declarations_as_attributes(match[1], existing=tag)
+    return f"{tag[: match.start()]}{attributes}{tag[match.end() :]}"
+
+
+def _declarations_as_attributes(declarations: str, *, existing: str) -> str:
+    """``a: b; c: d`` as `` a="b" c="d"``, leaving out attributes ``existing`` already has."""
+    attributes = []
+    for declaration in declarations.split(";"):
+        name, colon, value = (part.strip() for part in declaration.partition(":"))
+        if colon and name and f' {name}="' not in existing:
+            attributes.append(f" {name}={quoteattr(value)}")
+    return "".join(attributes)
 
 
 def _title(fig: Figure, text: str) -> None:

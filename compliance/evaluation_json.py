@@ -12,6 +12,7 @@ import json
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from .availability import ErrorBudget
@@ -198,9 +199,10 @@ def _canonical(value: Any) -> Any:
 def _event_lines(events) -> str:
     # Events are many: each is written as the repr of its field values (strings, UTC
     # datetimes, booleans, pause tuples) rather than walked field by field.
-    names = [f.name for f in dataclasses.fields(events[0])] if events else []
-    rows = sorted((tuple(getattr(event, name) for name in names) for event in events), key=lambda row: row[0])
-    return "\n".join(map(repr, rows))
+    if not events:
+        return ""
+    fields = attrgetter(*(f.name for f in dataclasses.fields(events[0])))
+    return "\n".join(map(repr, sorted(map(fields, events), key=itemgetter(0))))
 
 
 def inputs_hash(inputs: EvaluationInputs, *, extra: dict | None = None) -> str:

@@ -21,16 +21,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 from typing import Any
 
 from django.template.loader import render_to_string
 
-from contracts.pdf import html_to_pdf
+from contracts.pdf import RenderedPdf, render_pdf
 from contracts.sealing import INFO_DOCUMENT_SHA256, SealingKey, seal_pdf
 
 TEMPLATE = "pdf/report.html"
-#: Document information keys of a report PDF (the document hash key is shared with signing).
+#: Document information keys of a report PDF (the document hash key is shared with signing),
+#: written from ``<meta name="…">`` tags of the report template.
 INFO_REPORT_CODE = "/SLAPortalReportCode"
 INFO_REPORT_PERIOD = "/SLAPortalReportPeriod"
 INFO_DOCUMENT = INFO_DOCUMENT_SHA256
@@ -277,33 +277,15 @@ def report_html(data: ReportData) -> str:
     return render_to_string(TEMPLATE, report_context(data))
 
 
-def with_report_metadata(pdf: bytes, data: ReportData) -> bytes:
-    """``pdf`` with the report's title, code, period and signed-document hash in its
-    document information (read back by verification)."""
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter(clone_from=PdfReader(BytesIO(pdf)))
-    writer.add_metadata(
-        {
-            "/Title": f"{data.reference} compliance report {data.period} (revision {data.revision})",
-            "/Subject": data.title,
-            "/Creator": "SLA portal",
-            INFO_REPORT_CODE: data.verification_code,
-            INFO_REPORT_PERIOD: data.period,
-            INFO_DOCUMENT: data.document_sha256,
-        }
-    )
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def report_pdf(data: ReportData, *, key: SealingKey, tsa_url: str = "") -> bytes:
-    """The report as sealed PDF bytes. ``SealingFailed`` when it cannot be sealed."""
-    unsealed = with_report_metadata(html_to_pdf(report_html(data)), data)
-    return seal_pdf(
-        unsealed,
+def report_pdf(data: ReportData, *, key: SealingKey, tsa_url: str = "") -> RenderedPdf:
+    """The report as a sealed PDF and its page count. ``SealingFailed`` when it cannot be
+    sealed. The document information (title, verification code, period, signed-document
+    hash) comes from the template's ``<meta>`` tags, written by WeasyPrint itself."""
+    unsealed = render_pdf(report_html(data), custom_metadata=True)
+    sealed = seal_pdf(
+        unsealed.data,
         key=key,
         tsa_url=tsa_url,
         reason=f"Compliance report {data.reference} {data.period} revision {data.revision}",
     )
+    return RenderedPdf(sealed, unsealed.pages)

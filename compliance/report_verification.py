@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from io import BytesIO
 
-from contracts.sealing import SealCheck, check_seal, sealing_key_from_settings
+from contracts.sealing import SealCheck, check_seal, info_get, sealing_key_from_settings
 
 from .models import Report, ReportStatus
 from .report_pdf import INFO_REPORT_CODE
@@ -24,7 +24,7 @@ def report_code_of(data: bytes) -> str:
 
     try:
         info = PdfReader(BytesIO(data), strict=False).metadata or {}
-        value = info.get(INFO_REPORT_CODE)
+        value = info_get(info, INFO_REPORT_CODE)
     except Exception:
         return ""
     return str(value) if value else ""

@@ -50,6 +50,13 @@ def report_make(self, item_id: int) -> str:
         if self.request.is_eager or self.request.retries >= self.max_retries:
             return "failed"
         raise self.retry(exc=exc, countdown=300 * 2**self.request.retries) from exc
+    except reports.StorageFailed as exc:  # e.g. the disk is full: try again once space is freed
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            reports.run_item_failed(item_id=item_id, reason=str(exc))
+            return "failed"
+        raise self.retry(
+            exc=exc, countdown=settings.REPORT_STORE_RETRY_DELAY * 2**self.request.retries
+        ) from exc
     except SoftTimeLimitExceeded:
         reports.run_item_failed(item_id=item_id, reason=f"took longer than {REPORT_SOFT_TIME_LIMIT} s")
         return "failed"

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import (
+    AuditEvent,
     Calendar,
     Clause,
     ClauseCategory,
@@ -253,3 +254,13 @@ class SigningEventAdmin(_SigningRecordAdmin):
     list_display = ["request", "kind", "at", "user"]
     list_filter = ["kind"]
     list_select_related = ["request__version__contract", "user"]
+
+
+# The audit log is append-only: the operator reads it, only the services write it.
+@admin.register(AuditEvent)
+class AuditEventAdmin(_SigningRecordAdmin):
+    list_display = ["created_at", "contract", "actor_name", "organisation", "action", "summary"]
+    list_filter = ["action"]
+    search_fields = ["contract__reference", "actor_name", "summary"]
+    list_select_related = ["contract", "organisation"]
+    date_hierarchy = "created_at"

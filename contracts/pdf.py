@@ -16,6 +16,7 @@ import logging
 import mimetypes
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 from urllib.parse import unquote_to_bytes, urlsplit
@@ -174,20 +175,32 @@ _refusal_filter = _DropRefusedResourceErrors()
 logging.getLogger("weasyprint").addFilter(_refusal_filter)
 
 
-def html_to_pdf(html: str, *, static_root: Path | None = None) -> bytes:
-    """Render an HTML document to PDF bytes.
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+
+
+def render_pdf(html: str, *, static_root: Path | None = None, custom_metadata: bool = False) -> RenderedPdf:
+    """Render an HTML document to PDF bytes, with its page count.
 
     Relative URLs resolve against ``static_root`` (default: the project's
     ``static/`` directory), so ``<link rel="stylesheet" href="pdf/print.css">``
     loads the print stylesheet. Only files inside ``static_root`` and small
     ``data:`` images are ever read; every other reference is refused, logged
     to ``slaportal.pdf`` and left out of the PDF. Never raises for a refused
-    resource.
+    resource. With ``custom_metadata`` the document's other ``<meta name>``
+    values go into the PDF's document information under their names.
     """
     root = static_root or DEFAULT_STATIC_ROOT
     document = HTML(
         string=html,
         base_url=static_base_url(root),
         url_fetcher=StaticOnlyURLFetcher(root),
-    )
-    return document.write_pdf()
+    ).render()
+    return RenderedPdf(document.write_pdf(custom_metadata=custom_metadata), len(document.pages))
+
+
+def html_to_pdf(html: str, *, static_root: Path | None = None) -> bytes:
+    """Render an HTML document to PDF bytes (see ``render_pdf``)."""
+    return render_pdf(html, static_root=static_root).data

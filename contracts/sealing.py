@@ -247,10 +247,20 @@ class SealCheck:
 def _info_value(reader, name: str) -> str:
     try:
         info = reader.trailer["/Info"]
-        value = info.get(name) if info is not None else None
+        value = info_get(info, name) if info is not None else None
     except Exception:
         return ""
     return str(value) if value is not None else ""
+
+
+def info_get(info, name: str):
+    """A document information value by key, ignoring case: WeasyPrint writes the names of
+    ``<meta>`` tags, which HTML lowercases."""
+    value = info.get(name)
+    if value is None:
+        wanted = name.lower()
+        value = next((v for k, v in info.items() if str(k).lower() == wanted), None)
+    return value
 
 
 def check_seal(data: bytes, *, key: SealingKey) -> SealCheck:

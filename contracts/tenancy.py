@@ -96,6 +96,36 @@ def clause_categories_for_user(user):
     )
 
 
+def contracts_audited_for_user(user) -> QuerySet[Contract]:
+    """Contracts whose audit log the user may read: those their organisation provides when
+    they are its admin, and those their organisation is the customer of (every member: it
+    is their own contract). The provider's other members read no log — it is the admins'
+    oversight of the work done in their organisation's name."""
+    if not user.is_authenticated:
+        return Contract.objects.none()
+    admin_of = Membership.objects.filter(user=user, role=Role.ADMIN).values("organisation_id")
+    member_of = Membership.objects.filter(user=user).values("organisation_id")
+    return Contract.objects.filter(Q(provider__in=admin_of) | Q(customer__in=member_of)).select_related(
+        "provider", "customer"
+    )
+
+
+def audit_events_for_user(user):
+    """The audit events of :func:`contracts_audited_for_user`; the customer's members do not
+    see the provider's work on drafts (terms and clause edits, new drafts), exactly as they
+    do not see the drafts themselves — a version shows up in their log once published."""
+    from .models import AuditEvent
+    from .models.audit import DRAFT_WORK
+
+    if not user.is_authenticated:
+        return AuditEvent.objects.none()
+    admin_of = Membership.objects.filter(user=user, role=Role.ADMIN).values("organisation_id")
+    member_of = Membership.objects.filter(user=user).values("organisation_id")
+    return AuditEvent.objects.filter(
+        Q(contract__provider__in=admin_of) | (Q(contract__customer__in=member_of) & ~Q(action__in=DRAFT_WORK))
+    )
+
+
 def invitations_for_admin(user) -> QuerySet[Invitation]:
     return Invitation.objects.filter(organisation__in=organisations_administered_by(user))
 

@@ -33,5 +33,6 @@ urlpatterns = [
     path("", include("contracts.urls_profile")),
     path("", include("contracts.urls_documents")),
     path("", include("contracts.urls_signing")),
+    path("", include("contracts.urls_audit")),
     path("contracts/<str:reference>/", contracts.contract_detail, name="contract_detail"),
 ]

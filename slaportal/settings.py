@@ -52,12 +52,17 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "csp",
+    "axes",
     "contracts",
     "compliance",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Before WhiteNoise, so static files carry the policy too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page (HTTP 429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "slaportal.urls"
@@ -105,6 +112,12 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "contracts.User"
+AUTHENTICATION_BACKENDS = [
+    # Refuses a sign-in while its (email, IP address) pair is locked out, then the usual
+    # email-and-password check. API tokens do not go through these backends.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -120,6 +133,9 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+# On shared computers: end the session when the browser closes (SESSION_COOKIE_AGE still
+# caps how long an open browser stays signed in).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -171,6 +187,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # OpenAPI links between operations (for the docs, and for stateful fuzzing).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "compliance.api.openapi_links.add_links",
+    ],
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -219,12 +240,90 @@ CSRF_COOKIE_SECURE = SECURE_HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = SECURE_HTTPS
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy on every response (django-csp): scripts and styles only from the
+# portal's own static files, no inline script or style anywhere, not even in the API docs
+# (Swagger UI is served by SpectacularSwaggerSplitView with its script as a separate file).
+# Charts are inline SVG drawn with presentation attributes rather than style attributes;
+# htmx's indicator styles come from static/css/portal.css (htmx-config in base.html).
+# The browsable API's code styles come from static/css/api-code.css (templates/rest_framework).
+from csp.constants import NONE, SELF, UNSAFE_HASHES  # noqa: E402
+
+# The one exception: contract text written in Markdown keeps table column alignment as
+# style="text-align:…" (contracts/rendering.py allows nothing else in a style attribute,
+# and signed documents keep their HTML unchanged). 'unsafe-hashes' with these hashes allows
+# exactly those attribute values and no other inline style.
+_ALIGNMENT_STYLE_HASHES = [
+    "'sha256-De7agAeYqm6ANIVvRRW6HFWi52AJW8inhFE0gSdgXnI='",  # text-align:left
+    "'sha256-XzJlZKVo+ff9ozww9Sr2p/2TbJXITZuaWMZ9p53zN1U='",  # text-align:right
+    "'sha256-kFAIUwypIt04FgLyVU63Lcmp2AQimPh/TdYjy04Flxs='",  # text-align:center
+    "'sha256-Jwm2I09DTLCg5XlmwQaT8zstSSvvnZ9n17x8kw/TBkE='",  # text-align:justify
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # empty (a dropped property)
+]
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_HASHES, *_ALIGNMENT_STYLE_HASHES],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features the portal never uses, switched off for it and anything it might embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "browsing-topics",
+    )
+}
+
+# Sign-in lockout (django-axes): AXES_FAILURE_LIMIT failed sign-ins for one email address from
+# one IP address lock that pair out for AXES_COOLOFF_MINUTES; the lockout page answers HTTP 429.
+# A successful sign-in or password reset clears the count; staff can clear it in the admin
+# ("Access attempts") or with `manage.py axes_reset`.
+from datetime import timedelta  # noqa: E402
+
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Further attempts while locked out do not extend the lockout, so the page's time holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "slaportal.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "slaportal.security.client_ip"
+AXES_USERNAME_CALLABLE = "slaportal.security.client_username"
+# No start-up banner on every manage.py command; failed sign-ins are still logged.
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,
@@ -267,3 +366,22 @@ REPORT_EMAIL_RETRIES = env_int("REPORT_EMAIL_RETRIES", 4)
 REPORT_EMAIL_BACKOFF = env_int("REPORT_EMAIL_BACKOFF", 60)
 # A delivery left "sending" by a worker that died is taken up again after this long.
 REPORT_DELIVERY_STALE_AFTER = env_int("REPORT_DELIVERY_STALE_AFTER", 2 * EMAIL_TIMEOUT + 60)
+# A report PDF that could not be stored (e.g. disk full) is tried again after this many
+# seconds, doubled each time (three more tries).
+REPORT_STORE_RETRY_DELAY = env_int("REPORT_STORE_RETRY_DELAY", 120)
+
+# ---------------------------------------------------------------- broker and database faults
+# A broker outage never fails a request: publishing retries briefly (slaportal.queueing),
+# then the work stays pending in the database and beat's requeue_pending_work queues it
+# again every REQUEUE_PENDING_AFTER seconds, for work pending at least that long
+# (0 turns the schedule off; `manage.py requeue_pending` does the same by hand).
+CELERY_IMPORTS = ["slaportal.requeue"]
+CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("socket_connect_timeout", 3)
+REQUEUE_PENDING_AFTER = env_int("REQUEUE_PENDING_AFTER", 300)
+# Work pending for longer than this is left alone (shown as pending; requeue by hand).
+REQUEUE_PENDING_WITHIN_DAYS = env_int("REQUEUE_PENDING_WITHIN_DAYS", 14)
+if REQUEUE_PENDING_AFTER > 0:
+    CELERY_BEAT_SCHEDULE["requeue-pending-work"] = {
+        "task": "slaportal.requeue.requeue_pending_work",
+        "schedule": float(REQUEUE_PENDING_AFTER),
+    }

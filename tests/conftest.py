@@ -100,14 +100,30 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+CSP_VIOLATION_SIGNS = ("Content Security Policy", "Refused to")
+
+
 @pytest.fixture
 def browser_page(request, live_server):
-    """A Playwright page in Debian's Chromium, with the live server's URL as base."""
+    """A Playwright page in Debian's Chromium, with the live server's URL as base.
+
+    Every page the test visits must keep within the Content Security Policy: a violation
+    Chromium reports on the console fails the test at teardown."""
     require_chromium()
     page = request.getfixturevalue("page")
     page.set_default_timeout(10_000)
     page.base = live_server.url
-    return page
+    violations: list[str] = []
+
+    def on_console(message):
+        if any(sign in message.text for sign in CSP_VIOLATION_SIGNS):
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    page.csp_violations = violations
+    yield page
+    if violations:
+        pytest.fail("Content Security Policy violations:\n" + "\n".join(violations), pytrace=False)
 
 
 # ---------------------------------------------------------------- mail

@@ -16,7 +16,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from contracts.models import Contract
+from contracts.models import AuditAction, Contract
+from contracts.services.audit import audit_record_automatic_many
 
 from ..evaluation import evaluate
 from ..evaluation_inputs import LoadedInputs, evaluation_inputs_for
@@ -94,6 +95,17 @@ def evaluations_run(
         try:
             with transaction.atomic():
                 Evaluation.objects.bulk_create(new)
+                audit_record_automatic_many(
+                    action=AuditAction.EVALUATED,
+                    entries=[
+                        (
+                            e.contract_id,
+                            f"Evaluated {e.period} (revision {e.revision})",
+                            {"period": e.period, "revision": e.revision},
+                        )
+                        for e in new
+                    ],
+                )
         except IntegrityError:
             # Another run stored the same revision first: evaluate again against it.
             return evaluations_run(contracts=contracts, period=period, now=now)

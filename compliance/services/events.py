@@ -18,7 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from contracts.models import Contract
+from contracts.models import AuditAction, Contract
+from contracts.services.audit import audit_record
 
 from ..models import Incident, IncidentPause, Outage, WorkLog
 from ..selectors import EventTerms, event_terms
@@ -26,6 +27,11 @@ from .rows import CLEANERS, Errors, Invalid, parse_instant
 
 MODELS: dict[str, type[models.Model]] = {"incidents": Incident, "outages": Outage, "worklogs": WorkLog}
 KINDS = tuple(MODELS)
+NOUNS = {
+    "incidents": ("incident", "incidents"),
+    "outages": ("outage", "outages"),
+    "worklogs": ("work log", "work logs"),
+}
 # Written on update; created_at and created_by keep their first values.
 _UPDATE_FIELDS = {
     "incidents": [
@@ -133,8 +139,13 @@ def events_upsert(
     return events_write(kind=kind, contract=contract, user=user, cleaned=cleaned)
 
 
-def events_write(*, kind: str, contract: Contract, user, cleaned: list[dict[str, Any]]) -> UpsertResult:
-    """Create or update rows already checked by :func:`events_check`, in bulk, in one transaction."""
+def events_write(
+    *, kind: str, contract: Contract, user, cleaned: list[dict[str, Any]], via: str = "the API"
+) -> UpsertResult:
+    """Create or update rows already checked by :func:`events_check`, in bulk, in one transaction.
+
+    The contract's audit log gets one entry for the whole batch, saying ``via`` what (“the
+    API”, “a CSV file”) and how many events were created and updated."""
     model = MODELS[kind]
     now = timezone.now()
     pauses_of = [values.pop("pauses") for values in cleaned] if kind == "incidents" else []
@@ -148,8 +159,35 @@ def events_write(*, kind: str, contract: Contract, user, cleaned: list[dict[str,
                 pauses_of,
                 replace=bool(existing),
             )
-    updated = sum(1 for values in cleaned if values["external_id"] in existing)
-    return UpsertResult(created=len(cleaned) - updated, updated=updated)
+        updated = sum(1 for values in cleaned if values["external_id"] in existing)
+        result = UpsertResult(created=len(cleaned) - updated, updated=updated)
+        _audit_batch(kind=kind, contract=contract, user=user, cleaned=cleaned, result=result, via=via)
+    return result
+
+
+def _audit_batch(*, kind: str, contract: Contract, user, cleaned, result: UpsertResult, via: str) -> None:
+    noun = NOUNS[kind]
+    if result.total == 1 and via == "the API":
+        external_id = cleaned[0]["external_id"]
+        verb = "Recorded" if result.created else "Changed"
+        audit_record(
+            contract=contract,
+            action=AuditAction.EVENT_RECORDED,
+            actor=user,
+            summary=f"{verb} {noun[0]} {external_id} through {via}",
+            details={"kind": kind, "external_id": external_id, "created": bool(result.created)},
+        )
+        return
+    audit_record(
+        contract=contract,
+        action=AuditAction.EVENTS_IMPORTED,
+        actor=user,
+        summary=(
+            f"Imported {result.total} {noun[0] if result.total == 1 else noun[1]} from {via} "
+            f"({result.created} new, {result.updated} updated)"
+        ),
+        details={"kind": kind, "via": via, "created": result.created, "updated": result.updated},
+    )
 
 
 def _adapter(field):
@@ -287,6 +325,7 @@ def event_save(
         else:
             for name, value in clean.items():
                 setattr(instance, name, value)
+        created = instance._state.adding
         instance.updated_at = now
         instance.save()
         if pauses_given:
@@ -294,6 +333,13 @@ def event_save(
             IncidentPause.objects.bulk_create(
                 IncidentPause(incident=instance, start=start, end=end) for start, end in pauses
             )
+        audit_record(
+            contract=contract,
+            action=AuditAction.EVENT_RECORDED,
+            actor=user,
+            summary=f"{'Recorded' if created else 'Changed'} {NOUNS[kind][0]} {instance.external_id}",
+            details={"kind": kind, "external_id": instance.external_id, "created": created},
+        )
     return instance
 
 

@@ -127,4 +127,4 @@ def events_import_csv(
     if errors:
         errors.sort(key=lambda error: error.line)
         raise ImportInvalid(errors, total)
-    return events_write(kind=kind, contract=contract, user=user, cleaned=cleaned)
+    return events_write(kind=kind, contract=contract, user=user, cleaned=cleaned, via="a CSV file")

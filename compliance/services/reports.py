@@ -20,8 +20,10 @@ Why nothing is sent twice:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -157,17 +159,21 @@ def report_run_start(
 
 
 def _enqueue_items(item_ids: list[int]) -> None:
+    from slaportal.queueing import enqueue
+
     from ..tasks import report_make
 
     for item_id in item_ids:
-        report_make.delay(item_id)
+        enqueue(report_make, item_id)
 
 
 def _enqueue_deliveries(delivery_ids: list[int]) -> None:
+    from slaportal.queueing import enqueue
+
     from ..tasks import report_deliver
 
     for delivery_id in delivery_ids:
-        report_deliver.delay(delivery_id)
+        enqueue(report_deliver, delivery_id)
 
 
 # ---------------------------------------------------------------- one contract
@@ -199,6 +205,12 @@ def run_item_process(*, item_id: int, now: datetime | None = None) -> str:
             transaction.on_commit(lambda: _enqueue_deliveries(pending))
     except PeriodNotOver as exc:
         ReportRunItem.objects.filter(pk=item.pk).update(status=ItemStatus.PENDING, error=str(exc))
+        raise
+    except StorageFailed as exc:
+        # Waits for its next try (or ``run_item_failed`` when the task gives up).
+        ReportRunItem.objects.filter(pk=item.pk).exclude(status=ItemStatus.DONE).update(
+            status=ItemStatus.PENDING, report=report, error=f"{exc}; it will be tried again"
+        )
         raise
     except Exception as exc:
         reason = _reason(exc)
@@ -249,6 +261,26 @@ def _report_of(evaluation: Evaluation) -> Report:
     return report
 
 
+class StorageFailed(Exception):
+    """The PDF was made but could not be written (disk full, storage unreachable); the
+    report is marked failed with the reason and the task tries again later."""
+
+
+def _store(report: Report, pdf: bytes) -> str:
+    """Write the PDF under a name of its own; on failure remove what was half written."""
+    name = f"reports/{report.filename.removesuffix('.pdf')}-{secrets.token_hex(4)}.pdf"
+    try:
+        return default_storage.save(name, ContentFile(pdf))
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            default_storage.delete(name)
+        reason = f"storing the PDF failed: {exc.strerror or exc}"
+        Report.objects.filter(pk=report.pk).exclude(status=ReportStatus.READY).update(
+            status=ReportStatus.FAILED, error=reason
+        )
+        raise StorageFailed(reason) from exc
+
+
 def report_render(*, report: Report) -> bool:
     """Render, seal and store the report's PDF. True when this call stored it; False when
     another worker stored it first (this one's file is removed)."""
@@ -259,13 +291,14 @@ def report_render(*, report: Report) -> bool:
 
     data = report_data(report)
     try:
-        pdf = report_pdf(data, key=sealing_key_from_settings(), tsa_url=settings.SIGNING_TSA_URL)
+        rendered = report_pdf(data, key=sealing_key_from_settings(), tsa_url=settings.SIGNING_TSA_URL)
     except Exception as exc:
         Report.objects.filter(pk=report.pk).exclude(status=ReportStatus.READY).update(
             status=ReportStatus.FAILED, error=_reason(exc)
         )
         raise
-    name = default_storage.save(f"reports/{report.filename}", ContentFile(pdf))
+    pdf = rendered.data
+    name = _store(report, pdf)
     stored = (
         Report.objects.filter(pk=report.pk)
         .exclude(status=ReportStatus.READY)
@@ -273,7 +306,7 @@ def report_render(*, report: Report) -> bool:
             status=ReportStatus.READY,
             pdf=name,
             pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-            pdf_pages=_pages(pdf),
+            pdf_pages=rendered.pages,
             rendered_at=timezone.now(),
             error="",
         )
@@ -282,17 +315,6 @@ def report_render(*, report: Report) -> bool:
         default_storage.delete(name)
     report.refresh_from_db()
     return bool(stored)
-
-
-def _pages(pdf: bytes) -> int | None:
-    from io import BytesIO
-
-    from pypdf import PdfReader
-
-    try:
-        return len(PdfReader(BytesIO(pdf)).pages)
-    except Exception:
-        return None
 
 
 # ---------------------------------------------------------------- deliveries
@@ -348,13 +370,32 @@ def delivery_send(*, delivery_id: int, final: bool) -> str:
         )
     except OSError as exc:  # SMTP errors are OSErrors too
         reason = _reason(exc)
-        mine.update(status=DeliveryStatus.FAILED if final else DeliveryStatus.PENDING, reason=reason)
+        with transaction.atomic():
+            mine.update(status=DeliveryStatus.FAILED if final else DeliveryStatus.PENDING, reason=reason)
+            if final:
+                _delivery_audit(delivery, sent=False, reason=reason)
         if final:
             logger.warning("Report email to %s failed for good: %s", delivery.email, reason)
             return "failed"
         raise DeliveryRetry(reason) from exc
-    mine.update(status=DeliveryStatus.SENT, sent_at=timezone.now(), reason="")
+    with transaction.atomic():
+        mine.update(status=DeliveryStatus.SENT, sent_at=timezone.now(), reason="")
+        _delivery_audit(delivery, sent=True)
     return "sent"
+
+
+def _delivery_audit(delivery: Delivery, *, sent: bool, reason: str = "") -> None:
+    from contracts.models import AuditAction
+    from contracts.services.audit import audit_record
+
+    report = delivery.report
+    audit_record(
+        contract=report.contract,
+        action=AuditAction.REPORT_SENT if sent else AuditAction.REPORT_FAILED,
+        summary=f"Report {report.period} {'sent' if sent else 'could not be sent'} to {delivery.email}"
+        + ("" if sent else f": {reason}"),
+        details={"period": report.period, "revision": report.revision, "email": delivery.email},
+    )
 
 
 def report_email_context(delivery: Delivery) -> dict:

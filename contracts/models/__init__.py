@@ -1,3 +1,4 @@
+from .audit import SYSTEM_ACTOR, AuditAction, AuditAppendOnly, AuditEvent
 from .clauses import Clause, ClauseCategory, ClauseTemplate
 from .contract import Contract, ReferenceCounter
 from .parties import Invitation, Membership, Organisation, Role, User
@@ -34,6 +35,10 @@ from .terms import (
 from .versions import Version, VersionFrozen, VersionState
 
 __all__ = [
+    "SYSTEM_ACTOR",
+    "AuditAction",
+    "AuditAppendOnly",
+    "AuditEvent",
     "Calendar",
     "CapKind",
     "Clause",

@@ -1,5 +1,6 @@
 """Writes. Views, admin, commands, tasks and the API all go through these functions."""
 
+from .audit import audit_draft_change, audit_record, audit_record_automatic_many
 from .clauses import (
     clause_add,
     clause_add_from_template,
@@ -64,6 +65,9 @@ from .versions import (
 )
 
 __all__ = [
+    "audit_draft_change",
+    "audit_record",
+    "audit_record_automatic_many",
     "contract_create",
     "contract_reference_next",
     "calendar_create",

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Contract, Organisation, ReferenceCounter, User
+from ..models import AuditAction, Contract, Organisation, ReferenceCounter, User
 from ..models.contract import ContractStatus
+from .audit import audit_record
 
 
 def contract_reference_next(*, year: int) -> str:
@@ -52,4 +53,11 @@ def contract_create(
     contract.full_clean(exclude=["reference"])
     contract.reference = contract_reference_next(year=timezone.localdate().year)
     contract.save()
+    audit_record(
+        contract=contract,
+        action=AuditAction.CONTRACT_CREATED,
+        actor=created_by,
+        summary=f"Created contract {contract.reference} “{contract.title}”",
+        details={"provider": provider.name, "customer": customer.name},
+    )
     return contract

@@ -19,8 +19,9 @@ from django.db.models import QuerySet
 from django.utils.text import slugify
 
 from ..contract_files import ContractDocument, ContractFileInvalid, Item, Problem
-from ..models import Contract, Organisation, User, Version
+from ..models import AuditAction, Contract, Organisation, User, Version
 from ..models.contract import ContractStatus
+from .audit import audit_record
 from .clauses import clause_add
 from .contracts import contract_create
 from .parties import organisation_create
@@ -286,4 +287,20 @@ def contract_import(
         version.save(update_fields=["signed_outside_portal", "in_force_from"])
         contract.status = ContractStatus.ACTIVE
         contract.save(update_fields=["status", "updated_at"])
+    audit_record(
+        contract=contract,
+        action=AuditAction.CONTRACT_IMPORTED,
+        actor=user,
+        summary=f"Imported from {file_name or 'a contract file'}"
+        + (f", signed outside the portal on {signed_on.isoformat()}" if signed_on else ""),
+        details={"file": file_name, "signed_on": signed_on.isoformat() if signed_on else None},
+    )
+    if signed_on is not None:
+        audit_record(
+            contract=contract,
+            action=AuditAction.CONTRACT_ACTIVATED,
+            actor=user,
+            summary=f"Version {version.number} in force from {signed_on}, signed outside the portal",
+            details={"version": version.number, "in_force_from": signed_on.isoformat()},
+        )
     return contract

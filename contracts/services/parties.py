@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from slaportal.queueing import enqueue_on_commit
+
 from ..models import Invitation, Membership, Organisation, Role, User
 
 _INVITATION_SALT = "contracts.invitation"
@@ -115,7 +117,7 @@ def invitation_create(
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    transaction.on_commit(lambda: invitation_send_email.delay(invitation.pk))
+    enqueue_on_commit(invitation_send_email, invitation.pk)
     return invitation
 
 

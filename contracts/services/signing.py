@@ -22,7 +22,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from slaportal.queueing import enqueue_on_commit
+
 from ..models import (
+    AuditAction,
     Contract,
     EventKind,
     Membership,
@@ -40,6 +43,7 @@ from ..models import (
 )
 from ..models.contract import ContractStatus
 from ..sealing import SealCheck, SealingFailed
+from .audit import audit_record
 
 logger = logging.getLogger("slaportal.signing")
 
@@ -222,6 +226,13 @@ def signature_request_send(
         )
     names = ", ".join(f"{email} ({spec.organisation})" for spec, _person, email in resolved)
     _event(request, EventKind.SENT, user, f"Version {version.number} to {names}.")
+    audit_record(
+        contract=contract,
+        action=AuditAction.SENT_FOR_SIGNATURE,
+        actor=user,
+        summary=f"Sent version {version.number} for signature to {names}",
+        details={"version": version.number, "signers": [email for _spec, _person, email in resolved]},
+    )
     if contract.status != ContractStatus.ACTIVE:
         Contract.objects.filter(pk=contract.pk).update(
             status=ContractStatus.AWAITING_SIGNATURE, updated_at=timezone.now()
@@ -243,9 +254,7 @@ def _notify_turn(request: SignatureRequest, *, reminder: bool = False) -> list[S
     for signer in turn:
         if reminder or signer.notified_at is None:
             signer_id = signer.pk
-            transaction.on_commit(
-                lambda signer_id=signer_id: signature_email_signer.delay(signer_id, reminder)
-            )
+            enqueue_on_commit(signature_email_signer, signer_id, reminder)
     return turn
 
 
@@ -300,6 +309,13 @@ def signature_request_withdraw(*, request: SignatureRequest, user: User) -> Sign
     request.save(update_fields=["status", "closed_at"])
     _event(request, EventKind.WITHDRAWN, user)
     contract = request.version.contract
+    audit_record(
+        contract=contract,
+        action=AuditAction.SIGNATURE_WITHDRAWN,
+        actor=user,
+        summary=f"Withdrew the signature request for version {request.version.number}",
+        details={"version": request.version.number},
+    )
     Contract.objects.filter(pk=contract.pk).update(
         status=_status_without_request(contract), updated_at=timezone.now()
     )
@@ -424,6 +440,14 @@ def signature_record(
     slot.status, slot.user = SignerStatus.SIGNED, user
     slot.save(update_fields=["status", "user"])
     _event(request, EventKind.SIGNED, user, f"{name} for {slot.organisation}")
+    audit_record(
+        contract=request.version.contract,
+        action=AuditAction.SIGNED,
+        actor=user,
+        organisation=slot.organisation,
+        summary=f"Signed version {request.version.number} for {slot.organisation} as “{name}”",
+        details={"version": request.version.number, "side": slot.side},
+    )
     if Signer.objects.filter(request=request).exclude(status=SignerStatus.SIGNED).exists():
         _notify_turn(request)
     else:
@@ -445,10 +469,16 @@ def _complete(request: SignatureRequest) -> None:
     _event(
         request, EventKind.ACTIVATED, None, f"Version {version.number} in force from {version.in_force_from}."
     )
+    audit_record(
+        contract=contract,
+        action=AuditAction.CONTRACT_ACTIVATED,
+        summary=f"Version {version.number} in force from {version.in_force_from}: all parties signed",
+        details={"version": version.number, "in_force_from": version.in_force_from.isoformat()},
+    )
     request_id = request.pk
     # robust: a sealing failure is recorded on the request and retried; it must not undo
     # or hide the signature that has just been committed.
-    transaction.on_commit(lambda: signature_seal.delay(request_id), robust=True)
+    enqueue_on_commit(signature_seal, request_id, robust=True)
 
 
 @transaction.atomic
@@ -471,6 +501,14 @@ def signature_decline(*, request: SignatureRequest, user: User, reason: str) -> 
     request.save(update_fields=["status", "closed_at", "decline_reason"])
     _event(request, EventKind.DECLINED, user, reason)
     contract = request.version.contract
+    audit_record(
+        contract=contract,
+        action=AuditAction.DECLINED,
+        actor=user,
+        organisation=slot.organisation,
+        summary=f"Declined to sign version {request.version.number} for {slot.organisation}: {reason}",
+        details={"version": request.version.number, "reason": reason[:1000]},
+    )
     Contract.objects.filter(pk=contract.pk).update(
         status=_status_without_request(contract), updated_at=timezone.now()
     )
@@ -564,7 +602,7 @@ def signature_request_seal(*, request_id: int) -> bool:
     )
     _event(request, EventKind.SEALED, None, f"Verification code {request.verification_code}")
     for signer_id in request.signers.values_list("pk", flat=True):
-        transaction.on_commit(lambda signer_id=signer_id: signature_email_signed_pdf.delay(signer_id))
+        enqueue_on_commit(signature_email_signed_pdf, signer_id)
     return True
 
 
@@ -578,7 +616,7 @@ def signature_request_seal_again(*, request: SignatureRequest) -> None:
     if not updated:
         raise ValidationError("Only a sealing that failed can be started again.")
     request_id = request.pk
-    transaction.on_commit(lambda: signature_seal.delay(request_id), robust=True)
+    enqueue_on_commit(signature_seal, request_id, robust=True)
 
 
 def signed_pdf_filename(request: SignatureRequest) -> str:

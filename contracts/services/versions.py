@@ -10,6 +10,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from ..models import (
+    AuditAction,
     Calendar,
     Clause,
     ClauseTemplate,
@@ -28,6 +29,7 @@ from ..models import (
     VersionFrozen,
     VersionState,
 )
+from .audit import audit_record
 from .contracts import contract_create
 
 
@@ -119,6 +121,13 @@ def version_create_draft(
         raise ValidationError("Another draft was started at the same moment; reload the page.") from exc
     if latest is not None:
         _copy_terms(source=latest, target=version)
+        audit_record(
+            contract=contract,
+            action=AuditAction.DRAFT_STARTED,
+            actor=user,
+            summary=f"Started draft version {version.number} from version {latest.number}",
+            details={"version": version.number},
+        )
     else:
         from .clauses import clause_add_from_template
 
@@ -148,6 +157,13 @@ def version_publish(*, version: Version, user: User | None) -> Version:
     locked.frozen_by = user
     locked.save(update_fields=["state", "frozen_at", "frozen_by"])
     version.state, version.frozen_at, version.frozen_by = locked.state, locked.frozen_at, locked.frozen_by
+    audit_record(
+        contract=locked.contract,
+        action=AuditAction.VERSION_PUBLISHED,
+        actor=user,
+        summary=f"Published version {locked.number}",
+        details={"version": locked.number},
+    )
     return locked
 
 

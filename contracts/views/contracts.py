@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .. import documents
+from ..tenancy import contracts_audited_for_user
 from ..terms_display import format_money
 from .documents import author_links, reading_context
 
@@ -23,6 +24,7 @@ def contract_detail(request, reference: str):
         "versions": versions,
         "in_force": documents.version_in_force(versions),
         "monthly_fee": format_money(reader.contract.monthly_fee, reader.contract.currency),
+        "activity_visible": contracts_audited_for_user(request.user).filter(pk=reader.contract.pk).exists(),
         "links": author_links(reader, versions, next((v for v in versions if v.is_draft), shown)),
     }
     if shown is not None:

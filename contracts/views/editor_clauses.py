@@ -9,12 +9,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..forms_editor import ClauseAddForm, ClauseFromTemplateForm
-from ..models import Clause, Version
+from ..models import AuditAction, Clause, Version
 from ..tenancy import get_for_user_or_404
 from .editor import (
     ClauseRow,
@@ -26,6 +27,12 @@ from .editor import (
     render_editor,
     version_urls,
 )
+
+
+def _log(request, version: Version, change: str) -> None:
+    services.audit_draft_change(
+        version=version, user=request.user, action=AuditAction.CLAUSE_EDITED, change=change
+    )
 
 
 def _clause_of(version: Version, clause_id: int) -> Clause:
@@ -56,7 +63,9 @@ def clause_save(request, reference: str, number: int, clause_id: int):
     form = clause_form(version, clause, request.POST)
     if form.is_valid():
         try:
-            services.clause_update(clause=clause, data=form.cleaned_data)
+            with transaction.atomic():
+                services.clause_update(clause=clause, data=form.cleaned_data)
+                _log(request, version, f"Clause “{clause.heading}” saved")
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -83,9 +92,11 @@ def clause_add(request, reference: str, number: int):
     form = ClauseAddForm(request.POST, action=version_urls(version)["clause_add"])
     if form.is_valid():
         try:
-            clause = services.clause_add(
-                version=version, heading=form.cleaned_data["heading"], legal_text="", plain_text=""
-            )
+            with transaction.atomic():
+                clause = services.clause_add(
+                    version=version, heading=form.cleaned_data["heading"], legal_text="", plain_text=""
+                )
+                _log(request, version, f"Clause “{clause.heading}” added")
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -107,9 +118,11 @@ def clause_add_template(request, reference: str, number: int):
     )
     if form.is_valid():
         try:
-            clause = services.clause_add_from_template(
-                version=version, template=form.cleaned_data["template"]
-            )
+            with transaction.atomic():
+                clause = services.clause_add_from_template(
+                    version=version, template=form.cleaned_data["template"]
+                )
+                _log(request, version, f"Clause “{clause.heading}” added from the library")
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -125,7 +138,9 @@ def clause_delete(request, reference: str, number: int, clause_id: int):
     clause = _clause_of(version, clause_id)
     if not version.is_draft:
         return refuse_frozen(request, version)
-    services.clause_delete(clause=clause)
+    with transaction.atomic():
+        services.clause_delete(clause=clause)
+        _log(request, version, f"Clause “{clause.heading}” deleted")
     messages.success(request, f"Clause “{clause.heading}” deleted.")
     return back_to_editor(request, version, "clauses-heading")
 
@@ -142,5 +157,7 @@ def clause_move(request, reference: str, number: int, clause_id: int):
     if steps is None:
         messages.error(request, "Move a clause up or down.")
         return render_editor(request, version, status=400)
-    services.clause_move(clause=clause, position=clause.position + steps)
+    with transaction.atomic():
+        services.clause_move(clause=clause, position=clause.position + steps)
+        _log(request, version, f"Clause “{clause.heading}” moved {request.POST['direction']}")
     return back_to_editor(request, version, f"clause-{clause.key}")

@@ -11,6 +11,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from slaportal.security import client_ip
+
 from .. import documents, selectors, selectors_signing
 from ..forms_signing import DeclineForm, SendForm, SignForm, VerifyForm
 from ..models import SealStatus, SignatureRequest
@@ -155,7 +157,7 @@ def signing_page(request, reference: str, request_id: int):
                 user=request.user,
                 typed_name=form.cleaned_data["typed_name"],
                 agree=form.cleaned_data["agree"],
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
                 shown_sha256=form.cleaned_data["shown_sha256"],
             )

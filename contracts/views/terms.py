@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import selectors, services
 from ..forms_terms import ParameterValueForm, add_service_error
-from ..models import Version
+from ..models import AuditAction, Version
 from ..selectors import VersionTerms
 from .terms_context import parameter_usage, section_of, terms_page_context
 
@@ -103,7 +104,7 @@ def submit(request, version: Version, *, slot: str, form, act: Callable[[], str]
         return render_terms_page(request, version, open_slot=slot)
     if form.is_valid():
         try:
-            message = act()
+            message = _audited(request, version, act)
         except ValidationError as exc:
             _add_error(form, exc)
         else:
@@ -115,11 +116,21 @@ def submit(request, version: Version, *, slot: str, form, act: Callable[[], str]
 def remove(request, version: Version, *, slot: str, act: Callable[[], str]) -> HttpResponse:
     """Run a delete service; when it refuses, show why next to the row (status 400)."""
     try:
-        message = act()
+        message = _audited(request, version, act)
     except ValidationError as exc:
         return render_terms_page(request, version, row_errors={slot: exc.messages}, status=400)
     messages.success(request, message)
     return redirect(terms_url(version, section_of(slot)))
+
+
+def _audited(request, version: Version, act: Callable[[], str]) -> str:
+    """Run ``act`` and log its confirmation as a terms edit, in one transaction."""
+    with transaction.atomic():
+        message = act()
+        services.audit_draft_change(
+            version=version, user=request.user, action=AuditAction.TERMS_EDITED, change=message
+        )
+    return message
 
 
 def _add_error(form, exc: ValidationError) -> None:
@@ -230,7 +241,8 @@ def parameter_quick_edit(request, reference: str, number: int, parameter_id: int
     parameter = row_of(terms.parameters, parameter_id)
     form = _value_form(parameter, request.POST)
     if form.is_valid():
-        try:
+
+        def act() -> str:
             services.parameter_set(
                 version=version,
                 name=parameter.name,
@@ -239,6 +251,10 @@ def parameter_quick_edit(request, reference: str, number: int, parameter_id: int
                 business_time=parameter.business_time,
                 description=parameter.description,
             )
+            return f"Parameter {parameter.name} saved."
+
+        try:
+            _audited(request, version, act)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:

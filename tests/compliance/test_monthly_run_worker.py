@@ -26,6 +26,7 @@ from tests.compliance.report_support import (
     report_settings_fixture,  # noqa: F401 - fixture
     stored_pdf,
 )
+from tests.compliance.test_report_disk_full import tiny_disk  # noqa: F401 - fixture
 from tests.services import require_broker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -114,6 +115,7 @@ def workers(report_settings, smtp_server, tmp_path):
         "CELERY_BROKER_URL": broker,
         "CELERY_RESULT_BACKEND": broker,
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+        "REPORT_STORE_RETRY_DELAY": "1",
         "EMAIL_HOST": smtp_server.host,
         "EMAIL_PORT": str(smtp_server.port),
         "SECURE_HTTPS": "0",
@@ -235,3 +237,31 @@ def test_a_worker_killed_mid_run_loses_nothing_and_sends_nothing_twice(
     )
     smtp_server.wait_for(len(smtp_server.messages))
     _assert_exactly_once(smtp_server, contracts)
+
+
+def test_a_full_disk_is_retried_by_the_worker_and_the_report_sent_once(
+    tiny_disk,  # noqa: F811 - fixture
+    tenants,
+    active_contract,
+    workers,
+    smtp_server,
+):
+    tiny_disk.fill()
+    worker = workers()
+    run = reports.report_run_start(period=PERIOD)
+    item = ReportRunItem.objects.filter(run=run)
+    _wait(
+        lambda: item.filter(status=ItemStatus.PENDING, error__contains="No space left on device").exists(),
+        60,
+        "the full disk to be reported",
+        [worker.log_path],
+    )
+    report = Report.objects.get(contract=active_contract)
+    assert report.status == "failed" and "No space left on device" in report.error
+    assert smtp_server.messages == []
+
+    tiny_disk.free()  # the worker's next try finds space
+    _wait(lambda: _finished(run), 60, "the retried report", [worker.log_path])
+    assert item.get().status == ItemStatus.DONE
+    smtp_server.wait_for(len(reports.report_recipients(active_contract)))
+    _assert_exactly_once(smtp_server, [active_contract])

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from contracts.demo import DEMO_PASSWORD
 from contracts.models import Contract, Membership, Organisation, User
@@ -22,4 +23,5 @@ def test_demo_has_every_role_and_an_internal_sla(client):
     internal = [c for c in Contract.objects.select_related("provider", "customer") if c.is_internal]
     assert len(internal) == 1
     assert internal[0].provider.name.endswith("IT department")
-    assert client.login(email="viewer@harbour-dental.example", password=DEMO_PASSWORD)
+    # The sign-in lockout (django-axes) checks each attempt against the request it came in.
+    assert client.login(request=HttpRequest(), email="viewer@harbour-dental.example", password=DEMO_PASSWORD)

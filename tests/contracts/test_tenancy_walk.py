@@ -23,6 +23,7 @@ PUBLIC = {
     "password_reset_complete",
     "contracts:invitation_accept",
     "contracts:verify",  # anyone holding a PDF may check it
+    "healthz",  # load balancers' liveness check: "ok", nothing else
 }
 # Pages every signed-in user has, showing only their own data.
 OWN = {"logout", "password_change", "password_change_done", "contracts:dashboard"}

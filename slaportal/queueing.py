@@ -1,0 +1,69 @@
+"""Queueing background work once the database change it is about has been committed.
+
+A broker outage (Redis down or unreachable) must not turn a saved change into an error
+page: the change is committed before the task is published, and the records themselves
+say what is still to do (an invitation without ``email_sent_at``, a signer without
+``notified_at``, a pending report run item or delivery, a request still sealing). So a
+publish that fails after a short, bounded retry is logged as a warning and dropped;
+``slaportal.requeue`` queues that work again once the broker is back (beat runs it every
+few minutes; ``manage.py requeue_pending`` runs it by hand).
+
+Without a broker (``CELERY_BROKER_URL`` unset) tasks run eagerly in-process as before, and
+their own errors propagate as before: only errors of reaching the broker are absorbed.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+
+from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerError
+
+logger = logging.getLogger("slaportal.queueing")
+
+# At most about two seconds of a web request are spent waiting for an unreachable broker:
+# three tries, 0 s, 0.5 s and 1 s apart (each connection attempt is bounded by the
+# transport's socket_connect_timeout, see settings).
+PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+
+try:  # the Redis client's own errors, raised e.g. by the result backend
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    _REDIS_ERRORS: tuple[type[BaseException], ...] = (RedisConnectionError, RedisTimeoutError)
+except ImportError:  # pragma: no cover - redis is a dependency of the broker transport
+    _REDIS_ERRORS = ()
+
+UNREACHABLE = (BrokerError, ConnectionError, socket.timeout, *_REDIS_ERRORS)
+
+
+def enqueue(task, *args, **kwargs) -> bool:
+    """Publish ``task(*args, **kwargs)`` now. True when queued (or run, when eager);
+    False, with a warning logged, when the broker cannot be reached."""
+    if task.app.conf.task_always_eager:
+        task.apply_async(args=args, kwargs=kwargs)  # runs here; its errors are its own
+        return True
+    try:
+        # The web process never waits for these results: ignore_result keeps the publish
+        # from subscribing to the result backend (one more Redis round trip that can fail).
+        task.apply_async(
+            args=args, kwargs=kwargs, retry=True, retry_policy=PUBLISH_RETRY_POLICY, ignore_result=True
+        )
+    except UNREACHABLE as exc:
+        logger.warning(
+            "Could not queue %s%r: broker unreachable (%s); the work stays pending and is "
+            "queued again by requeue_pending_work.",
+            task.name,
+            args,
+            exc,
+        )
+        return False
+    return True
+
+
+def enqueue_on_commit(task, *args, robust: bool = False, **kwargs) -> None:
+    """Queue ``task(*args, **kwargs)`` once the current transaction commits (at once in
+    autocommit). ``robust``: an error of the task itself (eager mode) is logged rather than
+    raised, see ``transaction.on_commit``."""
+    transaction.on_commit(lambda: enqueue(task, *args, **kwargs), robust=robust)
