@@ -166,16 +166,28 @@ def invitation_accept(
 
 
 def invitation_email_send(*, invitation_id: int) -> bool:
-    """Send the invitation email unless it was sent already; True when sent now."""
+    """Send the invitation email unless it was sent already; True when sent now.
+
+    The send is claimed by setting ``email_sent_at`` first, so that a task delivered twice,
+    or retried while another copy runs, sends once; a failed SMTP attempt gives the claim
+    back so that the retry can send. Inviting the same address again sends a new link.
+    """
     from ..emails import email_send
 
     invitation = Invitation.objects.select_related("organisation", "invited_by").get(pk=invitation_id)
     if invitation.email_sent_at or not invitation.is_pending:
         return False
-    email_send(
-        template="invitation",
-        context={"invitation": invitation, "url": invitation_url(invitation)},
-        to=[invitation.email],
-    )
-    Invitation.objects.filter(pk=invitation.pk).update(email_sent_at=timezone.now())
+    claimed_at = timezone.now()
+    claim = Invitation.objects.filter(pk=invitation.pk, email_sent_at=None)
+    if not claim.update(email_sent_at=claimed_at):
+        return False
+    try:
+        email_send(
+            template="invitation",
+            context={"invitation": invitation, "url": invitation_url(invitation)},
+            to=[invitation.email],
+        )
+    except Exception:
+        Invitation.objects.filter(pk=invitation.pk, email_sent_at=claimed_at).update(email_sent_at=None)
+        raise
     return True

@@ -192,3 +192,45 @@ def test_admin_withdraws_a_pending_invitation(tenants, client_for):
     path = reverse("contracts:invitation_accept", args=[services.invitation_token(invitation)])
     client.logout()
     assert client.get(path).status_code == 410
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invitation_email_is_sent_once_when_the_task_runs_twice(tenants):
+    invitation = services.invitation_create(
+        organisation=tenants.customer,
+        email="twice@harbour.example",
+        role="viewer",
+        receives_reports=False,
+        invited_by=tenants.customer_admin,
+    )
+    assert len(mail.outbox) == 1
+    assert services.invitation_email_send(invitation_id=invitation.pk) is False
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failed_invitation_email_is_sent_by_the_retry(tenants, monkeypatch):
+    from contracts import emails
+
+    invitation = Invitation.objects.create(
+        organisation=tenants.customer,
+        email="retry@harbour.example",
+        invited_by=tenants.customer_admin,
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    real_send = emails.email_send
+
+    def smtp_down(**kwargs):
+        raise ConnectionRefusedError("SMTP server unreachable")
+
+    monkeypatch.setattr(emails, "email_send", smtp_down)
+    with pytest.raises(ConnectionRefusedError):
+        services.invitation_email_send(invitation_id=invitation.pk)
+    invitation.refresh_from_db()
+    assert invitation.email_sent_at is None  # not counted as sent
+
+    monkeypatch.setattr(emails, "email_send", real_send)
+    assert services.invitation_email_send(invitation_id=invitation.pk) is True
+    invitation.refresh_from_db()
+    assert invitation.email_sent_at is not None
+    assert [m.to for m in mail.outbox] == [["retry@harbour.example"]]
