@@ -8,7 +8,10 @@ what is still to do can be read back from the records:
 - a completed signature request still waiting for its seal;
 - a signer of a sealed request who has not been sent the signed PDF;
 - a report run item never started (pending, no attempt);
-- a report delivery never attempted (pending, no attempt, its report ready).
+- a report delivery never attempted (pending, no attempt, its report ready);
+- a report run item or delivery left running or sending by a worker that died, once its claim
+  is stale (past ``CELERY_TASK_TIME_LIMIT`` or ``REPORT_DELIVERY_STALE_AFTER``): the
+  redelivered message may have come back before that and been skipped.
 
 Each is queued again once it has been pending for ``REQUEUE_PENDING_AFTER`` seconds (and for
 at most ``REQUEUE_PENDING_WITHIN_DAYS`` days, so that old records are never mailed out of the
@@ -94,6 +97,20 @@ def pending_work(*, older_than: timedelta, within: timedelta) -> list[tuple[obje
         created_at__gte=since,
     )
     work += [(report_deliver, (pk,)) for pk in deliveries.values_list("pk", flat=True)]
+
+    # Claims left behind by a dead worker. The tasks take over a stale claim themselves.
+    stale_items = ReportRunItem.objects.filter(
+        status=ItemStatus.RUNNING,
+        claimed_at__lt=min(cutoff, now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)),
+        run__started_at__gte=since,
+    )
+    work += [(report_make, (pk,)) for pk in stale_items.values_list("pk", flat=True)]
+    stale_deliveries = Delivery.objects.filter(
+        status=DeliveryStatus.SENDING,
+        claimed_at__lt=min(cutoff, now - timedelta(seconds=settings.REPORT_DELIVERY_STALE_AFTER)),
+        created_at__gte=since,
+    )
+    work += [(report_deliver, (pk,)) for pk in stale_deliveries.values_list("pk", flat=True)]
     return work
 
 

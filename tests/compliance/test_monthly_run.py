@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from compliance.models import Delivery, DeliveryStatus, ItemStatus, Report, ReportRun, ReportRunItem
 from compliance.services import reports
-from compliance.tasks import REPORT_TIME_LIMIT, email_backoff
+from compliance.tasks import REPORT_TIME_LIMIT, email_backoff, retry_countdown
 from contracts.models import Contract
 from tests.compliance.report_support import (
     PERIOD,
@@ -118,6 +118,32 @@ def test_a_delivery_is_claimed_once_and_a_stale_claim_is_taken_up(
     assert len(smtp_server.messages) == 1
 
 
+def test_requeue_takes_up_a_delivery_left_sending_by_a_dead_worker(
+    active_contract, smtp_server, run_month, settings
+):
+    from datetime import timedelta
+
+    from slaportal.requeue import requeue_pending
+
+    settings.EMAIL_PORT = 9  # the run's emails fail and are left as a dead worker would
+    run_month()
+    delivery = Delivery.objects.first()
+    claimed = datetime.now(UTC) - timedelta(seconds=60)
+    Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENDING, claimed_at=claimed)
+    Delivery.objects.exclude(pk=delivery.pk).update(status=DeliveryStatus.SENT)
+    settings.EMAIL_PORT = smtp_server.port
+
+    settings.REPORT_DELIVERY_STALE_AFTER = 600  # the claim may still be a live sender's
+    assert requeue_pending(older_than=timedelta(0)).get("compliance.tasks.report_deliver", 0) == 0
+    settings.REPORT_DELIVERY_STALE_AFTER = 30  # past it: the sender died
+    assert requeue_pending(older_than=timedelta(0))["compliance.tasks.report_deliver"] == 1
+    assert [m["X-Envelope-To"] for m in smtp_server.messages] == [delivery.email]
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
+    assert requeue_pending(older_than=timedelta(0)).get("compliance.tasks.report_deliver", 0) == 0
+    assert len(smtp_server.messages) == 1
+
+
 def test_smtp_down_ends_failed_with_the_reason_and_resend_delivers_once(
     active_contract, smtp_server, run_month, settings, django_capture_on_commit_callbacks
 ):
@@ -150,6 +176,18 @@ def test_smtp_down_ends_failed_with_the_reason_and_resend_delivers_once(
 def test_email_retries_back_off(settings):
     settings.REPORT_EMAIL_BACKOFF = 60
     assert [email_backoff(n) for n in range(4)] == [60, 120, 240, 480]
+
+
+def test_retry_waits_stay_below_the_visibility_timeout(settings):
+    # A task waiting for its retry longer than the visibility timeout would be handed to a
+    # second worker by Redis; a month ending hours later is waited for in shorter steps.
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    settings.REPORT_EMAIL_BACKOFF = 1000
+    assert [email_backoff(n) for n in range(3)] == [1000, 1800, 1800]
+    assert retry_countdown(10 * 3600) == 1800
+    assert retry_countdown(0) == 1
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3}
+    assert retry_countdown(120) == 1
 
 
 def test_a_month_not_over_is_failed_with_the_reason(active_contract, smtp_server, run_month):
