@@ -141,7 +141,11 @@ class Forecast:
         return next((milestone for milestone in self.milestones if not milestone.reached), None)
 
     def summary(self) -> str:
-        """One sentence: "At this rate: 10% credit, EUR 420.00, from 22 November."."""
+        """One sentence: "At this rate: 10% credit, EUR 420.00, from 22 November.".
+
+        Every tier still ahead is named with its day, the next one first ("…, from 12
+        November; 25% credit, EUR 1,050.00, from 25 November."), so the day the next
+        tier is reached shows even when a deeper one follows."""
         if not self.started:
             return "The period has not started yet."
         milestone = self.milestone
@@ -157,7 +161,10 @@ class Forecast:
             return f"Period ended: {credit}."
         if milestone.reached:
             return f"Already reached: {credit}."
-        text = f"At this rate: {credit}, from {format_day(milestone.on)}"
+        ahead = [later for later in self.milestones if not later.reached]
+        text = "At this rate: " + "; ".join(
+            f"{self._credit_text(later)}, from {format_day(later.on)}" for later in ahead
+        )
         reached = [earlier for earlier in self.milestones if earlier.reached]
         if reached:
             text += f" ({self._credit_text(reached[-1], with_amount=False)} already reached)"

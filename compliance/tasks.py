@@ -4,6 +4,11 @@
 Time limits: making a report (evaluate, render, seal, store) has its own soft and hard
 limits, well below the Redis ``visibility_timeout`` (``CELERY_VISIBILITY_TIMEOUT``), so a
 task still running is never handed to a second worker as if its worker had died.
+
+Retries wait at most half the visibility timeout: Redis hands a task held unacknowledged
+for longer (a retry waiting for its countdown, too) to another worker, which would then run
+it a second time. A longer wait, such as a month that ends hours later on the contract's
+clock, is made of several shorter retries.
 """
 
 from __future__ import annotations
@@ -16,6 +21,12 @@ from .services import reports
 
 REPORT_SOFT_TIME_LIMIT = 120
 REPORT_TIME_LIMIT = 150
+
+
+def retry_countdown(seconds: int) -> int:
+    """``seconds``, but at most half the Redis visibility timeout (and at least one)."""
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    return max(1, min(int(seconds), int(visibility) // 2))
 
 
 @shared_task(acks_late=True)
@@ -45,18 +56,17 @@ def report_make(self, item_id: int) -> str:
         if self.request.is_eager:
             reports.run_item_failed(item_id=item_id, reason=str(exc))
             return "failed"
-        raise self.retry(exc=exc, countdown=exc.seconds, max_retries=None) from exc
+        raise self.retry(exc=exc, countdown=retry_countdown(exc.seconds), max_retries=None) from exc
     except SealingFailed as exc:  # e.g. the timestamp authority is down: try again later
         if self.request.is_eager or self.request.retries >= self.max_retries:
             return "failed"
-        raise self.retry(exc=exc, countdown=300 * 2**self.request.retries) from exc
+        raise self.retry(exc=exc, countdown=retry_countdown(300 * 2**self.request.retries)) from exc
     except reports.StorageFailed as exc:  # e.g. the disk is full: try again once space is freed
         if self.request.is_eager or self.request.retries >= self.max_retries:
             reports.run_item_failed(item_id=item_id, reason=str(exc))
             return "failed"
-        raise self.retry(
-            exc=exc, countdown=settings.REPORT_STORE_RETRY_DELAY * 2**self.request.retries
-        ) from exc
+        delay = settings.REPORT_STORE_RETRY_DELAY * 2**self.request.retries
+        raise self.retry(exc=exc, countdown=retry_countdown(delay)) from exc
     except SoftTimeLimitExceeded:
         reports.run_item_failed(item_id=item_id, reason=f"took longer than {REPORT_SOFT_TIME_LIMIT} s")
         return "failed"
@@ -65,8 +75,9 @@ def report_make(self, item_id: int) -> str:
 
 
 def email_backoff(retries: int) -> int:
-    """Seconds before the next attempt: REPORT_EMAIL_BACKOFF, doubled after each failure."""
-    return settings.REPORT_EMAIL_BACKOFF * 2**retries
+    """Seconds before the next attempt: REPORT_EMAIL_BACKOFF, doubled after each failure
+    (at most half the visibility timeout, see ``retry_countdown``)."""
+    return retry_countdown(settings.REPORT_EMAIL_BACKOFF * 2**retries)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)

@@ -159,6 +159,23 @@ CASES = [
         False,
         "At this rate: 50% credit, EUR 2,100.00, from 13 November (25% credit already reached).",
     ),
+    # 1200 s in 2 days → 10 min/day → 300 min by the 30th → 99.31 %: the 99.5 tier. The
+    # 99.9 budget (2592 s) is passed at day 4.32 → the 5th, the 99.5 budget (12,960 s) at
+    # day 21.6 → the 22nd. The next tier is named before the one the month would end in.
+    Case(
+        "two tiers ahead",
+        NOVEMBER,
+        AMSTERDAM,
+        2 * DAY,
+        1200,
+        D(10),
+        D(300),
+        D("99.5"),
+        D("1050.00"),
+        date(2025, 11, 22),
+        False,
+        "At this rate: 10% credit, EUR 420.00, from 5 November; 25% credit, EUR 1,050.00, from 22 November.",
+    ),
     # 745 hours: 893 s in 10 days crosses 2682 s at 2682 × 864000 / 893 = 2,594,902 s after
     # 1 October 00:00 (+02:00) = 30 October 22:48 UTC = 23:48 local (+01:00 since the 26th).
     # Counting in local wall-clock days would say the 31st.
@@ -204,6 +221,14 @@ def test_thirty_day_example_figures():
     assert str(result.projected_achieved).startswith("99.8611111")
     assert result.target_missed_on == date(2025, 11, 22)
     assert result.next_milestone == result.milestone
+
+
+def test_next_milestone_is_the_first_tier_not_reached_yet():
+    result = forecast(now=NOVEMBER[0] + 2 * DAY, used=1200)
+    assert [m.tier.below for m in result.milestones] == [D("99.9"), D("99.5")]
+    assert result.next_milestone.tier.below == D("99.9")
+    assert result.next_milestone.on == date(2025, 11, 5)
+    assert result.next_milestone.amount == D("420.00")
 
 
 def test_thirty_one_day_month_budget_is_44_64_minutes():
