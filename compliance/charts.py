@@ -140,8 +140,12 @@ def trend_chart(
     places = _places(target)
     summary = _trend_summary(title, labels, series, target, unit, places)
 
+    # Legend entries: the series, the target line and the "below target" mark at most.
+    legend_rows = _legend_rows(len(series) + 2)
+    extra = LEGEND_ROW_HEIGHT * (legend_rows - 1)
+
     def draw(fig: Figure) -> None:
-        ax = _axes(fig, left=0.75, bottom=0.78)
+        ax = _axes(fig, left=0.75, bottom=0.78 + extra)
         positions = range(len(periods))
         handles: list[Artist] = []
         missed_any = False
@@ -194,11 +198,11 @@ def trend_chart(
         if unit not in _SELF_LABELLED_UNITS:
             ax.set_ylabel(unit)
         _title(fig, title)
-        _legend(fig, handles=handles)
+        _legend(fig, handles=handles, rows=legend_rows)
 
     return _svg(
         draw,
-        size=(7.2, 3.0),
+        size=(7.2, 3.0 + extra),
         title=title,
         summary=summary,
         key=("trend", title, labels, series, target, unit, y_range),
@@ -408,8 +412,18 @@ def _axes(fig: Figure, *, left: float, bottom: float, top: float = 0.4, right: f
     )
 
 
-def _legend(fig: Figure, handles: Sequence[Artist] | None = None) -> None:
-    """One row of legend entries centred along the bottom edge."""
+# A legend row holds this many entries; more wrap onto further rows, each this tall (inches),
+# so that long series names (six response and resolution levels) stay inside the chart.
+LEGEND_COLUMNS = 3
+LEGEND_ROW_HEIGHT = 0.22
+
+
+def _legend_rows(entries: int) -> int:
+    return max(1, -(-entries // LEGEND_COLUMNS))
+
+
+def _legend(fig: Figure, handles: Sequence[Artist] | None = None, rows: int = 1) -> None:
+    """Legend entries centred along the bottom edge, in ``rows`` rows at most."""
     if handles is None:
         handles = [handle for ax in fig.axes for handle in ax.get_legend_handles_labels()[0]]
     if handles:
@@ -417,7 +431,7 @@ def _legend(fig: Figure, handles: Sequence[Artist] | None = None) -> None:
             handles=handles,
             loc="lower center",
             bbox_to_anchor=(0.5, 0.0),
-            ncols=len(handles),
+            ncols=len(handles) if rows == 1 else -(-len(handles) // rows),
             borderaxespad=0.3,
         )
 

@@ -7,7 +7,13 @@ class Command(BaseCommand):
     help = "Create (or refresh) the demo organisations, users and contracts. Safe to run repeatedly."
 
     def handle(self, *args, **options):
+        from compliance.demo import seed_demo_events, seed_demo_reports
+
         users = seed_demo()
+        events = seed_demo_events()
+        reports = seed_demo_reports()
+        if events or reports:
+            self.stdout.write(f"Recorded {events} demo events; made the reports of {reports} contracts.")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000 with:"))
         for demo in users:
             self.stdout.write(f"  {demo.email:<32} {demo.role:<7} ({demo.organisation})")
