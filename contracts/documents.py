@@ -197,7 +197,9 @@ def _clause_texts(terms: selectors.VersionTerms, rendering: str) -> list[redline
 
 
 def version_redline(old: Version, new: Version, rendering: str) -> Redline:
-    """Clause-by-clause redline of one rendering and the changed parameters."""
+    """Clause-by-clause redline of one rendering, and the changed terms: the parameters
+    first, then scope, calendars, maintenance, service levels, credits, the hours
+    commitment and responsibilities."""
     before, after = selectors.version_terms(old), selectors.version_terms(new)
     return Redline(
         old=old,
@@ -207,6 +209,10 @@ def version_redline(old: Version, new: Version, rendering: str) -> Redline:
         terms=redline.changed_terms(
             selectors.version_parameter_display(before),
             selectors.version_parameter_display(after),
+        )
+        + redline.changed_terms(
+            selectors.version_structured_terms_display(before),
+            selectors.version_structured_terms_display(after),
         ),
     )
 

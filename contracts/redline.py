@@ -113,9 +113,10 @@ def redline_html(old: str, new: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class TermChange:
-    """One parameter that differs between two versions.
+    """One term (a parameter, or a labelled line of the other terms) that differs
+    between two versions.
 
-    ``old`` is ``None`` when the parameter was added, ``new`` is ``None`` when
+    ``old`` is ``None`` when the term was added, ``new`` is ``None`` when
     it was removed. ``str()`` gives the one-line summary shown to users.
     """
 
@@ -140,10 +141,10 @@ class TermChange:
 
 
 def changed_terms(old: Mapping[str, str], new: Mapping[str, str]) -> list[TermChange]:
-    """Return the parameters added, removed or changed, sorted by name.
+    """Return the terms added, removed or changed, sorted by name.
 
     Values are compared as the exact display strings, so "99.9%" and
-    "99.90%" count as a change. Unchanged parameters are left out.
+    "99.90%" count as a change. Unchanged terms are left out.
     """
     changes: list[TermChange] = []
     for name in sorted(old.keys() | new.keys()):

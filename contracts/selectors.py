@@ -207,6 +207,73 @@ def version_parameter_display(terms: VersionTerms) -> dict[str, str]:
     return {p.name: p.display(currency=terms.contract.currency) for p in terms.parameters}
 
 
+def _carry(what: str, verb: str, months: int | None) -> str:
+    """``_carry("extra hours", "banked", 3)`` → ``"extra hours banked for 3 months"``."""
+    if months is None:
+        return f"{what} {verb} without limit"
+    if months == 0:
+        return f"{what} not {verb}"
+    return f"{what} {verb} for {td.format_months(months, unlimited='')}"
+
+
+def version_structured_terms_display(terms: VersionTerms) -> dict[str, str]:
+    """The terms besides parameters, one line each: label → display value.
+
+    Labels name the row by what identifies it across versions (a service's name, a service
+    level's key …), so ``redline.changed_terms`` reports a change in scope, calendars,
+    maintenance, service levels, credits, the cap, the hours commitment or a responsibility.
+    Service levels name their parameters rather than the values: a changed value is already
+    reported once, under the parameter's own name. Reads only the loaded rows.
+    """
+    currency = terms.contract.currency
+    shown: dict[str, str] = {}
+    for service in terms.services:
+        reason = f" ({service.out_of_scope_reason})" if service.out_of_scope_reason else ""
+        shown[f"service “{service.name}”"] = "in scope" if service.in_scope else f"out of scope{reason}"
+    for calendar in terms.calendars:
+        text = td.describe_calendar(calendar)
+        extra = calendar.extra_holiday_dates
+        if extra:
+            text += ", and closed on " + ", ".join(td.format_date(day) for day in extra)
+        shown[f"calendar “{calendar.name}”"] = text
+    windows = sorted(terms.maintenance_windows, key=lambda w: (w.weekday, w.start, w.duration_minutes))
+    if windows:
+        shown["maintenance windows"] = "; ".join(td.describe_window(w) for w in windows)
+    for level in terms.service_levels:
+        applies = level.service.name if level.service_id else "all services in scope"
+        if level.priority:
+            applies += f", {level.priority}"
+        target = f"target {level.target.name}"
+        if level.share_id is not None:
+            target += f" for {level.share.name} of tickets"
+        calendar = f"calendar {level.calendar.name}" if level.calendar_id else "no calendar"
+        text = f"{level.name} ({level.get_metric_display()}, {applies}): {target}, {calendar}"
+        if level.remove_excluded_from_measured:
+            text += ", excluded time taken out of the measured time"
+        shown[f"service level {level.key}"] = text
+        tiers = terms.tiers_of(level)
+        if tiers:
+            shown[f"credits for {level.key}"] = ", ".join(
+                f"below {td.format_threshold(t.below)} → {td.format_credit(t.kind, t.value, currency)}"
+                for t in sorted(tiers, key=lambda t: t.below, reverse=True)
+            )
+    if terms.credit_cap:
+        shown["credit cap"] = td.format_cap(terms.credit_cap.kind, terms.credit_cap.value, currency)
+    if terms.hours_commitment:
+        hours = terms.hours_commitment
+        shown["hours commitment"] = (
+            f"{td.format_hours(hours.hours_per_month)} a month, "
+            f"{_carry('a shortfall', 'carried', hours.deficit_carry_months)}, "
+            f"{_carry('extra hours', 'banked', hours.surplus_carry_months)}"
+        )
+    for responsibility in terms.responsibilities:
+        shown[f"responsibility {responsibility.key}"] = (
+            f"{responsibility.duty.strip()} ({responsibility.get_category_display()}; "
+            f"{responsibility.get_consequence_display()})"
+        )
+    return shown
+
+
 @dataclass(frozen=True)
 class RenderedClause:
     """One clause with both renderings (HTML in ``legal.html`` / ``plain.html``)."""

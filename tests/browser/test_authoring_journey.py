@@ -129,7 +129,15 @@ def test_author_drafts_publishes_and_starts_a_second_version(browser_page, tenan
     expect(clause_card(page, "Reporting").locator("[data-rendering=plain]")).to_contain_text("99.5% target")
     assert_accessible(page)
 
-    # The redline between the two versions.
+    # Raise the target in version 2, then read the redline between the two versions.
+    page.get_by_label("New value of uptime_target").fill("99.95")
+    page.get_by_role("button", name="Set uptime_target").click()
+    expect(clause_card(page, "Reporting").locator("[data-rendering=plain]")).to_contain_text("99.95% target")
     page.get_by_role("link", name="Compare with version 1").click()
     page.wait_for_url(re.compile(r"/compare/"))
+    expect(main).to_contain_text("Changes from version 1 to version 2")
+    expect(page.locator(".changed-terms")).to_contain_text("uptime_target 99.5% → 99.95%")
+    report = page.locator("article.redline-clause", has_text="Each month you get a report")
+    expect(report.locator("del.redline-del")).to_contain_text("99.5")
+    expect(report.locator("ins.redline-ins")).to_contain_text("99.95")
     assert_accessible(page)

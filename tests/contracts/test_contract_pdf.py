@@ -3,6 +3,7 @@
 import io
 import logging
 import subprocess
+from datetime import date
 
 import pytest
 from django.conf import settings
@@ -141,3 +142,12 @@ def test_internal_sla_pdf_is_labelled(db, client_for):
     text = pdf_text(response.content)
     assert "INTERNAL SLA" in text  # print.css sets the badge in capitals
     assert "Acme IT department" in text and "Acme Finance department" in text
+
+
+def test_version_signed_outside_the_portal_says_so_on_the_cover(frozen, tenants, client_for):
+    frozen.signed_outside_portal, frozen.in_force_from = True, date(2026, 2, 1)
+    frozen.save(update_fields=["signed_outside_portal", "in_force_from"])
+
+    text = pdf_text(client_for(tenants.customer_admin).get(pdf_url(tenants, 1)).content)
+
+    assert "In force from 1 February 2026 (signed outside the portal)" in text

@@ -1,5 +1,7 @@
 """The redline page: changes between two versions, per clause and per term."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -30,6 +32,11 @@ def compare_url(tenants, query: str = "") -> str:
 
 def body_of(response) -> str:
     return response.content.decode()
+
+
+def changed_terms_listed(response) -> list[str]:
+    listed = re.search(r'<ul class="changed-terms">(.*?)</ul>', body_of(response), re.S)
+    return [" ".join(item.split()) for item in re.findall(r"<li>(.*?)</li>", listed.group(1), re.S)]
 
 
 def test_default_compares_previous_with_latest_in_plain_language(published, tenants, client_for):
@@ -72,6 +79,73 @@ def test_comparing_backwards_swaps_the_marks(published, tenants, client_for):
 
     assert "99.95</del>" in body and "99.9</ins>" in body
     assert "uptime_target 99.95% → 99.9%" in body
+
+
+def test_changed_terms_besides_parameters_are_summarised(published, tenants, client_for):
+    _first, draft = published
+    services.service_update(
+        service=draft.services.get(name="File server"),
+        data={"in_scope": False, "out_of_scope_reason": "moved to the cloud supplier"},
+    )
+    services.calendar_update(
+        calendar=draft.calendars.get(name="Business hours"), data={"extra_holidays": ["2026-12-24"]}
+    )
+    services.maintenance_window_create(version=draft, weekday=6, start="02:00", duration_minutes=120)
+    services.credit_tiers_set(
+        service_level=draft.service_levels.get(key="availability"),
+        tiers=[("99.9", "percent_of_fee", "15"), ("99.0", "percent_of_fee", "25")],
+    )
+    services.service_level_update(
+        service_level=draft.service_levels.get(key="response_p1"),
+        data={"calendar": draft.calendars.get(name="24×7")},
+    )
+    services.credit_cap_set(version=draft, kind="percent_of_fee", value="30")
+    services.hours_commitment_set(version=draft, hours_per_month=25, deficit_carry_months=0)
+    services.responsibility_delete(responsibility=draft.responsibilities.get(key="risky_behaviour"))
+
+    response = client_for(tenants.provider_author).get(compare_url(tenants))
+
+    changes = changed_terms_listed(response)
+    assert changes[0] == "uptime_target 99.9% → 99.95%"
+    assert "service “File server” in scope → out of scope (moved to the cloud supplier)" in changes
+    assert (
+        "calendar “Business hours” Monday 09:00–17:00, Tuesday 09:00–17:00, Wednesday 09:00–17:00, "
+        "Thursday 09:00–17:00, Friday 09:00–17:00, except NL public holidays → Monday 09:00–17:00, "
+        "Tuesday 09:00–17:00, Wednesday 09:00–17:00, Thursday 09:00–17:00, Friday 09:00–17:00, "
+        "except NL public holidays, and closed on 24 December 2026"
+    ) in changes
+    assert "added: maintenance windows = Every Sunday from 02:00 for 2 hours" in changes
+    assert (
+        "credits for availability below 99.9% → 10% of the monthly fee, below 99.0% → 25% of the "
+        "monthly fee, below 95.0% → 100% of the monthly fee → below 99.9% → 15% of the monthly fee, "
+        "below 99.0% → 25% of the monthly fee"
+    ) in changes
+    assert (
+        "service level response_p1 First response to P1 incidents (First response, all services in "
+        "scope, P1): target response_p1 for response_p1_share of tickets, calendar Business hours → "
+        "First response to P1 incidents (First response, all services in scope, P1): target "
+        "response_p1 for response_p1_share of tickets, calendar 24×7"
+    ) in changes
+    assert "credit cap 50% of the monthly fee → 30% of the monthly fee" in changes
+    assert (
+        "hours commitment 20 hours a month, a shortfall carried for 3 months, extra hours not banked "
+        "→ 25 hours a month, a shortfall not carried, extra hours not banked"
+    ) in changes
+    assert (
+        "removed: responsibility risky_behaviour (was The customer does not install defective "
+        "applications or behave riskily (Security practice; Excluded from the service levels))"
+    ) in changes
+    assert len(changes) == 9
+
+
+def test_versions_with_the_same_terms_say_no_term_changed(published, tenants, client_for):
+    _first, draft = published
+    services.parameter_set(version=draft, name="uptime_target", kind="percentage", value="99.9")
+
+    body = body_of(client_for(tenants.provider_author).get(compare_url(tenants)))
+
+    assert "No term changed." in body
+    assert '<ul class="changed-terms">' not in body
 
 
 def test_legend_explains_the_marks_without_colour(published, tenants, client_for):
