@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test serve migrate demo lint format worker beat clean
+.PHONY: run test venv lint format worker beat clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ format: $(STAMP)
 
 worker: $(STAMP)
 	$(BIN)/celery -A slaportal worker --loglevel=INFO --concurrency=2
+
+# Exactly one beat per deployment (see docs/operations.md).
+beat: $(STAMP)
+	$(BIN)/celery -A slaportal beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
 clean:
 	rm -rf $(VENV) var/test-db.sqlite3
