@@ -259,7 +259,14 @@ def _notify_turn(request: SignatureRequest, *, reminder: bool = False) -> list[S
 
 
 def signer_email_send(*, signer_id: int, reminder: bool = False) -> bool:
-    """Email one signer the link to the signing page (once; again only as a reminder)."""
+    """Email one signer the link to the signing page (once; again only as a reminder).
+    True when sent now.
+
+    The first email is claimed by setting ``notified_at`` before sending, so that a task
+    delivered twice, or retried while another copy runs, sends once; a failed SMTP attempt
+    gives the claim back so that the retry can send. A reminder is sent every time it is
+    asked for.
+    """
     from ..emails import email_send
 
     signer = Signer.objects.select_related(
@@ -270,19 +277,31 @@ def signer_email_send(*, signer_id: int, reminder: bool = False) -> bool:
         return False
     if signer.notified_at and not reminder:
         return False
-    email_send(
-        template="signature_request",
-        context={
-            "signer": signer,
-            "contract": request.version.contract,
-            "version": request.version,
-            "url": signing_url(request),
-            "reminder": reminder,
-            "has_account": signer.user_id is not None,
-        },
-        to=[signer.email],
+    claimed_at = timezone.now()
+    claim = Signer.objects.filter(
+        pk=signer.pk, status=SignerStatus.WAITING, request__status=RequestStatus.OPEN
     )
-    Signer.objects.filter(pk=signer.pk).update(notified_at=timezone.now())
+    if not reminder:
+        claim = claim.filter(notified_at=None)
+    previous = signer.notified_at
+    if not claim.update(notified_at=claimed_at):
+        return False
+    try:
+        email_send(
+            template="signature_request",
+            context={
+                "signer": signer,
+                "contract": request.version.contract,
+                "version": request.version,
+                "url": signing_url(request),
+                "reminder": reminder,
+                "has_account": signer.user_id is not None,
+            },
+            to=[signer.email],
+        )
+    except Exception:
+        Signer.objects.filter(pk=signer.pk, notified_at=claimed_at).update(notified_at=previous)
+        raise
     return True
 
 
@@ -553,7 +572,8 @@ def _certificate(request: SignatureRequest):
 
 def signature_request_seal(*, request_id: int) -> bool:
     """Produce, seal and store the signed PDF of a completed request, then mail it to every
-    signer. True when sealed now; False when already sealed or not completed.
+    signer. True when sealed now; False when already sealed (also by another copy of the
+    task running at the same time) or not completed.
 
     A failure (e.g. the configured timestamp authority is unreachable) is recorded on the
     request ("sealing failed: reason", and on the timeline) and raised as SealingFailed so
@@ -579,27 +599,42 @@ def signature_request_seal(*, request_id: int) -> bool:
             tsa_url=settings.SIGNING_TSA_URL,
             reason=f"{request.version} signed by all parties",
         )
+        # Storing is part of sealing: a full disk is recorded and retried like any failure.
+        name = default_storage.save(
+            f"signing/{request.version.contract.reference}-v{request.version.number}-signed.pdf",
+            ContentFile(sealed),
+        )
     except (SealingFailed, OSError) as exc:
         reason = str(exc)
-        SignatureRequest.objects.filter(pk=request.pk).update(
-            seal_status=SealStatus.FAILED, seal_error=reason
+        failed = (
+            SignatureRequest.objects.filter(pk=request.pk)
+            .exclude(seal_status=SealStatus.SEALED)
+            .update(seal_status=SealStatus.FAILED, seal_error=reason)
         )
+        if not failed:  # another copy of the task has sealed it meanwhile
+            return False
         _event(request, EventKind.SEAL_FAILED, None, reason)
         logger.warning("Sealing the signed PDF of request %s failed: %s", request.pk, reason)
         if isinstance(exc, SealingFailed):
             raise
         raise SealingFailed(reason) from exc
-    contract = request.version.contract
-    name = default_storage.save(
-        f"signing/{contract.reference}-v{request.version.number}-signed.pdf", ContentFile(sealed)
+    # Two copies of the task may seal at the same time (a retry and "seal again"); each seal
+    # is a different file, so only the first to record its file wins and the other's file is
+    # dropped: the file mailed and the SHA-256 recorded must be the same one.
+    recorded = (
+        SignatureRequest.objects.filter(pk=request.pk)
+        .exclude(seal_status=SealStatus.SEALED)
+        .update(
+            signed_document=name,
+            signed_sha256=hashlib.sha256(sealed).hexdigest(),
+            sealed_at=timezone.now(),
+            seal_status=SealStatus.SEALED,
+            seal_error="",
+        )
     )
-    SignatureRequest.objects.filter(pk=request.pk).update(
-        signed_document=name,
-        signed_sha256=hashlib.sha256(sealed).hexdigest(),
-        sealed_at=timezone.now(),
-        seal_status=SealStatus.SEALED,
-        seal_error="",
-    )
+    if not recorded:
+        default_storage.delete(name)
+        return False
     _event(request, EventKind.SEALED, None, f"Verification code {request.verification_code}")
     for signer_id in request.signers.values_list("pk", flat=True):
         enqueue_on_commit(signature_email_signed_pdf, signer_id)
@@ -624,7 +659,11 @@ def signed_pdf_filename(request: SignatureRequest) -> str:
 
 
 def signed_pdf_email_send(*, signer_id: int) -> bool:
-    """Email one signer the sealed signed PDF as an attachment (once)."""
+    """Email one signer the sealed signed PDF as an attachment (once); True when sent now.
+
+    Claimed by setting ``signed_pdf_sent_at`` before sending, as :func:`signer_email_send`
+    claims the first email; a failed attempt gives the claim back for the retry.
+    """
     from ..emails import email_send
 
     signer = Signer.objects.select_related(
@@ -633,21 +672,27 @@ def signed_pdf_email_send(*, signer_id: int) -> bool:
     request = signer.request
     if signer.signed_pdf_sent_at or request.seal_status != SealStatus.SEALED:
         return False
-    with default_storage.open(request.signed_document.name, "rb") as handle:
-        pdf = handle.read()
-    email_send(
-        template="signature_completed",
-        context={
-            "signer": signer,
-            "contract": request.version.contract,
-            "version": request.version,
-            "request": request,
-            "verify_url": settings.SITE_URL + reverse("contracts:verify"),
-        },
-        to=[signer.email],
-        attachments=[(signed_pdf_filename(request), pdf, "application/pdf")],
-    )
-    Signer.objects.filter(pk=signer.pk).update(signed_pdf_sent_at=timezone.now())
+    claimed_at = timezone.now()
+    if not Signer.objects.filter(pk=signer.pk, signed_pdf_sent_at=None).update(signed_pdf_sent_at=claimed_at):
+        return False
+    try:
+        with default_storage.open(request.signed_document.name, "rb") as handle:
+            pdf = handle.read()
+        email_send(
+            template="signature_completed",
+            context={
+                "signer": signer,
+                "contract": request.version.contract,
+                "version": request.version,
+                "request": request,
+                "verify_url": settings.SITE_URL + reverse("contracts:verify"),
+            },
+            to=[signer.email],
+            attachments=[(signed_pdf_filename(request), pdf, "application/pdf")],
+        )
+    except Exception:
+        Signer.objects.filter(pk=signer.pk, signed_pdf_sent_at=claimed_at).update(signed_pdf_sent_at=None)
+        raise
     return True
 
 

@@ -3,6 +3,8 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from compliance import services
@@ -229,3 +231,32 @@ def test_list_query_count_is_constant(
     with django_assert_max_num_queries(8):
         response = client.get(_url(kind, contract_with_terms), {"period": "2026-03"})
     assert response.context["page"].paginator.count == 50
+
+
+@pytest.mark.parametrize("kind", ["incidents", "outages", "worklogs"])
+def test_later_pages_of_a_large_month_take_as_many_queries_as_the_first(
+    tenants, contract_with_terms, client_for, django_assert_num_queries, kind
+):
+    rows = {
+        "incidents": [incident_row(n) for n in range(230)],
+        "outages": [
+            {"external_id": f"O-{n}", "service": "Email", "start": f"2026-03-{1 + n % 28:02d}T01:00"}
+            for n in range(230)
+        ],
+        "worklogs": [
+            {"external_id": f"W-{n}", "date": f"2026-03-{1 + n % 28:02d}", "hours": "1", "person": "Arthur"}
+            for n in range(230)
+        ],
+    }[kind]
+    services.events_upsert(kind=kind, contract=contract_with_terms, user=None, rows=rows)
+    client = client_for(tenants.provider_author)
+    url = _url(kind, contract_with_terms)
+    with CaptureQueriesContext(connection) as first:
+        response = client.get(url, {"period": "2026-03"})
+    assert response.context["page"].paginator.num_pages == 5
+    shown = set()
+    for page in range(1, 6):
+        with django_assert_num_queries(len(first)):
+            response = client.get(url, {"period": "2026-03", "page": page})
+        shown |= {event.external_id for event in response.context["page"]}
+    assert len(shown) == 230

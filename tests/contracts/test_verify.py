@@ -56,7 +56,11 @@ def test_verify_pdf_rejects_the_signed_pdf_with_one_byte_changed(signed, tmp_pat
     path.write_bytes(_one_byte_changed(data))
     code, out = _run(path, capsys)
     assert code == 1
-    assert "NOT VALID" in out
+    assert "NOT VALID: a document signed in this portal, but ALTERED since it was sealed." in out
+    # Both checks catch it: the seal over the content, and the recorded SHA-256 of the file.
+    assert "Problem: The signature does not match the content" in out
+    assert "Problem: The file is not byte for byte the signed PDF" in out
+    assert f"Contract: {tenants.contract.reference}" in out
 
 
 def test_verify_pdf_rejects_a_pdf_from_elsewhere(signed, tmp_path, capsys):
