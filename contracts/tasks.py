@@ -1,6 +1,22 @@
+import logging
+
 from celery import shared_task
 
 from . import services
+
+logger = logging.getLogger(__name__)
+
+
+def _retry_later(task, exc: OSError) -> bool:
+    """Retry an email that the mail server refused. Run in-process (no broker), the request
+    that queued it has already committed its change: the email stays recorded as unsent
+    (shown on its page, sent by ``requeue_pending``) rather than turning into an error page."""
+    if task.request.is_eager:
+        logger.warning(
+            "%s%r: the email could not be sent (%s); it stays pending.", task.name, task.request.args, exc
+        )
+        return False
+    raise task.retry(exc=exc) from exc
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
@@ -8,7 +24,7 @@ def invitation_send_email(self, invitation_id: int) -> bool:
     try:
         return services.invitation_email_send(invitation_id=invitation_id)
     except OSError as exc:  # SMTP connection problems: try again later
-        raise self.retry(exc=exc) from exc
+        return _retry_later(self, exc)
 
 
 # ---------------------------------------------------------------- signing
@@ -21,7 +37,7 @@ def signature_email_signer(self, signer_id: int, reminder: bool = False) -> bool
     try:
         return signer_email_send(signer_id=signer_id, reminder=reminder)
     except OSError as exc:  # SMTP connection problems: try again later
-        raise self.retry(exc=exc) from exc
+        return _retry_later(self, exc)
 
 
 @shared_task(bind=True, max_retries=8, default_retry_delay=120, acks_late=True)
@@ -45,4 +61,4 @@ def signature_email_signed_pdf(self, signer_id: int) -> bool:
     try:
         return signed_pdf_email_send(signer_id=signer_id)
     except OSError as exc:
-        raise self.retry(exc=exc) from exc
+        return _retry_later(self, exc)

@@ -146,3 +146,40 @@ def test_command_exits_1_with_every_error_line_on_a_bad_file(contract_with_terms
     err = capsys.readouterr().err
     assert "line 5: priority" in err and "line 13: service" in err
     assert not Incident.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "count"),
+    [("incidents", 4), ("outages", 3), ("worklogs", 3)],
+    ids=["incidents", "outages", "worklogs"],
+)
+def test_the_documented_example_files_import_into_the_example_contract(db, kind, count):
+    from io import StringIO
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from contracts.models import Contract
+
+    examples = Path(settings.BASE_DIR) / "examples"
+    call_command(
+        "import_contract",
+        str(examples / "contract.yaml"),
+        "--create-parties",
+        "--signed-outside-portal",
+        "--signed-on",
+        "2026-01-01",
+        stdout=StringIO(),
+    )
+    reference = Contract.objects.get().reference
+    for _ in range(2):  # importing again updates, never duplicates
+        call_command(
+            "import_events",
+            reference,
+            str(examples / "events" / f"{kind}.csv"),
+            "--kind",
+            kind,
+            stdout=StringIO(),
+        )
+    model = {"incidents": Incident, "outages": Outage, "worklogs": WorkLog}[kind]
+    assert model.objects.count() == count

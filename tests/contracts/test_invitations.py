@@ -234,3 +234,17 @@ def test_failed_invitation_email_is_sent_by_the_retry(tenants, monkeypatch):
     invitation.refresh_from_db()
     assert invitation.email_sent_at is not None
     assert [m.to for m in mail.outbox] == [["retry@harbour.example"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_server_down_saves_the_invitation_and_says_the_email_is_not_sent(tenants, client_for, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens
+    client = client_for(tenants.provider_admin)
+    response = _invite(client, tenants.provider, email="later@brightline.example")
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(email="later@brightline.example")
+    assert invitation.email_sent_at is None
+    page = client.get(reverse("contracts:organisation_detail", args=[tenants.provider.slug]))
+    assert "later@brightline.example" in page.content.decode()
+    assert "email not sent yet" in page.content.decode()
