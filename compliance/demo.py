@@ -20,6 +20,7 @@ from contracts.models.contract import ContractStatus
 
 from .models import Incident, Outage, Report, WorkLog
 from .selectors import event_terms
+from .services.evaluations import evaluations_run
 from .services.events import events_check, events_write
 from .services.reports import contracts_for_period, default_report_period, report_run_start
 
@@ -238,5 +239,11 @@ def seed_demo_reports(*, now: datetime | None = None) -> int:
         if not Report.objects.filter(contract=contract, period=period).exists()
     ]
     if contracts:
+        # The months before, evaluated and stored as the monthly runs would have, give the
+        # reports their trend charts.
+        year, month = map(int, period.split("-"))
+        earliest = min(contract.start_date for contract in contracts)
+        for earlier_year, earlier_month in _months(earliest, date(year, month, 1))[:-1]:
+            evaluations_run(contracts=contracts, period=(earlier_year, earlier_month), now=now)
         report_run_start(period=period, contracts=contracts)
     return len(contracts)
