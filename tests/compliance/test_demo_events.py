@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from compliance.demo import seed_demo_events, seed_demo_reports
-from compliance.models import Delivery, Incident, Outage, Report, WorkLog
+from compliance.models import Delivery, Evaluation, Incident, Outage, Report, WorkLog
 from compliance.services.evaluations import evaluations_run
 from contracts.models import Contract
 from contracts.models.contract import ContractStatus
@@ -86,6 +86,8 @@ def test_the_last_month_has_its_reports_made_once(report_settings, django_captur
     active = Contract.objects.filter(status=ContractStatus.ACTIVE).count()
     assert made == active
     assert set(Report.objects.values_list("period", flat=True)) == {"2026-10"}
+    # The months before are stored too, for the reports' trend charts.
+    assert Evaluation.objects.filter(period="2026-09").count() == active
     assert Report.objects.count() == active
     sent = Delivery.objects.count()
     assert sent > 0
