@@ -1,10 +1,13 @@
 """Sending templated email: subject, text and HTML templates side by side under templates/emails/."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 
 def email_send(
@@ -28,3 +31,24 @@ def email_send(
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     message.send()
+
+
+def email_send_once(
+    *, unclaimed: QuerySet, pk: int, field: str, send: Callable[[], Any], previous=None
+) -> bool:
+    """Send an email recorded by the timestamp ``field`` of one row, at most once per claim.
+
+    The row is claimed before sending by setting ``field``, if it is still among ``unclaimed``
+    (so that a task delivered twice, or retried while another copy runs, sends once); if
+    ``send`` fails, the claim is given back (``field`` set to ``previous``) so that a retry can
+    send, and the error is raised. True when this call sent the email.
+    """
+    claimed_at = timezone.now()
+    if not unclaimed.filter(pk=pk).update(**{field: claimed_at}):
+        return False
+    try:
+        send()
+    except Exception:
+        unclaimed.model.objects.filter(pk=pk, **{field: claimed_at}).update(**{field: previous})
+        raise
+    return True

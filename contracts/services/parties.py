@@ -168,26 +168,21 @@ def invitation_accept(
 def invitation_email_send(*, invitation_id: int) -> bool:
     """Send the invitation email unless it was sent already; True when sent now.
 
-    The send is claimed by setting ``email_sent_at`` first, so that a task delivered twice,
-    or retried while another copy runs, sends once; a failed SMTP attempt gives the claim
-    back so that the retry can send. Inviting the same address again sends a new link.
+    Claimed by setting ``email_sent_at`` before sending (see ``email_send_once``). Inviting
+    the same address again sends a new link.
     """
-    from ..emails import email_send
+    from ..emails import email_send, email_send_once
 
     invitation = Invitation.objects.select_related("organisation", "invited_by").get(pk=invitation_id)
     if invitation.email_sent_at or not invitation.is_pending:
         return False
-    claimed_at = timezone.now()
-    claim = Invitation.objects.filter(pk=invitation.pk, email_sent_at=None)
-    if not claim.update(email_sent_at=claimed_at):
-        return False
-    try:
-        email_send(
+    return email_send_once(
+        unclaimed=Invitation.objects.filter(email_sent_at=None),
+        pk=invitation.pk,
+        field="email_sent_at",
+        send=lambda: email_send(
             template="invitation",
             context={"invitation": invitation, "url": invitation_url(invitation)},
             to=[invitation.email],
-        )
-    except Exception:
-        Invitation.objects.filter(pk=invitation.pk, email_sent_at=claimed_at).update(email_sent_at=None)
-        raise
-    return True
+        ),
+    )

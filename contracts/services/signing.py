@@ -267,7 +267,7 @@ def signer_email_send(*, signer_id: int, reminder: bool = False) -> bool:
     gives the claim back so that the retry can send. A reminder is sent every time it is
     asked for.
     """
-    from ..emails import email_send
+    from ..emails import email_send, email_send_once
 
     signer = Signer.objects.select_related(
         "request__version__contract__provider", "request__version__contract__customer", "organisation"
@@ -277,17 +277,15 @@ def signer_email_send(*, signer_id: int, reminder: bool = False) -> bool:
         return False
     if signer.notified_at and not reminder:
         return False
-    claimed_at = timezone.now()
-    claim = Signer.objects.filter(
-        pk=signer.pk, status=SignerStatus.WAITING, request__status=RequestStatus.OPEN
-    )
+    unclaimed = Signer.objects.filter(status=SignerStatus.WAITING, request__status=RequestStatus.OPEN)
     if not reminder:
-        claim = claim.filter(notified_at=None)
-    previous = signer.notified_at
-    if not claim.update(notified_at=claimed_at):
-        return False
-    try:
-        email_send(
+        unclaimed = unclaimed.filter(notified_at=None)
+    return email_send_once(
+        unclaimed=unclaimed,
+        pk=signer.pk,
+        field="notified_at",
+        previous=signer.notified_at,
+        send=lambda: email_send(
             template="signature_request",
             context={
                 "signer": signer,
@@ -298,11 +296,8 @@ def signer_email_send(*, signer_id: int, reminder: bool = False) -> bool:
                 "has_account": signer.user_id is not None,
             },
             to=[signer.email],
-        )
-    except Exception:
-        Signer.objects.filter(pk=signer.pk, notified_at=claimed_at).update(notified_at=previous)
-        raise
-    return True
+        ),
+    )
 
 
 @transaction.atomic
@@ -664,7 +659,7 @@ def signed_pdf_email_send(*, signer_id: int) -> bool:
     Claimed by setting ``signed_pdf_sent_at`` before sending, as :func:`signer_email_send`
     claims the first email; a failed attempt gives the claim back for the retry.
     """
-    from ..emails import email_send
+    from ..emails import email_send, email_send_once
 
     signer = Signer.objects.select_related(
         "request__version__contract__provider", "request__version__contract__customer", "organisation"
@@ -672,10 +667,8 @@ def signed_pdf_email_send(*, signer_id: int) -> bool:
     request = signer.request
     if signer.signed_pdf_sent_at or request.seal_status != SealStatus.SEALED:
         return False
-    claimed_at = timezone.now()
-    if not Signer.objects.filter(pk=signer.pk, signed_pdf_sent_at=None).update(signed_pdf_sent_at=claimed_at):
-        return False
-    try:
+
+    def send() -> None:
         with default_storage.open(request.signed_document.name, "rb") as handle:
             pdf = handle.read()
         email_send(
@@ -690,10 +683,13 @@ def signed_pdf_email_send(*, signer_id: int) -> bool:
             to=[signer.email],
             attachments=[(signed_pdf_filename(request), pdf, "application/pdf")],
         )
-    except Exception:
-        Signer.objects.filter(pk=signer.pk, signed_pdf_sent_at=claimed_at).update(signed_pdf_sent_at=None)
-        raise
-    return True
+
+    return email_send_once(
+        unclaimed=Signer.objects.filter(signed_pdf_sent_at=None),
+        pk=signer.pk,
+        field="signed_pdf_sent_at",
+        send=send,
+    )
 
 
 # ---------------------------------------------------------------- verification
