@@ -179,3 +179,57 @@ def test_the_lockout_page_follows_the_configured_cool_off(client, person, settin
     response = fail_until_locked(client, person.email)
     assert "try again in 1 minute or reset your password" in response.content.decode()
     assert response["Retry-After"] == "60"
+
+
+# ---------------------------------------------------------------- passwords and sessions
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("Sh0rt-pw!", "This password is too short. It must contain at least 10 characters."),
+        ("4829137465", "This password is entirely numeric."),
+        ("password123", "This password is too common."),
+        ("locked@example.com", "The password is too similar to the email address."),
+    ],
+)
+def test_a_new_password_must_pass_the_validators(client, person, password, reason):
+    client.force_login(person)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": factories.PASSWORD, "new_password1": password, "new_password2": password},
+    )
+    assert response.status_code != 302
+    assert reason in response.content.decode()
+    person.refresh_from_db()
+    assert person.check_password(factories.PASSWORD)
+
+
+def test_a_good_new_password_is_accepted(client, person):
+    client.force_login(person)
+    new = "quiet-harbour-lantern-42"
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": factories.PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password(new)
+
+
+def test_a_session_ends_after_its_age(client, person):
+    from django.contrib.sessions.models import Session
+
+    response = sign_in(client, person.email, factories.PASSWORD)
+    assert response.status_code == 302
+    assert int(response.cookies["sessionid"]["max-age"]) == settings.SESSION_COOKIE_AGE == 12 * 60 * 60
+    assert client.get(reverse("contracts:dashboard")).status_code == 200
+    stored = Session.objects.get(session_key=client.session.session_key)
+    assert abs(
+        stored.expire_date - timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    ) < timedelta(minutes=1)
+    # The server, not only the browser, ends it: an expired session no longer signs anyone in.
+    Session.objects.filter(pk=stored.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(reverse("contracts:dashboard"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))

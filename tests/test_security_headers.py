@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -343,3 +344,69 @@ def test_the_lockout_page_in_chromium(browser_page, tenants):
     assert_accessible(page)
     page.get_by_role("link", name="Reset your password").click()
     page.wait_for_url("**/accounts/password/reset/")
+
+
+# ---------------------------------------------------------------- every page of the portal
+
+
+class _InlineCode(HTMLParser):
+    """Markup a browser would refuse under the policy: <script> without src (except JSON
+    data), <style>, event-handler and hx-on attributes, javascript: URLs and style
+    attributes other than the hashed table alignments."""
+
+    ALIGNMENTS = {"", "text-align:left", "text-align:right", "text-align:center", "text-align:justify"}
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag == "script" and "src" not in values and values.get("type") != "application/json":
+            self.found.append("<script> without src")
+        if tag == "style":
+            self.found.append("<style>")
+        for name, value in attrs:
+            if name.startswith("on") or name.startswith("hx-on"):
+                self.found.append(f"<{tag} {name}=…>")
+            elif name == "style" and (value or "").replace(" ", "").rstrip(";") not in self.ALIGNMENTS:
+                self.found.append(f'<{tag} style="{value}">')
+            elif name in ("href", "src", "action") and "javascript:" in (value or "").strip().lower()[:11]:
+                self.found.append(f"<{tag} {name}=javascript:…>")
+
+
+def _inline_code(html: str) -> list[str]:
+    parser = _InlineCode()
+    parser.feed(html)
+    return parser.found
+
+
+@pytest.mark.django_db
+def test_every_url_pattern_carries_the_policy_and_renders_no_inline_code(tenants, client):
+    """Every page the URL resolver knows (the tenancy walk's patterns, filled with the
+    walk's objects), as a visitor and as each role that can open it: the response carries
+    the policy and its HTML has nothing the policy would refuse."""
+    from tests.contracts.test_tenancy_walk import PUBLIC, _fill, _patterns, _url
+
+    values = _fill(tenants)
+    patterns = list(_patterns())
+    visitors = [None, tenants.provider_admin, tenants.provider_author, tenants.customer_admin]
+    seen = set()
+    for user in visitors:
+        if user is None:
+            client.logout()
+        else:
+            client.force_login(user)
+        for name, pattern in patterns:
+            if name == "logout" or (user is None and name not in PUBLIC):
+                continue
+            url = _url(name, pattern, values)
+            response = client.get(url)
+            assert_strict_policy(response)
+            if response.status_code == 200:
+                seen.add(name)
+            if response.get("Content-Type", "").startswith("text/html"):
+                found = _inline_code(response.content.decode())
+                assert found == [], (user and user.email, name, url, found)
+    # Most pages open for one of these roles: the test saw them, not only their 404s.
+    assert len(seen) >= len(patterns) // 2, sorted({name for name, _ in patterns} - seen)
