@@ -172,8 +172,21 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"user": "10000/hour", "anon": "100/hour"},
+    # Per user (token or session) and per address for anonymous calls; the counters live in
+    # the cache below.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_THROTTLE_USER", "10000/hour"),
+        "anon": env_str("API_THROTTLE_ANON", "100/hour"),
+    },
 }
+# The cache holds the API's rate-limit counters: in each process's memory by default, so
+# every web process counts on its own; CACHE_URL=redis://host:6379/1 shares one count
+# between processes and machines.
+CACHES = {"default": environ.Env.cache_url_config(env_str("CACHE_URL", "locmemcache://"))}
 SPECTACULAR_SETTINGS = {
     "TITLE": "SLA portal API",
     "DESCRIPTION": "Contracts, incidents, outages and work logs of the SLA portal.",

@@ -23,6 +23,10 @@ def _portal_test_settings(settings, request):
     eager = request.node.get_closest_marker("worker") is None
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = eager
+    # The API's rate-limit counters are per user id, and ids come round again between tests.
+    from django.core.cache import cache
+
+    cache.clear()
     yield
     app.conf.task_always_eager = previous
 

@@ -204,3 +204,18 @@ def test_schema_and_docs_are_served(tenants, author_api):
     docs = author_api.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content and b"cdn" not in docs.content.lower()
+
+
+def test_calls_past_the_rate_limit_get_429_with_retry_after(tenants, monkeypatch):
+    from django.core.cache import cache
+    from rest_framework.throttling import UserRateThrottle
+
+    cache.clear()
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/minute"})
+    client = api_for(tenants.provider_author)
+    assert [client.get("/api/v1/contracts/").status_code for _ in range(3)] == [200, 200, 200]
+    refused = client.get("/api/v1/contracts/")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    # Another user has a count of their own.
+    assert api_for(tenants.customer_admin).get("/api/v1/contracts/").status_code == 200
