@@ -9,9 +9,11 @@ the static tree.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from .documents import VersionReading
@@ -20,6 +22,9 @@ from .terms_display import format_date
 
 PDF_RENDERINGS = ("both", "legal", "plain")
 TEMPLATE = "pdf/contract.html"
+# Rendering a contract takes WeasyPrint seconds; downloads of the same document (a frozen
+# version, or a draft that has not changed) are served from the cache for this long.
+CACHE_SECONDS = 6 * 60 * 60
 
 
 def pdf_rendering_choice(value: str | None) -> str:
@@ -60,6 +65,18 @@ def contract_pdf_html(context: dict[str, Any]) -> str:
     return render_to_string(TEMPLATE, context)
 
 
-def contract_pdf(reading: VersionReading, *, rendering: str = "both") -> bytes:
-    """The version as PDF bytes: cover, the chosen rendering(s), terms tables."""
-    return html_to_pdf(contract_pdf_html(contract_pdf_context(reading, rendering=rendering)))
+def contract_pdf(reading: VersionReading, *, rendering: str = "both", cached: bool = False) -> bytes:
+    """The version as PDF bytes: cover, the chosen rendering(s), terms tables.
+
+    ``cached``: the PDF of the same HTML rendered earlier (keyed by the HTML's SHA-256, so
+    any change to the text or terms renders anew) is returned from the cache.
+    """
+    html = contract_pdf_html(contract_pdf_context(reading, rendering=rendering))
+    if not cached:
+        return html_to_pdf(html)
+    key = "contract-pdf:" + hashlib.sha256(html.encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = html_to_pdf(html)
+        cache.set(key, pdf, CACHE_SECONDS)
+    return pdf

@@ -111,7 +111,7 @@ def version_compare(request, reference: str, number: int | None = None, other: i
 def version_pdf(request, reference: str, number: int):
     _reader, version = documents.readable_version_or_404(request.user, reference, number)
     reading = documents.version_reading(version)
-    pdf = contract_pdf(reading, rendering=pdf_rendering_choice(request.GET.get("rendering")))
+    pdf = contract_pdf(reading, rendering=pdf_rendering_choice(request.GET.get("rendering")), cached=True)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{contract_pdf_filename(reading)}"'
     return response

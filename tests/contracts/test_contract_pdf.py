@@ -151,3 +151,22 @@ def test_version_signed_outside_the_portal_says_so_on_the_cover(frozen, tenants,
     text = pdf_text(client_for(tenants.customer_admin).get(pdf_url(tenants, 1)).content)
 
     assert "In force from 1 February 2026 (signed outside the portal)" in text
+
+
+def test_a_document_is_rendered_once_and_a_changed_draft_anew(tenants, client_for, monkeypatch):
+    from contracts import contract_pdf as module
+    from contracts.models import Clause
+
+    rendered = []
+    real = module.html_to_pdf
+    monkeypatch.setattr(module, "html_to_pdf", lambda html: rendered.append(html) or real(html))
+    factories.version_with_terms(tenants.contract, user=tenants.provider_author)
+    client = client_for(tenants.provider_author)
+
+    first = client.get(pdf_url(tenants, 1)).content
+    assert client.get(pdf_url(tenants, 1)).content == first
+    assert len(rendered) == 1
+    Clause.objects.filter(version__contract=tenants.contract).update(plain_text="Changed plain words.")
+    changed = client.get(pdf_url(tenants, 1)).content
+    assert len(rendered) == 2
+    assert "Changed plain words." in pdf_text(changed)
