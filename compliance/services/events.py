@@ -343,9 +343,9 @@ def event_save(
     return instance
 
 
-def incident_pause_add(*, incident: Incident, start, end=None) -> IncidentPause:
+def incident_pause_add(*, incident: Incident, start, end=None, user=None) -> IncidentPause:
     """Add a pause (waiting on the customer) to an incident; it must lie within the incident
-    and not overlap another pause."""
+    and not overlap another pause. Recorded in the contract's audit log."""
     terms = event_terms(incident.contract)
     try:
         start = parse_instant(start, terms.tz)
@@ -358,11 +358,27 @@ def incident_pause_add(*, incident: Incident, start, end=None) -> IncidentPause:
     if errors:
         messages = errors.pop("pauses", [])
         raise ValidationError(messages + [m for field_messages in errors.values() for m in field_messages])
-    pause = IncidentPause.objects.create(incident=incident, start=start, end=end)
-    Incident.objects.filter(pk=incident.pk).update(updated_at=timezone.now())
+    with transaction.atomic():
+        pause = IncidentPause.objects.create(incident=incident, start=start, end=end)
+        Incident.objects.filter(pk=incident.pk).update(updated_at=timezone.now())
+        _audit_pause(incident, user, f"Added a pause to incident {incident.external_id}")
     return pause
 
 
-def incident_pause_delete(*, pause: IncidentPause) -> None:
-    """Remove a pause from its incident."""
-    pause.delete()
+def incident_pause_delete(*, pause: IncidentPause, user=None) -> None:
+    """Remove a pause from its incident; recorded in the contract's audit log."""
+    incident = pause.incident
+    with transaction.atomic():
+        pause.delete()
+        Incident.objects.filter(pk=incident.pk).update(updated_at=timezone.now())
+        _audit_pause(incident, user, f"Removed a pause from incident {incident.external_id}")
+
+
+def _audit_pause(incident: Incident, user, summary: str) -> None:
+    audit_record(
+        contract=incident.contract,
+        action=AuditAction.EVENT_RECORDED,
+        actor=user if getattr(user, "pk", None) else None,
+        summary=summary,
+        details={"kind": "incidents", "external_id": incident.external_id, "pauses": True},
+    )

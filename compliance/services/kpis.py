@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from contracts.models import Contract, ParameterKind
+from contracts.models import AuditAction, Contract, ParameterKind
+from contracts.services.audit import audit_record
 
 from ..kpi_selectors import KpiLevels, kpi_levels
 from ..models import KpiValue
@@ -104,8 +105,21 @@ def kpi_value_set(
     lookup = {"contract": contract, "service_level_key": key, "period": label}
     try:
         with transaction.atomic():
-            return KpiValue.objects.update_or_create(**lookup, defaults=fields)
+            result = KpiValue.objects.update_or_create(**lookup, defaults=fields)
+            _audit(contract, user, key, label, number)
     except IntegrityError:
         # Recorded at the same moment by another request: replace that value instead.
         with transaction.atomic():
-            return KpiValue.objects.update_or_create(**lookup, defaults=fields)
+            result = KpiValue.objects.update_or_create(**lookup, defaults=fields)
+            _audit(contract, user, key, label, number)
+    return result
+
+
+def _audit(contract: Contract, user, key: str, period: str, value: Decimal) -> None:
+    audit_record(
+        contract=contract,
+        action=AuditAction.KPI_RECORDED,
+        actor=user if getattr(user, "pk", None) else None,
+        summary=f"Recorded {key} = {value} for {period}",
+        details={"service_level_key": key, "period": period, "value": str(value)},
+    )

@@ -172,7 +172,7 @@ def pause_add(request, reference: str, incident_id: int):
     pause_form = PauseForm(request.POST, terms=terms)
     if pause_form.is_valid():
         try:
-            services.incident_pause_add(incident=incident, **pause_form.cleaned_data)
+            services.incident_pause_add(incident=incident, user=request.user, **pause_form.cleaned_data)
         except ValidationError as exc:
             pause_form.add_error(None, exc)
         else:
@@ -199,6 +199,6 @@ def pause_delete(request, reference: str, incident_id: int, pause_id: int):
         ),
         pk=pause_id,
     )
-    services.incident_pause_delete(pause=pause)
+    services.incident_pause_delete(pause=pause, user=request.user)
     messages.success(request, "Pause removed.")
     return redirect("compliance:incident_edit", reference=reference, incident_id=incident_id)

@@ -40,6 +40,7 @@ class AuditAction(models.TextChoices):
     CONTRACT_ACTIVATED = "contract_activated", "Contract activated"
     EVENTS_IMPORTED = "events_imported", "Events imported"
     EVENT_RECORDED = "event_recorded", "Event recorded"
+    KPI_RECORDED = "kpi_recorded", "KPI value recorded"
     EVALUATED = "evaluated", "Evaluated"
     REPORT_SENT = "report_sent", "Report sent"
     REPORT_FAILED = "report_failed", "Report delivery failed"

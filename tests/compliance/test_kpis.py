@@ -328,3 +328,15 @@ def test_api_bad_input_is_400_with_details(tenants, contract, url_changes, body,
 @pytest.mark.django_db
 def test_api_value_not_recorded_is_404(tenants, contract):
     assert api_for(tenants.customer_admin).get(_api_url(contract)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_recording_a_value_is_in_the_contracts_audit_log(tenants, contract):
+    from contracts.models import AuditAction, AuditEvent
+
+    kpi_value_set(
+        contract=contract, service_level_key="csat", period=PERIOD, value="85", user=tenants.provider_author
+    )
+    event = AuditEvent.objects.get(contract=contract, action=AuditAction.KPI_RECORDED)
+    assert event.summary == f"Recorded csat = 85 for {PERIOD}"
+    assert event.actor == tenants.provider_author

@@ -396,3 +396,34 @@ def test_pages_read_a_constant_number_of_queries(tenants, client_for, django_ass
         assert client.get(activity_url(tenants.contract)).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(org_url).status_code == 200
+
+
+def test_adding_and_removing_a_pause_is_recorded(tenants, client_for):
+    from compliance.models import Incident
+
+    contract = with_terms(tenants)
+    compliance_services.events_upsert(
+        kind="incidents", contract=contract, user=tenants.provider_author, rows=[incident_row(1, pauses=[])]
+    )
+    incident = Incident.objects.get(contract=contract)
+    client = client_for(tenants.provider_author)
+    add = reverse(
+        "compliance:pause_add", kwargs={"reference": contract.reference, "incident_id": incident.pk}
+    )
+    # The incident runs 09:00-12:00 on 2 March, contract time.
+    response = client.post(add, {"start": "2026-03-02T10:00", "end": "2026-03-02T10:45"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = last(contract, AuditAction.EVENT_RECORDED)
+    assert event.summary == f"Added a pause to incident {incident.external_id}"
+    assert event.actor == tenants.provider_author
+
+    pause = incident.pauses.get()
+    delete = reverse(
+        "compliance:pause_delete",
+        kwargs={"reference": contract.reference, "incident_id": incident.pk, "pause_id": pause.pk},
+    )
+    assert client.post(delete).status_code == 302
+    assert (
+        last(contract, AuditAction.EVENT_RECORDED).summary
+        == f"Removed a pause from incident {incident.external_id}"
+    )
