@@ -12,6 +12,7 @@ from datetime import datetime, tzinfo
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.urls import reverse
 
 from .models import Cause, Priority
 from .periods import parse_period
@@ -221,3 +222,4 @@ class ApiTokenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.helper = _helper("Create token", "create_token")
+        self.helper.form_action = reverse("contracts:api_token_create")

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from compliance import services as compliance_services
 from compliance.forms import ApiTokenForm
@@ -26,6 +26,7 @@ def _page(request, form, *, secret: str = "", status: int = 200):
 
 
 @login_required
+@require_GET
 def profile(request):
     return _page(request, ApiTokenForm(organisations=organisations_for_user(request.user).distinct()))
 

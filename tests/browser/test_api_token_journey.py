@@ -1,0 +1,38 @@
+"""A provider author creates an API token on their profile page, uses it, and revokes it."""
+
+import re
+
+import pytest
+import requests
+
+from tests.browser.axe import assert_accessible
+from tests.browser.test_customer_journey import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_author_creates_uses_and_revokes_a_token(browser_page, tenants):
+    page = browser_page
+    sign_in(page, tenants.provider_author.email)
+    page.get_by_role("link", name="Profile and API tokens").click()
+    page.wait_for_url("**/accounts/profile/")
+    assert_accessible(page)
+
+    page.get_by_label("Name").fill("Ticketing export")
+    page.get_by_role("button", name="Create token").click()
+    main = page.locator("main")
+    secret = page.get_by_label("New token", exact=True).input_value()
+    assert len(secret) >= 30
+    assert "shown only this once" in main.inner_text()
+    assert "Ticketing export" in main.locator("table").inner_text()
+    assert_accessible(page)
+
+    api = page.base + "/api/v1/contracts/"
+    headers = {"Authorization": f"Token {secret}"}
+    answer = requests.get(api, headers=headers, timeout=10)
+    assert answer.status_code == 200
+    assert tenants.contract.reference in answer.text
+
+    page.get_by_role("button", name=re.compile("Revoke")).first.click()
+    assert "revoked" in main.inner_text()
+    assert requests.get(api, headers=headers, timeout=10).status_code == 401
