@@ -13,6 +13,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from .models import Cause, Priority
 from .periods import parse_period
@@ -83,7 +84,10 @@ def _cause_fields(form: forms.Form, terms: EventTerms) -> None:
     form.fields["responsibility"] = forms.ChoiceField(
         required=False,
         choices=[("", "None")]
-        + [(key, f"{key}: {duty[:80]}") for key, duty in sorted(terms.responsibilities.items())],
+        + [
+            (key, f"{key}: {Truncator(duty).words(12)}")
+            for key, duty in sorted(terms.responsibilities.items())
+        ],
         help_text="When the cause is the customer: the responsibility it breached.",
     )
     form.fields["summary"] = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
