@@ -61,3 +61,26 @@ def test_unknown_page_shows_the_portal_404(tenants, client_for):
     response = client_for(tenants.customer_admin).get("/no/such/page/")
     assert response.status_code == 404
     assert "not shared with your organisation" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_internal_contracts_are_labelled_on_every_page_of_the_contract(client_for):
+    company = factories.organisation("Acme")
+    it = factories.organisation("Acme IT", parent=company, is_provider=True)
+    finance = factories.organisation("Acme Finance", parent=company)
+    contract = factories.contract(it, finance)
+    author = factories.member(it, "author")
+    admin = factories.member(it, "admin")
+    reference = {"reference": contract.reference}
+    pages = [
+        (author, reverse("compliance:incidents", kwargs=reference)),
+        (author, reverse("compliance:incident_create", kwargs=reference)),
+        (author, reverse("compliance:incident_import", kwargs=reference)),
+        (author, reverse("compliance:worklogs", kwargs=reference)),
+        (author, reverse("compliance:contract_reports", kwargs=reference)),
+        (admin, reverse("contracts:contract_activity", kwargs=reference)),
+    ]
+    for user, url in pages:
+        response = client_for(user).get(url)
+        assert response.status_code == 200, url
+        assert "Internal SLA" in response.content.decode(), url
