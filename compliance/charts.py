@@ -51,8 +51,16 @@ MUTED = "#495057"
 GRID = "#dee2e6"
 TRACK = "#e9ecef"
 SERIES_COLOURS = ("#0072B2", "#00785A", "#A6466F", "#6B5B00")
-SERIES_MARKERS = ("o", "s", "^", "D")
+# Five markers against four colours: no two of the first twenty series look alike.
+SERIES_MARKERS = ("o", "s", "^", "D", "v")
 MISSED = "#B8460B"
+
+
+def series_style(index: int) -> tuple[str, str]:
+    """The colour and marker of the ``index``-th line of a trend chart."""
+    return SERIES_COLOURS[index % len(SERIES_COLOURS)], SERIES_MARKERS[index % len(SERIES_MARKERS)]
+
+
 LIGHT_BLUE = "#A6CBE8"
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -151,12 +159,12 @@ def trend_chart(
         missed_any = False
         for index, line in enumerate(series):
             values = [_float_or_nan(value) for value in line.values]
-            colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+            colour, marker = series_style(index)
             (drawn,) = ax.plot(
                 positions,
                 values,
                 color=colour,
-                marker=SERIES_MARKERS[index % len(SERIES_MARKERS)],
+                marker=marker,
                 markersize=4,
                 linewidth=1.6,
                 label=line.name,

@@ -224,3 +224,10 @@ def test_concurrent_drawing_gives_the_same_charts():
         thread.join()
     assert len(results) == len(threads)
     assert all(svg == expected[name] for name, svg in results)
+
+
+def test_the_lines_of_a_busy_trend_chart_all_look_different():
+    from compliance.charts import series_style
+
+    # Six response and resolution levels, with room to spare.
+    assert len({series_style(index) for index in range(12)}) == 12
