@@ -19,6 +19,7 @@ code                            level   meaning
 ``responsibility_unexplained``  error   no clause explains a responsibility and its consequence
 ``no_clauses``                  error   the version has no clauses at all
 ``service_level_without_credits`` warning no credit tiers: a missed target costs nothing
+``credit_gap``                  warning the first tier starts below the target: a near miss costs nothing
 ``duration_calendar_mismatch``  warning a business-hours duration over a 24×7 calendar, or back
 ``monthly_fee_mismatch``        warning the ``monthly_fee`` parameter differs from the contract's fee
 ``parameter_unused``            warning a parameter no clause text uses
@@ -75,6 +76,8 @@ class ServiceLevelInfo:
     calendar: str | None = None
     calendar_around_the_clock: bool | None = None
     has_credits: bool = False
+    #: The tiers' "below" thresholds (percentages of the achieved figure).
+    credit_thresholds: tuple[Decimal, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,7 +302,39 @@ def _check_service_level(level: ServiceLevelInfo, parameters: dict[str, Paramete
                 subject=level.key,
             )
         )
+    gap = _credit_gap(level, parameters)
+    if gap is not None:
+        met_from, first_tier = gap
+        found.append(
+            Finding(
+                WARNING,
+                "credit_gap",
+                f"{label} is met from {met_from}% but its first credit tier starts below {first_tier}%: "
+                f"a month between the two misses the target and owes no credit.",
+                subject=level.key,
+            )
+        )
     return found
+
+
+def _credit_gap(level: ServiceLevelInfo, parameters: dict[str, ParameterInfo]) -> tuple[str, str] | None:
+    """(the figure the level is met from, the highest tier threshold) when the tiers leave a
+    gap below the target; None otherwise. The figure is the availability or percentage target,
+    or for response and resolution levels the share of incidents that must be within it."""
+    if not level.credit_thresholds:
+        return None
+    name = level.share if level.metric in ("first_response", "resolution") else level.target
+    parameter = parameters.get(name) if name else None
+    if parameter is None or parameter.kind != "percentage":
+        return None
+    try:
+        met_from = Decimal(parameter.value.strip().rstrip("%"))
+    except InvalidOperation:
+        return None
+    first_tier = max(level.credit_thresholds)
+    if first_tier >= met_from:
+        return None
+    return f"{met_from.normalize():f}", f"{first_tier.normalize():f}"
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:

@@ -191,7 +191,9 @@ def version_render_values(terms: VersionTerms, contract: Contract | None = None)
     values["scope_list"] = td.scope_list(terms.services)
     values["responsibilities_list"] = td.responsibilities_list(terms.responsibilities)
     values["maintenance_list"] = td.maintenance_list(terms.maintenance_windows, time_zone=contract.time_zone)
-    values["service_level_table"] = td.service_level_table(terms.service_levels, currency=currency)
+    values["service_level_table"] = td.service_level_table(
+        terms.service_levels, currency=currency, time_zone=contract.time_zone
+    )
     values["credit_table"] = td.credit_table(
         [(level, terms.tiers_of(level)) for level in terms.service_levels],
         cap=terms.credit_cap,
@@ -231,7 +233,7 @@ def version_structured_terms_display(terms: VersionTerms) -> dict[str, str]:
         reason = f" ({service.out_of_scope_reason})" if service.out_of_scope_reason else ""
         shown[f"service “{service.name}”"] = "in scope" if service.in_scope else f"out of scope{reason}"
     for calendar in terms.calendars:
-        text = td.describe_calendar(calendar)
+        text = td.describe_calendar(calendar, time_zone=terms.contract.time_zone)
         extra = calendar.extra_holiday_dates
         if extra:
             text += ", and closed on " + ", ".join(td.format_date(day) for day in extra)
@@ -324,6 +326,7 @@ def version_findings(terms: VersionTerms, values: dict[str, Value] | None = None
                 calendar=level.calendar.name if level.calendar_id else None,
                 calendar_around_the_clock=level.calendar.around_the_clock if level.calendar_id else None,
                 has_credits=bool(terms.tiers_of(level)),
+                credit_thresholds=tuple(tier.below for tier in terms.tiers_of(level)),
             )
             for level in terms.service_levels
         ],

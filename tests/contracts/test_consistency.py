@@ -219,3 +219,33 @@ def test_findings_follow_the_terms(tenants):
     }
     # responsibilities_list explains every responsibility, including the new one
     assert "responsibility_unexplained" not in codes
+
+
+@pytest.mark.parametrize(
+    ("level", "thresholds", "gap"),
+    [
+        # Availability met from 99.9%: tiers from "below 99.9" leave no gap, "below 99.5" do.
+        (AVAILABILITY, ("99.9", "99.0"), None),
+        (AVAILABILITY, ("99.95",), None),
+        (AVAILABILITY, ("99.5", "95"), ("99.9", "99.5")),
+        # Response levels are met when 95% of incidents are within the target.
+        (RESPONSE_LEVEL, ("95", "90"), None),
+        (RESPONSE_LEVEL, ("90", "80"), ("95", "90")),
+        # No tiers: that is the "without credits" warning, not a gap.
+        (AVAILABILITY, (), None),
+    ],
+)
+def test_credit_tiers_that_start_below_the_target_leave_a_gap(level, thresholds, gap):
+    from dataclasses import replace
+
+    level = replace(level, credit_thresholds=tuple(Decimal(t) for t in thresholds))
+    others = [AVAILABILITY, RESPONSE_LEVEL]
+    others[0 if level.key == "availability" else 1] = level
+    found = [f for f in check(service_levels=others) if f.code == "credit_gap"]
+    if gap is None:
+        assert found == []
+    else:
+        assert [(f.level, f.subject) for f in found] == [("warning", level.key)]
+        met_from, first_tier = gap
+        assert f"met from {met_from}%" in found[0].message
+        assert f"starts below {first_tier}%" in found[0].message
