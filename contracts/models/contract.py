@@ -1,7 +1,7 @@
 """Contracts between a provider and a customer organisation."""
 
 from decimal import Decimal
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -77,6 +77,15 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    @property
+    def status_label(self) -> str:
+        """The status as shown: an active contract whose term has not begun yet says from when."""
+        if self.status == ContractStatus.ACTIVE and self.start_date > timezone.localdate(
+            timezone=ZoneInfo(self.time_zone)
+        ):
+            return f"Active from {self.start_date.day} {self.start_date:%B %Y}"
+        return self.get_status_display()
 
     @property
     def is_internal(self) -> bool:

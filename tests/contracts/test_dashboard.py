@@ -84,3 +84,23 @@ def test_internal_contracts_are_labelled_on_every_page_of_the_contract(client_fo
         response = client_for(user).get(url)
         assert response.status_code == 200, url
         assert "Internal SLA" in response.content.decode(), url
+
+
+@pytest.mark.django_db
+def test_a_signed_contract_whose_term_has_not_begun_says_from_when(tenants, client_for):
+    from datetime import date
+
+    from contracts.models import Contract
+    from contracts.models.contract import ContractStatus
+
+    Contract.objects.filter(pk=tenants.contract.pk).update(
+        status=ContractStatus.ACTIVE, start_date=date(2099, 1, 1), end_date=None
+    )
+    client = client_for(tenants.customer_admin)
+    assert "Active from 1 January 2099" in client.get(reverse("contracts:dashboard")).content.decode()
+    page = client.get(reverse("contracts:contract_detail", args=[tenants.contract.reference]))
+    assert "Active from 1 January 2099" in page.content.decode()
+
+    Contract.objects.filter(pk=tenants.contract.pk).update(start_date=date(2020, 1, 1))
+    body = client.get(reverse("contracts:dashboard")).content.decode()
+    assert "Active from" not in body and ">Active<" in body
