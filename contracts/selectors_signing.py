@@ -7,9 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import Contract, Membership, Role, SignatureRequest, Signer, SignerStatus, SigningEvent, Version
+from .models import (
+    Contract,
+    Membership,
+    RequestStatus,
+    Role,
+    SignatureRequest,
+    Signer,
+    SignerStatus,
+    SigningEvent,
+    Version,
+)
 from .tenancy import contracts_authored_by, contracts_for_user, get_for_user_or_404
 
 SIGNER_ROLES = (Role.SIGNER, Role.ADMIN)
@@ -62,6 +72,27 @@ def waiting_slot_of(request: SignatureRequest, user) -> Signer | None:
         .filter(Q(user=user) | Q(user__isnull=True, email__iexact=user.email))
         .select_related("organisation")
         .first()
+    )
+
+
+def signatures_awaiting(user) -> list[Signer]:
+    """The user's signer slots whose turn it is (open request, no one before them still
+    waiting), on contracts the user is a party to; one query."""
+    if not user.is_authenticated:
+        return []
+    earlier_waiting = Signer.objects.filter(
+        request=OuterRef("request"), status=SignerStatus.WAITING, order__lt=OuterRef("order")
+    )
+    return list(
+        Signer.objects.filter(
+            status=SignerStatus.WAITING,
+            request__status=RequestStatus.OPEN,
+            request__version__contract__in=contracts_for_user(user),
+        )
+        .filter(Q(user=user) | Q(user__isnull=True, email__iexact=user.email))
+        .exclude(Exists(earlier_waiting))
+        .select_related("organisation", "request__version__contract")
+        .order_by("request__created_at")
     )
 
 

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from compliance.selectors import received_standing
 
 from ..models.contract import ContractStatus
+from ..selectors_signing import signatures_awaiting
 from ..tenancy import contracts_for_user, memberships_for_user
 
 
@@ -25,5 +26,6 @@ def dashboard(request):
             "provided": [c for c in contracts if c.provider_id in org_ids],
             "received": received,
             "standing": [(contract, verdicts.get(contract.pk)) for contract in active],
+            "to_sign": signatures_awaiting(request.user),
         },
     )
