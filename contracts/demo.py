@@ -212,12 +212,22 @@ def _document_for(contract: Contract) -> tuple[ContractDocument, list[str]]:
         return _example("internal-sla.yaml"), INTERNAL_SLA
     scope, hours = DEMO_TERMS[contract.title]
     example = _example("contract.yaml")
+    # The example is the dental group's: Northwind keeps office hours and has sites, not clinics.
+    office = {"Clinic hours": "Office hours"}
     document = replace(
         example,
         services=scope,
         # The backups clause is the example's own; library clauses do not use its parameter.
         parameters=[p for p in example.parameters if p.name != "backup_retention_days"],
         hours_commitment=example.hours_commitment if hours else None,
+        calendars=[replace(c, name=office.get(c.name, c.name)) for c in example.calendars],
+        service_levels=[
+            replace(level, calendar=office.get(level.calendar, level.calendar))
+            for level in example.service_levels
+        ],
+        responsibilities=[
+            replace(r, duty=r.duty.replace("its clinics", "its sites")) for r in example.responsibilities
+        ],
     )
     keys = EXTERNAL_SLA if hours else [key for key in EXTERNAL_SLA if key != "hours-bank"]
     return document, keys
