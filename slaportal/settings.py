@@ -227,10 +227,12 @@ else:
     EMAIL_FILE_PATH = DATA_DIR / "mail"
 
 # Background work: real workers on CELERY_BROKER_URL, or eagerly in-process without one.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = not env_str("CELERY_BROKER_URL")
+# In-process, Celery still opens a producer: the in-memory transport keeps it from looking
+# for (and warning about) a broker on localhost.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://localhost/"
 # Task results (small status values) kept for a day, for progress pages and tests.
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL) or None
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", env_str("CELERY_BROKER_URL")) or None
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
