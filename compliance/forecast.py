@@ -141,7 +141,9 @@ class Forecast:
         return next((milestone for milestone in self.milestones if not milestone.reached), None)
 
     def summary(self) -> str:
-        """One sentence: "At this rate: 10% credit, EUR 420.00, from 22 November.".
+        """One sentence about this availability service level only: "At this rate: 10%
+        credit, EUR 420.00, from 22 November.". Other service levels are not forecast, so
+        when no tier applies it says "no availability credit", never "no credit".
 
         Every tier still ahead is named with its day, the next one first ("…, from 12
         November; 25% credit, EUR 1,050.00, from 25 November."), so the day the next
@@ -150,12 +152,12 @@ class Forecast:
             return "The period has not started yet."
         milestone = self.milestone
         if self.budget.used_seconds == 0:
-            return "No downtime so far: no credit at this rate."
+            return "No downtime so far: no availability credit at this rate."
         if milestone is None:
             achieved = _format_percentage(self.projected_achieved, self.target)
             if self.complete:
-                return f"Period ended at {achieved}: no credit."
-            return f"At this rate: {achieved} at period end, no credit."
+                return f"Period ended at {achieved}: no availability credit."
+            return f"At this rate: {achieved} at period end, no availability credit."
         credit = self._credit_text(milestone)
         if self.complete:
             return f"Period ended: {credit}."

@@ -44,7 +44,7 @@ CAUSES = {
 TIER_KINDS = {
     "percent_of_fee": "{value}% of the monthly fee",
     "fixed_amount": "{value} {currency}",
-    "hours": "{value} hours of work",
+    "hours": "{value} {hours} of work",
 }
 
 
@@ -176,7 +176,9 @@ def _target_text(level: dict) -> str:
 def _tier_text(tier: ReportTier, currency: str) -> str:
     below = format(tier.below.normalize(), "f")
     value = format(tier.value.normalize(), "f")
-    return f"below {below}%: " + TIER_KINDS.get(tier.kind, "{value}").format(value=value, currency=currency)
+    hours = "hour" if tier.value == 1 else "hours"
+    text = TIER_KINDS.get(tier.kind, "{value}").format(value=value, currency=currency, hours=hours)
+    return f"below {below}%: {text}"
 
 
 # ---------------------------------------------------------------- charts

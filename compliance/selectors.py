@@ -171,18 +171,27 @@ class ScorecardRow:
     contract: Contract
     cells: list[MonthVerdict | None]
     totals: dict[str, Decimal] = field(default_factory=dict)
+    hours: Decimal = Decimal(0)
 
 
 @dataclass
 class Scorecard:
     """The provider's contracts × months, with credits totalled per contract and per month
-    (per currency: contracts may be billed in different currencies)."""
+    (money per currency: contracts may be billed in different currencies; hours of work
+    apart, as they are owed beside the money and not limited by its cap)."""
 
     periods: list[str]
     rows: list[ScorecardRow]
     month_totals: list[dict[str, Decimal]]
     total: dict[str, Decimal]
     missed_cells: int
+    month_hours: list[Decimal]
+    total_hours: Decimal
+
+    @property
+    def month_columns(self) -> list[tuple[dict[str, Decimal], Decimal]]:
+        """Each month's money per currency with its hours, in the order of ``periods``."""
+        return list(zip(self.month_totals, self.month_hours, strict=True))
 
 
 def provider_scorecard(contracts: list[Contract], periods: list[tuple[int, int]], *, now=None) -> Scorecard:
@@ -194,7 +203,9 @@ def provider_scorecard(contracts: list[Contract], periods: list[tuple[int, int]]
     figures = monthly_figures(contracts, periods, now=now)
     labels = [format_period(*month) for month in periods]
     month_totals: list[dict[str, Decimal]] = [defaultdict(Decimal) for _ in labels]
+    month_hours = [Decimal(0) for _ in labels]
     total: dict[str, Decimal] = defaultdict(Decimal)
+    total_hours = Decimal(0)
     rows, missed_cells = [], 0
     for contract in contracts:
         row = ScorecardRow(contract=contract, cells=[], totals=defaultdict(Decimal))
@@ -206,6 +217,9 @@ def provider_scorecard(contracts: list[Contract], periods: list[tuple[int, int]]
                 missed_cells += not verdict.met
                 for bucket in (row.totals, month_totals[index], total):
                     bucket[verdict.currency] += verdict.credit
+                row.hours += verdict.credit_hours
+                month_hours[index] += verdict.credit_hours
+                total_hours += verdict.credit_hours
         # Plain dicts: a template looking up ``totals.items`` must not get a default value.
         row.totals = dict(row.totals)
         rows.append(row)
@@ -215,6 +229,8 @@ def provider_scorecard(contracts: list[Contract], periods: list[tuple[int, int]]
         month_totals=[dict(t) for t in month_totals],
         total=dict(total),
         missed_cells=missed_cells,
+        month_hours=month_hours,
+        total_hours=total_hours,
     )
 
 

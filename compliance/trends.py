@@ -23,7 +23,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -37,7 +37,8 @@ from .evaluation import IncidentInput, OutageInput
 from .evaluation_inputs import LoadedInputs, choose_version, evaluation_inputs_for
 from .forecast import Forecast, availability_forecast
 from .models import Evaluation, Incident, IncidentPause, Outage
-from .periods import format_period, next_period, period_bounds, previous_period
+from .periods import format_period, period_bounds, previous_period
+from .services.evaluations import period_standing
 
 Month = tuple[int, int]
 
@@ -52,11 +53,7 @@ def months_ending(period: Month, count: int) -> list[Month]:
 
 def _has_figures(contract: Contract, month: Month, now: datetime) -> bool:
     """Whether the month overlaps the contract's term and has started."""
-    first_day, after_last = date(*month, 1), date(*next_period(*month), 1)
-    if after_last <= contract.start_date or (contract.end_date and first_day > contract.end_date):
-        return False
-    start, _ = period_bounds(*month, ZoneInfo(contract.time_zone))
-    return start <= now
+    return period_standing(contract=contract, period=month, now=now).evaluable
 
 
 def latest_stored(contract_ids: Iterable[int], labels: Iterable[str]) -> dict[tuple[int, str], Evaluation]:

@@ -16,6 +16,10 @@ The names a clause may use besides its parameters:
 - blocks, each alone on its own line: ``credit_table``, ``scope_list``,
   ``responsibilities_list``, ``maintenance_list``, ``service_level_table``.
 
+Instants read the same way on every page and in the PDFs (``format_datetime``, the
+``in_zone`` template filter): in the contract's time zone when they are about a contract,
+in UTC otherwise, always with the zone named.
+
 Pure apart from reading attributes of the term rows it is given: no queries of its own
 when the rows come from ``contracts.selectors.version_terms``.
 """
@@ -23,8 +27,9 @@ when the rows come from ``contracts.selectors.version_terms``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.utils.html import format_html, format_html_join
 
@@ -100,6 +105,18 @@ def format_date(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def format_datetime(value: datetime, time_zone: str = "UTC") -> str:
+    """An instant as ``time_zone``'s clock shows it, with the zone named.
+
+    ``"30 November 2026, 02:39 (Europe/Amsterdam)"``; in UTC ``"30 November 2026, 01:39 UTC"``.
+    Times about a contract are shown in the contract's zone, other times in UTC.
+    """
+    zone = ZoneInfo(time_zone or "UTC")
+    local = value.astimezone(zone)
+    label = "UTC" if zone.key == "UTC" else f"({zone.key})"
+    return f"{format_date(local.date())}, {local:%H:%M} {label}"
+
+
 def trim(value: Decimal) -> Decimal:
     """``Decimal("99.9000")`` → ``Decimal("99.9")``, ``Decimal("100.00")`` → ``Decimal("100")``."""
     return Decimal(f"{value.normalize():f}")
@@ -150,15 +167,57 @@ def describe_responsibility(duty: str, consequence: str) -> str:
     return f"{duty}. If this is not met, {CONSEQUENCE_TEXT.get(consequence, consequence)}."
 
 
-def describe_calendar(calendar) -> str:
+#: Joins what follows an en dash to it, so that "08:00–18:00" and "Monday–Friday" never wrap
+#: after the dash, in the browser or in the PDF.
+RANGE_DASH = "–\u2060"
+
+
+def _range_text(part: str) -> str:
+    """``"9:00 - 17:00"`` → ``"09:00–17:00"``: one way of writing a range, so equal hours compare equal."""
+    ends = part.replace(" ", "").replace("–", "-").split("-")
+    if len(ends) != 2:
+        return part.strip()
+    return RANGE_DASH.join(f"{end:0>5}" for end in ends)
+
+
+def _hours_text(spec: str) -> str:
+    """``"09:00-12:00,13:00-17:00"`` → ``"09:00–12:00 and 13:00–17:00"``."""
+    return " and ".join(_range_text(part) for part in spec.split(",") if part.strip())
+
+
+def describe_weekly_hours(hours: dict) -> str:
+    """Weekday (``"0"`` = Monday) → ranges, as the texts show it, Monday first.
+
+    Consecutive days with the same hours read as one run: ``"Monday–Friday 08:00–18:00"``,
+    ``"Monday–Thursday 08:00–18:00, Friday 08:00–16:00"``. Days not given are closed and
+    break a run.
+    """
+    days = {int(day): _hours_text(spec) for day, spec in hours.items()}
+    runs: list[tuple[int, int, str]] = []
+    for day in sorted(days):
+        text = days[day]
+        if runs and runs[-1][1] == day - 1 and runs[-1][2] == text:
+            runs[-1] = (runs[-1][0], day, text)
+        else:
+            runs.append((day, day, text))
+    return ", ".join(
+        f"{WEEKDAYS[first]}{RANGE_DASH + WEEKDAYS[last] if last != first else ''} {text}"
+        for first, last, text in runs
+    )
+
+
+def describe_calendar(calendar, *, time_zone: str = "") -> str:
+    """A calendar in one line: its hours in ``time_zone`` (when given), then the holidays.
+
+    ``"Monday–Friday 08:00–18:00 (Europe/Amsterdam), except NL public holidays"``; a 24×7
+    calendar reads ``"24 hours a day, 7 days a week"`` and names no zone.
+    """
     if calendar.around_the_clock:
         text = "24 hours a day, 7 days a week"
     else:
-        days = [
-            f"{WEEKDAYS[int(day)]} {spec.replace('-', '–').replace(' ', '')}"
-            for day, spec in sorted(calendar.hours.items(), key=lambda item: int(item[0]))
-        ]
-        text = ", ".join(days)
+        text = describe_weekly_hours(calendar.hours)
+        if time_zone:
+            text += f" ({time_zone})"
     if calendar.holiday_country:
         region = calendar.holiday_country + (
             f"-{calendar.holiday_subdivision}" if calendar.holiday_subdivision else ""
@@ -229,8 +288,11 @@ def _target_text(level, currency: str) -> str:
     return target
 
 
-def service_level_table(levels: Iterable, *, currency: str) -> Block:
-    """One row per service level: what, for which service and priority, target, calendar."""
+def service_level_table(levels: Iterable, *, currency: str, time_zone: str = "") -> Block:
+    """One row per service level: what, for which service and priority, target, calendar.
+
+    Business hours are named in ``time_zone`` (the contract's) when given.
+    """
     levels = list(levels)
     if not levels:
         return _list_block([], empty="No service levels are agreed.")
@@ -240,7 +302,7 @@ def service_level_table(levels: Iterable, *, currency: str) -> Block:
         applies = level.service.name if level.service_id else "All services in scope"
         if level.priority:
             applies += f", {level.priority}"
-        calendar = describe_calendar(level.calendar) if level.calendar_id else "—"
+        calendar = describe_calendar(level.calendar, time_zone=time_zone) if level.calendar_id else "—"
         target = _target_text(level, currency)
         rows.append((level.name, applies, target, calendar))
         lines.append(f"- {level.name} ({applies}): {target}; measured {calendar}")
@@ -291,10 +353,12 @@ __all__ = [
     "credit_table",
     "describe_calendar",
     "describe_responsibility",
+    "describe_weekly_hours",
     "describe_window",
     "format_cap",
     "format_credit",
     "format_date",
+    "format_datetime",
     "format_duration",
     "format_hours",
     "format_money",

@@ -2,7 +2,9 @@
 
 ``GET /api/v1/contracts/{reference}/compliance/{YYYY-MM}/`` answers the same JSON that is
 stored with the evaluation (``compliance.evaluation_json``). The contract comes through
-``contracts.tenancy`` like every other endpoint: another tenant's contract is a 404.
+``contracts.tenancy`` like every other endpoint: another tenant's contract is a 404. A month
+before the contract's term, after it, or not started yet has no figures: also a 404, whose
+``detail`` says which.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..periods import parse_period
-from ..services.evaluations import evaluation_run
-from .views import NOT_FOUND, _contract
+from ..services.evaluations import PeriodStanding, evaluation_run
+from .views import _contract
 
 PERIOD_PATH = OpenApiParameter(
     "period",
@@ -26,6 +28,10 @@ PERIOD_PATH = OpenApiParameter(
     description="A month, YYYY-MM, in the contract's time zone.",
     pattern=r"^\d{4}-\d{2}$",
 )
+
+
+# Months that are not evaluated at all; answered like a resource that does not exist.
+_WITHOUT_FIGURES = {standing.value for standing in PeriodStanding if not standing.evaluable}
 
 
 class ContractCompliance(APIView):
@@ -43,7 +49,12 @@ class ContractCompliance(APIView):
                 ),
             ),
             400: OpenApiResponse(description="The period is not a month written YYYY-MM."),
-            404: NOT_FOUND,
+            404: OpenApiResponse(
+                description=(
+                    "No such contract among yours, or the month has no figures: it is before the "
+                    "contract's term, after it, or has not started yet (said in detail)."
+                )
+            ),
         },
         summary="A contract's compliance figures for one month",
     )
@@ -56,6 +67,8 @@ class ContractCompliance(APIView):
         try:
             run = evaluation_run(contract=contract, period=period)
         except ValidationError as exc:
+            if getattr(exc, "code", None) in _WITHOUT_FIGURES:
+                return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_404_NOT_FOUND)
             return Response({"non_field_errors": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
         evaluation = run.evaluation
         return Response(

@@ -3,18 +3,24 @@
 ``evaluation_run`` stores a new revision only when the inputs changed since the latest
 revision; a period that is not over yet is computed but not stored (its open events are
 still running).
+
+Only a month within the contract's term that has started can be evaluated
+(``period_standing``): a month before the term, after it, or in the future has no figures,
+and evaluating it stores nothing and records nothing in the audit log.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from contracts.models import AuditAction, Contract
 from contracts.services.audit import audit_record_automatic_many
@@ -23,7 +29,7 @@ from ..evaluation import evaluate
 from ..evaluation_inputs import LoadedInputs, evaluation_inputs_for
 from ..evaluation_json import figures_json, inputs_hash
 from ..models import Evaluation
-from ..periods import format_period, parse_period
+from ..periods import format_period, next_period, parse_period, period_bounds
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,69 @@ class EvaluationRun:
     @property
     def figures(self) -> dict:
         return self.evaluation.figures
+
+
+class PeriodStanding(StrEnum):
+    """Where a month stands against a contract's term and the current time."""
+
+    BEFORE_TERM = "before_term"
+    AFTER_TERM = "after_term"
+    NOT_STARTED = "not_started"
+    RUNNING = "running"
+    OVER = "over"
+
+    @property
+    def evaluable(self) -> bool:
+        """Whether the month has figures: it overlaps the term and has started."""
+        return self in (PeriodStanding.RUNNING, PeriodStanding.OVER)
+
+
+def period_standing(
+    *, contract: Contract, period: str | tuple[int, int], now: datetime | None = None
+) -> PeriodStanding:
+    """Where ``period`` stands for ``contract`` at ``now`` (default: the current time).
+
+    A month overlapping the term by a single day is within it (the term's first and last
+    months are evaluated). Months are read on the contract's clock, so the running month
+    starts at local midnight on the 1st.
+    """
+    year, month = _period(period)
+    first_day = date(year, month, 1)
+    last_day = date(*next_period(year, month), 1) - timedelta(days=1)
+    if last_day < contract.start_date:
+        return PeriodStanding.BEFORE_TERM
+    if contract.end_date is not None and first_day > contract.end_date:
+        return PeriodStanding.AFTER_TERM
+    start, end = period_bounds(year, month, ZoneInfo(contract.time_zone))
+    now = now or timezone.now()
+    if now < start:
+        return PeriodStanding.NOT_STARTED
+    return PeriodStanding.RUNNING if now < end else PeriodStanding.OVER
+
+
+def period_check(*, contract: Contract, period: str | tuple[int, int], now: datetime | None = None) -> None:
+    """Nothing when ``period`` can be evaluated for ``contract``; otherwise a
+    ``ValidationError`` saying why, in words for either party, with the
+    ``PeriodStanding`` value as its code."""
+    now = now or timezone.now()
+    standing = period_standing(contract=contract, period=period, now=now)
+    if standing.evaluable:
+        return
+    month = dateformat.format(date(*_period(period), 1), "F Y")
+    today = timezone.localtime(now, ZoneInfo(contract.time_zone)).date()
+    if standing is PeriodStanding.BEFORE_TERM:
+        verb = "started" if contract.start_date <= today else "starts"
+        message = f"{month} is before this contract's term, which {verb} on {_day(contract.start_date)}."
+    elif standing is PeriodStanding.AFTER_TERM:
+        verb = "ended" if contract.end_date < today else "ends"
+        message = f"{month} is after this contract's term, which {verb} on {_day(contract.end_date)}."
+    else:
+        message = f"{month} has not started yet."
+    raise ValidationError(message, code=standing.value)
+
+
+def _day(value: date) -> str:
+    return dateformat.format(value, "j F Y")
 
 
 def _period(period: str | tuple[int, int]) -> tuple[int, int]:
@@ -71,10 +140,13 @@ def evaluations_run(
     *, contracts: Sequence[Contract], period: str | tuple[int, int], now: datetime | None = None
 ) -> dict[int, EvaluationRun]:
     """Evaluate many contracts for one period (per contract id; contracts without a
-    version are left out), storing new revisions where the inputs changed. Reads in a
-    constant number of queries; writes the new revisions in one bulk insert."""
+    version, and those for which the period cannot be evaluated (``period_standing``), are
+    left out), storing new revisions where the inputs changed. Reads in a constant number
+    of queries; writes the new revisions in one bulk insert."""
     period = _period(period)
     label = format_period(*period)
+    now = now or timezone.now()
+    contracts = [c for c in contracts if period_standing(contract=c, period=period, now=now).evaluable]
     loaded = evaluation_inputs_for(contracts, period, now=now)
     latest_revision = dict(
         Evaluation.objects.filter(contract_id__in=list(loaded), period=label)
@@ -117,8 +189,11 @@ def evaluation_run(
 ) -> EvaluationRun:
     """Evaluate one contract for one period (``"YYYY-MM"``); see the module docstring.
 
-    ``ValidationError`` for a malformed period or a contract without any version.
+    ``ValidationError`` for a malformed period, a period that cannot be evaluated (see
+    ``period_check``; its code is the ``PeriodStanding``) or a contract without any version.
     """
+    now = now or timezone.now()
+    period_check(contract=contract, period=period, now=now)
     runs = evaluations_run(contracts=[contract], period=period, now=now)
     if contract.pk not in runs:
         raise ValidationError("The contract has no version to evaluate yet.")

@@ -5,7 +5,8 @@ are the stored evaluation of the month (a new revision only when its inputs chan
 for the month still running, figures computed so far and not stored, with the forecast of
 where the month is heading. Trend charts cover the twelve months ending at the month shown
 (``compliance.trends``: earlier months from their stored revisions, missing ones evaluated
-in bulk).
+in bulk). A month before the contract's term, after it, or in the future says so and has
+no figures; the links to other months stay within the months that have figures.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ..forms import PeriodForm
 from ..forms_kpis import KpiValueForm
 from ..kpi_selectors import kpi_levels
 from ..periods import format_period, next_period, period_of, previous_period
-from ..services.evaluations import EvaluationRun, evaluation_run
+from ..services.evaluations import EvaluationRun, evaluation_run, period_standing
 
 
 def default_period(time_zone: str, now: datetime | None = None) -> tuple[int, int]:
@@ -55,19 +56,39 @@ def compliance_page(
 ):
     """The compliance page of ``contract`` for ``period``; provider authors also get the
     form recording custom KPI values (``kpi_form`` when re-shown with errors)."""
-    context.update(
-        period=format_period(*period),
-        previous=format_period(*previous_period(*period)),
-        next=format_period(*next_period(*period)),
-    )
+    now = timezone.now()
+    context.update(period=format_period(*period), **_months_around(contract, period, now))
     try:
-        run = evaluation_run(contract=contract, period=period)
+        run = evaluation_run(contract=contract, period=period, now=now)
     except ValidationError as exc:
         context["problem"] = " ".join(exc.messages)
     else:
         context.update(run=run, figures=run.figures, **_trends_and_forecast(contract, period, run))
-    context["kpi_form"] = kpi_form or kpi_form_for(request.user, contract, period)
+    if kpi_form is None and period_standing(contract=contract, period=period, now=now).evaluable:
+        kpi_form = kpi_form_for(request.user, contract, period)
+    context["kpi_form"] = kpi_form
     return render(request, "compliance/compliance_contract.html", context, status=status)
+
+
+def _months_around(contract, period: tuple[int, int], now: datetime) -> dict:
+    """The previous and next months when they have figures (empty otherwise), and the first
+    and last months that have any, for the month picker (``last_month`` empty when no month
+    has started yet)."""
+
+    def label_if_evaluable(month: tuple[int, int]) -> str:
+        evaluable = period_standing(contract=contract, period=month, now=now).evaluable
+        return format_period(*month) if evaluable else ""
+
+    first = (contract.start_date.year, contract.start_date.month)
+    last = period_of(now, ZoneInfo(contract.time_zone))
+    if contract.end_date is not None:
+        last = min(last, (contract.end_date.year, contract.end_date.month))
+    return {
+        "previous": label_if_evaluable(previous_period(*period)),
+        "next": label_if_evaluable(next_period(*period)),
+        "first_month": format_period(*first),
+        "last_month": format_period(*last) if last >= first else "",
+    }
 
 
 def kpi_form_for(user, contract, period: tuple[int, int]) -> KpiValueForm | None:
@@ -91,16 +112,24 @@ def _safe(charts: list[trends.Chart]) -> list[dict]:
 
 def _trends_and_forecast(contract, period: tuple[int, int], run: EvaluationRun) -> dict:
     """The trend charts over the twelve months ending at ``period``, the month's own charts,
-    and for the running month the forecast of each availability level with credit tiers."""
+    and for the running month the forecast of each availability level with credit tiers,
+    with the other service levels already missed so far (the forecast does not cover them)."""
     figures = run.figures
     trend = trends.contract_trend(contract, period, selected=figures)
-    forecasts = []
+    forecasts, missed_so_far = [], []
     if not figures.get("final", True):
         tiers, cap = selectors.availability_credit_terms(run.evaluation.version)
         forecasts = trends.month_forecasts(figures, tiers, cap, contract.time_zone)
+        forecast_keys = {item.key for item in forecasts}
+        missed_so_far = [
+            level["name"]
+            for level in figures["service_levels"]
+            if level["met"] is False and level["key"] not in forecast_keys
+        ]
     return {
         "trend": trend,
         "trend_charts": _safe(trends.trend_charts(trend)),
         "month_charts": _safe(trends.month_charts(figures)),
         "forecasts": forecasts,
+        "missed_so_far": missed_so_far,
     }

@@ -303,7 +303,7 @@ def terms_page_context(
         row(
             c,
             f"calendar-{c.pk}",
-            td.describe_calendar(c),
+            td.describe_calendar(c, time_zone=terms.contract.time_zone),
             lambda c=c: calendar_form(terms, c),
             used_by=levels_by_calendar.get(c.pk, []),
         )
@@ -317,7 +317,9 @@ def terms_page_context(
         row(
             level,
             f"level-{level.pk}",
-            td.service_level_table([level], currency=currency).text.removeprefix("- "),
+            td.service_level_table(
+                [level], currency=currency, time_zone=terms.contract.time_zone
+            ).text.removeprefix("- "),
             lambda level=level: level_form(terms, level),
         )
         for level in terms.service_levels

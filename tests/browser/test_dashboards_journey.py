@@ -25,6 +25,11 @@ def test_provider_scorecard_and_trends_then_customer_standing(browser_page, tena
     assert "1 missed" in row.inner_text() and "100.00 EUR" in row.inner_text()
     totals = scorecard.get_by_role("row", name="Credits per month")
     assert "100.00 EUR" in totals.inner_text()
+    # The credit totals, the key column, fit at 1280 px without scrolling the table.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert scorecard.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+    key_column = scorecard.get_by_role("columnheader", name="Credits, 6 months").bounding_box()
+    assert key_column["x"] + key_column["width"] <= 1280
 
     row.get_by_role("link", name=f"1 missed in {last_month()} for {contract.reference}").click()
     page.wait_for_url(f"**/compliance/?period={last_month()}")
@@ -42,7 +47,7 @@ def test_provider_scorecard_and_trends_then_customer_standing(browser_page, tena
     page.context.clear_cookies()
     sign_in(page, tenants.customer_admin.email)
     standing = page.get_by_role("table", name="Each contract in force", exact=False)
-    assert "1 of 2 missed" in standing.inner_text() and "100.00 EUR" in standing.inner_text()
+    assert "Missed · 1 of 2" in standing.inner_text() and "100.00 EUR" in standing.inner_text()
     assert page.get_by_role("link", name="Compliance scorecard").count() == 0
     assert_accessible(page)
     standing.get_by_role("link", name=contract.title).click()

@@ -1,8 +1,13 @@
 """GET /api/v1/contracts/{ref}/compliance/{YYYY-MM}/: figures, tenancy, bad periods."""
 
+from datetime import date
+from zoneinfo import ZoneInfo
+
 import pytest
+from django.utils import timezone
 
 from compliance.models import Evaluation
+from contracts.models import AuditAction, AuditEvent, Contract
 
 from .compliance_fixtures import PERIOD, published_contract, record_month
 from .test_api_events import api_for
@@ -76,3 +81,40 @@ def test_anonymous_gets_401(contract):
     from rest_framework.test import APIClient
 
     assert APIClient().get(url(contract)).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "period", "detail"),
+    [
+        (
+            date(2099, 1, 1),
+            None,
+            "2098-10",
+            "October 2098 is before this contract's term, which starts on 1 January 2099.",
+        ),
+        (
+            date(2025, 1, 1),
+            date(2026, 2, 28),
+            PERIOD,
+            "March 2026 is after this contract's term, which ended on 28 February 2026.",
+        ),
+        (date(2026, 1, 1), None, "2098-05", "May 2098 has not started yet."),
+    ],
+    ids=["before the term", "after the term", "not started"],
+)
+def test_month_without_figures_is_404_saying_why(tenants, contract, start, end, period, detail):
+    Contract.objects.filter(pk=contract.pk).update(start_date=start, end_date=end)
+    response = api_for(tenants.customer_admin).get(url(contract, period))
+    assert response.status_code == 404
+    assert response.json() == {"detail": detail}
+    assert not Evaluation.objects.exists()
+    assert not AuditEvent.objects.filter(contract=contract, action=AuditAction.EVALUATED).exists()
+
+
+def test_running_month_is_figures_so_far_without_revision(tenants, contract):
+    running = f"{timezone.localtime(timezone.now(), ZoneInfo(contract.time_zone)):%Y-%m}"
+    response = api_for(tenants.customer_admin).get(url(contract, running))
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["period"], body["final"], body["revision"]) == (running, False, None)
+    assert not Evaluation.objects.exists()

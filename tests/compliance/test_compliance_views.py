@@ -9,10 +9,15 @@ from django.utils import timezone
 
 from compliance import services
 from compliance.models import Evaluation
+from compliance.periods import next_period, period_of
+from compliance.services.evaluations import period_standing
 from compliance.views.compliance import default_period
-from contracts.models import Contract
+from contracts import services as contract_services
+from contracts.models import AuditAction, AuditEvent, Contract, ServiceLevel
+from tests import factories
 
 from .compliance_fixtures import PERIOD, outage_row, published_contract, record_month
+from .hour_credits import hour_credit_contract, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +45,46 @@ def test_both_parties_see_the_figures(client_for, tenants, contract, who):
     assert "100.00 EUR" in html
     assert "-52.00" in html  # the hours bank carried on
     assert Evaluation.objects.filter(period=PERIOD).count() == 1
+
+
+def test_credits_table_totals_money_without_hours_when_none_are_owed(client_for, tenants, contract):
+    text = visible_text(client_for(tenants.customer_admin).get(url(contract)).content.decode())
+    assert "Credits owed for the missed service levels, in EUR Service level" in text
+    assert "Below 99.9%: 10% of the monthly fee 100.00 EUR" in text
+    assert "Total 100.00 EUR Cap 500.00 EUR Credit due 100.00 EUR" in text
+    assert "1 of 1 incident within target" in text
+
+
+def test_hour_credits_are_totalled_beside_the_money_and_not_capped(client_for, tenants):
+    contract = hour_credit_contract(tenants)
+    record_month(contract, tenants.provider_author)
+    text = visible_text(client_for(tenants.customer_admin).get(url(contract)).content.decode())
+    assert "in EUR and hours of work (h)" in text
+    assert "Availability Below 99.9%: 1 hour of work 1.00 h" in text
+    assert "Total 0.00 EUR + 1.00 h" in text
+    assert "Cap (on money; hours of work are not capped) 500.00 EUR" in text
+    assert "Credit due 0.00 EUR + 1.00 h" in text
+    credits = Evaluation.objects.get(period=PERIOD).figures["credits"]
+    assert (credits["capped_total"], credits["hours"]) == ("0.00", "1.00")
+
+
+def test_level_without_incidents_says_so_instead_of_a_percentage(client_for, tenants):
+    contract = published_contract(tenants)
+    record_month(contract, tenants.provider_author, incidents=0)
+    text = visible_text(client_for(tenants.customer_admin).get(url(contract)).content.decode())
+    assert (
+        "First response to P1 incidents (P1) 60 min for 95% of incidents No incidents this month Met"
+        " No incidents to count"
+    ) in text
+    assert "0 of 0" not in text and "100% within target" not in text
+    # The stored figures keep their values: met, at 100 %, with nothing counted.
+    (level,) = [
+        level
+        for level in Evaluation.objects.get(period=PERIOD).figures["service_levels"]
+        if level["key"] == "response_p1"
+    ]
+    assert (level["met"], level["achieved_display"], level["counted"]) == (True, "100", 0)
+    assert level["note"] == "no incidents to measure"
 
 
 def test_outsider_gets_404(client_for, tenants, contract):
@@ -155,7 +200,7 @@ def test_running_month_shows_the_forecast(client_for, tenants):
     )
     response = client_for(tenants.customer_admin).get(url(contract, f"{now:%Y-%m}"))
     html = response.content.decode()
-    assert "Forecast for this month" in html
+    assert "Availability forecast for this month" in html
     assert "Availability:</strong> " in html and "credit" in html
     assert "Error budget burned so far:" in html
     (item,) = response.context["forecasts"]
@@ -165,4 +210,148 @@ def test_running_month_shows_the_forecast(client_for, tenants):
 def test_past_month_has_no_forecast(client_for, tenants, contract):
     response = client_for(tenants.customer_admin).get(url(contract))
     assert response.context["forecasts"] == []
-    assert "Forecast for this month" not in response.content.decode()
+    assert "forecast for this month" not in response.content.decode()
+
+
+def _running_month(contract) -> datetime:
+    """Local midnight on the 1st of the month running on the contract's clock."""
+    now = timezone.localtime(timezone.now(), ZoneInfo(contract.time_zone))
+    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def test_running_month_is_not_stored_and_has_no_next_month(client_for, tenants):
+    contract = published_contract(tenants)
+    running = f"{_running_month(contract):%Y-%m}"
+    response = client_for(tenants.customer_admin).get(url(contract, running))
+    assert response.status_code == 200
+    assert response.context["figures"] and not response.context["run"].stored
+    assert response.context["next"] == ""
+    assert "Next month" not in response.content.decode()
+    assert not Evaluation.objects.filter(period=running).exists()
+
+
+def test_the_start_month_has_no_previous_month(client_for, tenants, contract):
+    response = client_for(tenants.customer_admin).get(url(contract, "2026-01"))
+    html = response.content.decode()
+    assert response.context["figures"]
+    assert "Previous month" not in html and "Next month (2026-02)" in html
+    assert 'min="2026-01"' in html
+
+
+def _month_name(period: tuple[int, int]) -> str:
+    return f"{date(*period, 1):%B %Y}"
+
+
+def _next_month(contract) -> tuple[int, int]:
+    return next_period(*period_of(timezone.now(), ZoneInfo(contract.time_zone)))
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "period", "message"),
+    [
+        pytest.param(
+            date(2099, 1, 1),
+            None,
+            lambda contract: (2098, 10),
+            lambda contract: "October 2098 is before this contract's term, which starts on 1 January 2099.",
+            id="before the term",
+        ),
+        pytest.param(
+            date(2026, 4, 1),
+            None,
+            lambda contract: (2026, 3),
+            lambda contract: "March 2026 is before this contract's term, which started on 1 April 2026.",
+            id="before a term that has started",
+        ),
+        pytest.param(
+            date(2025, 1, 1),
+            date(2026, 2, 28),
+            lambda contract: (2026, 3),
+            lambda contract: "March 2026 is after this contract's term, which ended on 28 February 2026.",
+            id="after the term",
+        ),
+        pytest.param(
+            date(2026, 1, 1),
+            None,
+            _next_month,
+            lambda contract: f"{_month_name(_next_month(contract))} has not started yet.",
+            id="next month",
+        ),
+        pytest.param(
+            date(2026, 1, 1),
+            None,
+            lambda contract: next_period(*next_period(*_next_month(contract))),
+            lambda contract: (
+                f"{_month_name(next_period(*next_period(*_next_month(contract))))} has not started yet."
+            ),
+            id="a month further ahead",
+        ),
+    ],
+)
+def test_month_without_figures_says_why_and_stores_nothing(
+    client_for, tenants, contract, start, end, period, message
+):
+    Contract.objects.filter(pk=contract.pk).update(start_date=start, end_date=end)
+    contract.refresh_from_db()
+    year, month = period(contract)
+    response = client_for(tenants.customer_admin).get(url(contract, f"{year:04d}-{month:02d}"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    expected = message(contract)
+    assert response.context["problem"] == expected
+    assert expected.replace("'", "&#x27;") in html
+    assert response.context["figures"] is None
+    assert "Met</span>" not in html and "100.0%" not in html and "still running" not in html
+    # The links to other months lead only to months with figures.
+    for other in (response.context["previous"], response.context["next"]):
+        assert not other or period_standing(contract=contract, period=other).evaluable
+    assert not Evaluation.objects.exists()
+    assert not AuditEvent.objects.filter(contract=contract, action=AuditAction.EVALUATED).exists()
+
+
+def test_month_after_the_term_links_back_to_its_last_month(client_for, tenants, contract):
+    Contract.objects.filter(pk=contract.pk).update(end_date=date(2026, 2, 28))
+    html = client_for(tenants.customer_admin).get(url(contract, PERIOD)).content.decode()
+    assert "Previous month (2026-02)" in html and "Next month" not in html
+    assert 'max="2026-02"' in html
+    assert not Evaluation.objects.exists()
+
+
+def test_forecast_is_for_availability_and_names_levels_already_missed(client_for, tenants):
+    contract = tenants.contract
+    start = _running_month(contract)
+    if timezone.now() < start + timedelta(minutes=90):
+        pytest.skip("the running month is too young for a late first response")
+    version = factories.version_with_terms(contract, user=tenants.provider_author)
+    # Counted around the clock, so that the late response does not depend on today's weekday.
+    levels = ServiceLevel.objects.filter(version=version)
+    levels.filter(key="response_p1").update(calendar=levels.get(key="availability").calendar)
+    contract_services.version_publish(version=version, user=tenants.provider_author)
+    services.events_upsert(
+        kind="incidents",
+        contract=contract,
+        user=tenants.provider_author,
+        rows=[
+            {
+                "external_id": "INC-LATE",
+                "service": "Email",
+                "priority": "P1",
+                "opened_at": f"{start:%Y-%m-%dT%H:%M}",
+                "first_response_at": f"{start + timedelta(minutes=90):%Y-%m-%dT%H:%M}",
+            }
+        ],
+    )
+    response = client_for(tenants.customer_admin).get(url(contract, f"{start:%Y-%m}"))
+    html = response.content.decode()
+    assert response.context["missed_so_far"] == ["First response to P1 incidents"]
+    assert "Availability forecast for this month" in html
+    assert "No downtime so far: no availability credit at this rate." in html
+    assert "Already missed this month" in html and "First response to P1 incidents." in html
+    assert "No downtime so far: no credit at this rate." not in html
+
+
+def test_forecast_without_missed_levels_names_none(client_for, tenants):
+    contract = published_contract(tenants)
+    response = client_for(tenants.customer_admin).get(url(contract, f"{_running_month(contract):%Y-%m}"))
+    assert response.context["missed_so_far"] == []
+    assert "Already missed this month" not in response.content.decode()

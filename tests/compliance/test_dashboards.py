@@ -11,6 +11,7 @@ from contracts.models import Contract
 from tests import factories
 
 from .compliance_fixtures import outage_row, published_contract
+from .hour_credits import hour_credit_contract, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +68,9 @@ def test_scorecard_shows_missed_months_with_their_credit_and_totals(client_for, 
     link = reverse("compliance:contract_compliance", kwargs={"reference": contract.reference})
     assert f'href="{link}?period={last_month()}"' in html
     assert "1 missed" in html and "cell-missed" in html and "Harbour Dental" in html
+    text = visible_text(html)
+    assert "credits owed in total: 100.00 EUR." in text
+    assert " h " not in text  # no hours of work are owed: none shown
 
 
 def test_scorecard_leaves_out_contracts_not_in_force(client_for, tenants, contract):
@@ -127,7 +131,8 @@ def test_customer_sees_the_standing_of_last_month(client_for, tenants, contract)
     assert "Standing last month" in html
     ((listed, verdict),) = response.context["standing"]
     assert listed == contract and verdict.period == last_month() and verdict.missed == 1
-    assert "1 of 2 missed" in html and "100.00 EUR" in html
+    text = visible_text(html)
+    assert "Missed · 1 of 2 100.00 EUR" in text and "1 of 2 missed" not in text
     link = reverse("compliance:contract_compliance", kwargs={"reference": contract.reference})
     assert f'href="{link}?period={last_month()}"' in html
 
@@ -168,3 +173,38 @@ def test_dashboard_standing_queries_do_not_grow_with_the_contracts(
     eight = count()
     assert len(client.get(DASHBOARD).context["standing"]) == 8
     assert eight == two
+
+
+def test_scorecard_adds_hours_of_work_beside_the_money(client_for, tenants):
+    contract = in_force(hour_credit_contract(tenants), tenants.provider_author, missed=True)
+    response = client_for(tenants.provider_author).get(SCORECARD)
+    scorecard = response.context["scorecard"]
+    (row,) = scorecard.rows
+    assert row.contract == contract
+    assert str(row.cells[-1].credit) == "0.00" and str(row.cells[-1].credit_hours) == "1.00"
+    assert row.totals == {"EUR": row.cells[-1].credit} and str(row.hours) == "1.00"
+    assert [str(hours) for hours in scorecard.month_hours] == ["0"] * 5 + ["1.00"]
+    assert str(scorecard.total_hours) == "1.00"
+    text = visible_text(response.content.decode())
+    assert "credits owed in total: 0.00 EUR + 1.00 h." in text
+    # The month's cell, the contract's total, the month's total and the overall total.
+    assert f"1 missed in {last_month()} for {contract.reference} 0.00 EUR + 1.00 h" in text
+    assert text.count("0.00 EUR + 1.00 h") == 5
+
+
+def test_scorecard_table_lets_the_contract_column_wrap_so_the_credit_totals_fit(
+    client_for, tenants, contract
+):
+    html = client_for(tenants.provider_author).get(SCORECARD).content.decode()
+    assert (
+        '<div class="table-responsive">\n<table class="table table-sm table-bordered align-middle scorecard">'
+        in html
+    )
+    assert '<th scope="col" class="text-wrap">Customer and contract</th>' in html
+    assert '<th scope="row" class="text-wrap">Harbour Dental' in html
+
+
+def test_customer_standing_shows_hours_of_work_owed(client_for, tenants):
+    in_force(hour_credit_contract(tenants), tenants.provider_author, missed=True)
+    text = visible_text(client_for(tenants.customer_admin).get(DASHBOARD).content.decode())
+    assert f"{last_month()} Missed · 1 of 2 0.00 EUR + 1.00 h" in text

@@ -1,12 +1,14 @@
 """manage.py evaluate: summary, JSON, and refusals."""
 
 import json
+from datetime import date
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from compliance.models import Evaluation
+from contracts.models import AuditAction, AuditEvent, Contract
 
 from .compliance_fixtures import PERIOD, published_contract, record_month
 
@@ -47,3 +49,31 @@ def test_unknown_contract_and_bad_period_are_refused(contract):
         _run("SLA-0000-0000", "--period", PERIOD)
     with pytest.raises(CommandError, match="YYYY-MM"):
         _run(contract.reference, "--period", "March")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "period", "message"),
+    [
+        (
+            date(2026, 4, 1),
+            None,
+            PERIOD,
+            "March 2026 is before this contract's term, which started on 1 April 2026.",
+        ),
+        (
+            date(2025, 1, 1),
+            date(2026, 2, 28),
+            PERIOD,
+            "March 2026 is after this contract's term, which ended on 28 February 2026.",
+        ),
+        (date(2026, 1, 1), None, "2098-05", "May 2098 has not started yet."),
+    ],
+    ids=["before the term", "after the term", "not started"],
+)
+def test_month_without_figures_is_refused_and_nothing_stored(contract, start, end, period, message):
+    Contract.objects.filter(pk=contract.pk).update(start_date=start, end_date=end)
+    with pytest.raises(CommandError) as raised:
+        _run(contract.reference, "--period", period)
+    assert str(raised.value) == message
+    assert not Evaluation.objects.exists()
+    assert not AuditEvent.objects.filter(contract=contract, action=AuditAction.EVALUATED).exists()

@@ -112,7 +112,7 @@ CASES = [
         D("0.00"),
         None,
         False,
-        "At this rate: 99.90% at period end, no credit.",
+        "At this rate: 99.90% at period end, no availability credit.",
     ),
     # One second more: 2592 × 864000 / 865 = 2,589,003.5 s = day 29.97 → the 30th.
     Case(
@@ -273,7 +273,7 @@ def test_no_downtime_gives_no_credit():
     assert result.projected_achieved == 100
     assert result.burn_rate_seconds_per_day == 0
     assert result.target_missed_on is None
-    assert result.summary() == "No downtime so far: no credit at this rate."
+    assert result.summary() == "No downtime so far: no availability credit at this rate."
 
 
 @pytest.mark.parametrize("now", [NOVEMBER[0], NOVEMBER[0] - DAY])
@@ -297,7 +297,7 @@ def test_after_the_period_the_projection_is_the_final_figure(now):
 
 
 def test_period_ended_without_credit():
-    assert forecast(now=NOVEMBER[1], used=60).summary() == "Period ended at 99.99%: no credit."
+    assert forecast(now=NOVEMBER[1], used=60).summary() == "Period ended at 99.99%: no availability credit."
 
 
 @pytest.mark.parametrize(

@@ -2,10 +2,12 @@
 recipient with the right PDF, nothing twice, SMTP failures recorded and resent once."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from compliance.models import Delivery, DeliveryStatus, ItemStatus, Report, ReportRun, ReportRunItem
 from compliance.services import reports
@@ -191,9 +193,18 @@ def test_retry_waits_stay_below_the_visibility_timeout(settings):
 
 
 def test_a_month_not_over_is_failed_with_the_reason(active_contract, smtp_server, run_month):
-    run = run_month(period="2099-01")
+    running = f"{timezone.localtime(timezone.now(), ZoneInfo(active_contract.time_zone)):%Y-%m}"
+    run = run_month(period=running)
     item = ReportRunItem.objects.get(run=run)
     assert item.status == ItemStatus.FAILED and "not over yet" in item.error
+    assert smtp_server.messages == []
+
+
+def test_a_month_not_started_is_failed_with_the_reason(active_contract, smtp_server, run_month):
+    run = run_month(period="2099-01")
+    item = ReportRunItem.objects.get(run=run)
+    assert item.status == ItemStatus.FAILED and "January 2099 has not started yet." in item.error
+    assert not Report.objects.exists()
     assert smtp_server.messages == []
 
 
@@ -269,3 +280,17 @@ def test_report_time_limits_stay_below_the_visibility_timeout():
     assert report_make.soft_time_limit < report_make.time_limit == REPORT_TIME_LIMIT < visibility
     assert django_settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
     assert report_make.acks_late and django_settings.CELERY_TASK_REJECT_ON_WORKER_LOST
+
+
+def test_the_email_names_credits_owed_in_hours_of_work(tenants, report_settings, smtp_server, run_month):
+    from tests.compliance.compliance_fixtures import record_month
+    from tests.compliance.hour_credits import hour_credit_contract
+    from tests.compliance.report_support import make_active
+
+    contract = hour_credit_contract(tenants)
+    record_month(contract, tenants.provider_author, incidents=0)
+    make_active(contract)
+    run_month()
+    message = _by_recipient(smtp_server.messages)["hannah@harbour.example"][0]
+    assert "Credit due: 0.00 EUR and 1.00 hours of work." in body(message)
+    assert "Credit due: 0.00 EUR and 1.00 hours of work." in " ".join(body(message, "text/html").split())

@@ -1,6 +1,7 @@
 """API tokens on the profile page: shown once, stored as a hash, revocable by their user only."""
 
 import hashlib
+from datetime import UTC, datetime
 
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -62,3 +63,11 @@ def test_other_user_cannot_revoke_a_token(tenants, client_for):
     assert response.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_token_times_are_shown_in_utc_and_labelled(tenants, client_for):
+    token, _ = services.api_token_create(user=tenants.provider_author, name="Monitoring")
+    ApiToken.objects.filter(pk=token.pk).update(created_at=datetime(2026, 11, 30, 1, 28, tzinfo=UTC))
+    body = client_for(tenants.provider_author).get(reverse("contracts:profile")).content.decode()
+    assert "<td>30 November 2026, 01:28 UTC</td>" in body
+    assert "<td>never</td>" in body

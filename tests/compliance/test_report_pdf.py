@@ -7,7 +7,10 @@ from compliance.models import Report
 from compliance.report_verification import report_pdf_verify
 from compliance.services import reports
 from contracts.models import Organisation
+from contracts.terms_display import format_datetime
 from tests import factories
+from tests.compliance.compliance_fixtures import published_contract, record_month
+from tests.compliance.hour_credits import hour_credit_contract
 from tests.compliance.report_support import (
     DOCUMENT_SHA256,
     PERIOD,
@@ -49,6 +52,14 @@ def test_report_pdf_shows_the_evaluation_figures(active_contract):
     assert "Page 2 of 4" in text  # page numbers, and the running header on every page
     assert text.count("SLA-2026-0001 · compliance report March 2026 · Harbour Dental") == page_count(data) - 1
     assert report.pdf_pages == page_count(data) == 4
+
+
+def test_report_cover_gives_the_computed_time_in_the_contracts_zone(active_contract):
+    report = _report(active_contract)
+    text = " ".join(pdf_text(stored_pdf(report)).split())
+    computed = format_datetime(report.evaluation.computed_at, "Europe/Amsterdam")
+    assert computed.endswith(" (Europe/Amsterdam)")
+    assert f"computed {computed}" in text
 
 
 def test_verify_pdf_accepts_a_genuine_report(active_contract, tmp_path, capsys):
@@ -119,3 +130,29 @@ def test_verify_page_accepts_a_genuine_report_and_rejects_an_altered_one(active_
     altered = data.replace(b"/Producer", b"/Pr0ducer", 1)
     response = client.post("/verify/", {"file": SimpleUploadedFile("r.pdf", altered, "application/pdf")})
     assert "Not valid: altered." in response.content.decode()
+
+
+def test_report_pdf_totals_hour_credits_beside_the_money(tenants, report_settings):
+    contract = hour_credit_contract(tenants)
+    record_month(contract, tenants.provider_author, incidents=0)
+    make_active(contract)
+    text = " ".join(pdf_text(stored_pdf(_report(contract))).split())
+    assert "Credit due: 0.00 EUR and 1.00 hours of work" in text
+    assert "Total before the cap 0.00 EUR + 1.00 h" in text
+    assert (
+        "Monthly cap (50.00% of the monthly fee), on money; hours of work are not capped 500.00 EUR" in text
+    )
+    assert "Credit due 0.00 EUR + 1.00 h" in text
+
+
+def test_report_pdf_says_a_level_had_no_incidents(tenants, report_settings):
+    contract = published_contract(tenants)
+    record_month(contract, tenants.provider_author, incidents=0)
+    make_active(contract)
+    text = " ".join(pdf_text(stored_pdf(_report(contract))).split())
+    assert "First response to P1 incidents (P1) 60 minutes for 95% of incidents No incidents Met" in text
+    assert (
+        "First response to P1 incidents: met Target 60 minutes for 95% of incidents. No incidents this month."
+        in text
+    )
+    assert "0 of 0" not in text

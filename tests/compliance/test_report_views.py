@@ -1,14 +1,19 @@
 """Report pages: both parties read a report and download its PDF, lists per contract and
 per customer, resend and regenerate for provider authors only, the run's progress."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.urls import reverse
 
 from compliance.models import Delivery, DeliveryStatus, Report, ReportRun
 from compliance.services import reports
+from tests.compliance.compliance_fixtures import record_month
+from tests.compliance.hour_credits import hour_credit_contract, visible_text
 from tests.compliance.report_support import (
     PERIOD,
     active_contract_fixture,  # noqa: F401 - fixture
+    make_active,
     more_contracts,
     report_key_files_fixture,  # noqa: F401 - fixture
     report_settings_fixture,  # noqa: F401 - fixture
@@ -80,6 +85,17 @@ def test_contract_and_customer_lists_show_each_report(tenants, month, client_for
             reverse("compliance:contract_reports", args=[report.contract.reference])
         ).content.decode()
     )
+
+
+def test_recent_runs_are_listed_in_utc_and_labelled(tenants, month, client_for):
+    run, report = month
+    ReportRun.objects.filter(pk=run.pk).update(started_at=datetime(2026, 11, 30, 1, 28, tzinfo=UTC))
+    html = (
+        client_for(tenants.provider_author)
+        .get(reverse("compliance:contract_reports", args=[report.contract.reference]))
+        .content.decode()
+    )
+    assert "30 November 2026, 01:28 UTC</a>" in html
 
 
 def test_list_queries_stay_constant_in_the_number_of_reports(
@@ -173,3 +189,24 @@ def test_regenerate_after_a_failed_render_makes_the_pdf_and_shows_the_run(
     run = ReportRun.objects.latest("id")
     assert response.status_code == 302 and response.url == reverse("compliance:report_run", args=[run.pk])
     assert Report.objects.get(pk=report.pk).status == "ready"
+
+
+def _hour_credit_report(tenants) -> Report:
+    """March 2026 of a contract crediting hours of work, with no incidents."""
+    contract = hour_credit_contract(tenants)
+    record_month(contract, tenants.provider_author, incidents=0)
+    make_active(contract)
+    return reports._report_for_period(contract, PERIOD)
+
+
+def test_report_page_shows_hour_credits_beside_the_money(tenants, report_settings, client_for):
+    report = _hour_credit_report(tenants)
+    text = visible_text(client_for(tenants.customer_admin).get(_detail(report)).content.decode())
+    assert "Credit due: 0.00 EUR + 1.00 h" in text
+
+
+def test_report_page_says_a_level_had_no_incidents(tenants, report_settings, client_for):
+    report = _hour_credit_report(tenants)
+    text = visible_text(client_for(tenants.customer_admin).get(_detail(report)).content.decode())
+    assert "First response to P1 incidents 60 min No incidents this month Met" in text
+    assert "100%" not in text.split("First response to P1 incidents")[1]

@@ -16,6 +16,7 @@ from contracts.models import SYSTEM_ACTOR, AuditAction, AuditAppendOnly, AuditEv
 from contracts.services import signing
 from contracts.services.imports import PartyChoice, contract_import
 from contracts.tenancy import audit_events_for_user
+from contracts.terms_display import format_datetime
 from tests import factories
 from tests.compliance.compliance_fixtures import PERIOD, published_contract, record_month
 from tests.compliance.event_fixtures import incident_csv, incident_row, with_terms
@@ -358,6 +359,18 @@ def test_organisation_activity_lists_every_contract_for_its_admin(tenants, clien
 
 
 # ---------------------------------------------------------------- the pages
+
+
+def test_the_contracts_log_is_in_its_zone_and_the_organisations_in_utc(tenants, client_for):
+    event = AuditEvent.objects.filter(contract=tenants.contract).latest("id")
+    local = format_datetime(event.created_at, "Europe/Amsterdam")
+    utc = format_datetime(event.created_at, "UTC")
+    assert local.endswith(" (Europe/Amsterdam)") and utc.endswith(" UTC")
+    client = client_for(tenants.provider_admin)
+    body = client.get(activity_url(tenants.contract)).content.decode()
+    assert f">{local}</time>" in body
+    url = reverse("contracts:organisation_activity", kwargs={"slug": tenants.provider.slug})
+    assert f">{utc}</time>" in client.get(url).content.decode()
 
 
 def test_the_log_filters_by_action_and_pages_newest_first(tenants, client_for):

@@ -1,6 +1,6 @@
 """The contract page and the version page: who reads which version, and how."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import connection
@@ -195,6 +195,24 @@ def test_terms_summary_shows_the_generated_tables(published, tenants, client_for
     assert "Copier — supported by the copier supplier" in main
     assert "holds the provider harmless" in main
     assert "<code>uptime_target</code></td><td>99.9%</td>" in main
+
+
+def test_versions_show_when_they_were_frozen_in_the_contracts_zone(tenants, client_for, monkeypatch):
+    version = factories.version_with_terms(tenants.contract, user=tenants.provider_author)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: datetime(2026, 11, 30, 1, 28, tzinfo=UTC))
+    services.version_publish(version=version, user=tenants.provider_author)
+    monkeypatch.undo()
+
+    main = main_of(client_for(tenants.customer_admin).get(contract_url(tenants)))
+
+    assert "<td>30 November 2026, 02:28 (Europe/Amsterdam)</td>" in main
+
+
+def test_business_hours_read_as_one_run_with_the_zone(published, tenants, client_for):
+    main = main_of(client_for(tenants.customer_admin).get(contract_url(tenants)))
+
+    assert "Monday–\u2060Friday 09:00–\u206017:00 (Europe/Amsterdam), except NL public holidays" in main
+    assert "Tuesday" not in main
 
 
 def test_internal_sla_is_labelled_and_names_the_departments(db, client_for):

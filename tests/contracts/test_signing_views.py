@@ -1,5 +1,7 @@
 """Signing pages: send for signature, the signer's page, decline, author actions, the panel."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -186,3 +188,68 @@ def test_contract_page_queries_do_not_grow_with_signers_and_events(tenants, clie
         reverse("contracts:contract_detail", args=[tenants.contract.reference])
     ).content.decode()
     assert "extra3@harbour.example" in page and "Reminder sent" in page
+
+
+def test_contract_page_shows_signing_times_in_the_contracts_zone(tenants, client_for):
+    request = send(tenants)
+    sent = datetime(2026, 11, 30, 1, 39, tzinfo=UTC)
+    SignatureRequest.objects.filter(pk=request.pk).update(created_at=sent)
+    SigningEvent.objects.filter(request=request).update(at=sent)
+    page = (
+        client_for(tenants.provider_author)
+        .get(reverse("contracts:contract_detail", args=[tenants.contract.reference]))
+        .content.decode()
+    )
+    assert "sent for signature 30 November 2026, 02:39 (Europe/Amsterdam)" in page
+    assert (
+        '<time datetime="2026-11-30T01:39:00+00:00">30 November 2026, 02:39 (Europe/Amsterdam)</time>' in page
+    )
+    assert ", 01:39" not in page
+
+
+def test_the_signer_is_told_at_the_top_that_it_is_their_turn_and_where_to_sign(tenants, client_for):
+    request = send(tenants)
+    body = client_for(tenants.customer_signer).get(_page_url(request)).content.decode()
+    notice = body.index("It is your turn to sign for")
+    assert notice < body.index("In plain language")
+    assert 'href="#sign-heading"' in body
+    # The provider's signer signs after the customer, and is told so.
+    later = client_for(tenants.provider_admin).get(_page_url(request)).content.decode()
+    assert "It is your turn" not in later
+    assert "You sign for <strong>Brightline Managed IT</strong> once" in later
+
+
+def test_a_refused_signature_says_so_at_the_top_of_the_long_page(tenants, client_for):
+    request = send(tenants)
+    response = client_for(tenants.customer_signer).post(
+        _page_url(request), {"agree": "", "typed_name": "Sam", "shown_sha256": request.document_sha256}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.index("Nothing was recorded") < body.index("In plain language")
+
+
+def test_the_dashboard_lists_what_waits_for_the_users_signature_in_turn(tenants, client_for):
+    request = send(tenants)
+    dashboard = reverse("contracts:dashboard")
+    body = client_for(tenants.customer_signer).get(dashboard).content.decode()
+    assert "Waiting for your signature" in body
+    assert _page_url(request) in body
+    # The provider's signer signs after the customer: nothing waits for them yet.
+    assert (
+        "Waiting for your signature" not in client_for(tenants.provider_admin).get(dashboard).content.decode()
+    )
+    signing.signature_record(
+        request=request,
+        user=tenants.customer_signer,
+        typed_name=tenants.customer_signer.get_full_name(),
+        agree=True,
+        ip="198.51.100.7",
+        user_agent="Test",
+        shown_sha256=request.document_sha256,
+    )
+    assert (
+        "Waiting for your signature"
+        not in client_for(tenants.customer_signer).get(dashboard).content.decode()
+    )
+    assert _page_url(request) in client_for(tenants.provider_admin).get(dashboard).content.decode()

@@ -14,6 +14,7 @@ from contracts import selectors, services
 from contracts.models import Calendar, Parameter, ServiceLevel
 from contracts.models.terms import parse_parameter_value
 from contracts.rendering import Block, render_clause
+from contracts.terms_display import RANGE_DASH
 from tests import factories
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -251,7 +252,10 @@ def test_render_values_show_terms_and_blocks(full):
     assert "below 99.0%" in values["credit_table"].html
     assert "Copier — supported by the copier supplier" in values["scope_list"].text
     assert "Business hours" not in values["service_level_table"].html
-    assert "Monday 09:00–17:00" in values["service_level_table"].html
+    assert (
+        f"Monday{RANGE_DASH}Friday 09:00{RANGE_DASH}17:00 (Europe/Amsterdam)"
+        in values["service_level_table"].html
+    )
     assert "95% within 1 business hour" in values["service_level_table"].text
 
 

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 
 from contracts import selectors, services
 from contracts.models import CreditTier, Parameter
+from contracts.terms_display import RANGE_DASH
 from contracts.views.terms import parameters_panel_context
 from tests import factories
 from tests.contracts.terms_views_support import snapshot, text, tier_data, url
@@ -40,7 +41,9 @@ def test_author_sees_every_section_with_display_values(author, draft):
     assert "below 99.9% → 10% of the monthly fee" in body
     assert "capped at <strong>50% of the monthly fee</strong>" in body
     assert "20 hours per month; a shortfall is made up within 3 months" in body
-    assert "Monday 09:00–17:00" in body
+    assert "Monday–Friday 09:00–17:00 (Europe/Amsterdam), except NL public holidays" in body.replace(
+        RANGE_DASH, "–"
+    )
 
 
 def test_parameter_shows_the_clauses_and_service_levels_using_it(author, draft):

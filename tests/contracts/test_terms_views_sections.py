@@ -7,6 +7,7 @@ import pytest
 
 from contracts import services
 from contracts.models import CreditCap, HoursCommitment
+from contracts.terms_display import RANGE_DASH
 from tests import factories
 from tests.contracts.terms_views_support import snapshot, text, tier_data, url
 
@@ -101,7 +102,10 @@ def test_author_adds_a_business_hours_calendar(author, draft):
     assert (calendar.holiday_country, calendar.holiday_subdivision) == ("DE", "BY")
     assert calendar.extra_holidays == ["2026-12-24", "2026-12-31"]
     body = text(author.get(url("version_terms", draft)))
-    assert "Monday 09:00–12:00,13:00–17:00, Friday 09:00–15:00, except DE-BY public holidays" in body
+    assert (
+        "Monday 09:00–12:00 and 13:00–17:00, Friday 09:00–15:00 (Europe/Amsterdam), "
+        "except DE-BY public holidays"
+    ) in body.replace(RANGE_DASH, "–")
 
 
 @pytest.mark.parametrize(
