@@ -69,6 +69,15 @@ def _helper(label: str, name: str = "save") -> FormHelper:
     return helper
 
 
+def _event_helper(label: str) -> FormHelper:
+    """An event form's helper: leaving the page (or adding a pause) with unsaved changes in
+    it asks first (static/js/unsaved.js)."""
+    helper = _helper(label)
+    helper.form_id = "event-form"
+    helper.attrs = {"data-unsaved-guard": ""}
+    return helper
+
+
 def _zone_help(terms: EventTerms) -> str:
     return f"Local time in the contract's time zone ({terms.contract.time_zone}); stored in UTC."
 
@@ -120,7 +129,7 @@ class IncidentForm(forms.Form):
         )
         self.fields["reopened"] = forms.BooleanField(required=False, label="Reopened after being resolved")
         self.order_fields(FIELD_NAMES["incidents"])
-        self.helper = _helper("Save incident")
+        self.helper = _event_helper("Save incident")
 
 
 class OutageForm(forms.Form):
@@ -135,7 +144,7 @@ class OutageForm(forms.Form):
         )
         self.fields["planned"] = forms.BooleanField(required=False, label="Planned maintenance")
         self.order_fields(FIELD_NAMES["outages"])
-        self.helper = _helper("Save outage")
+        self.helper = _event_helper("Save outage")
 
 
 class WorkLogForm(forms.Form):
@@ -148,7 +157,7 @@ class WorkLogForm(forms.Form):
 
     def __init__(self, *args, terms: EventTerms, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Save work log")
+        self.helper = _event_helper("Save work log")
 
 
 class PauseForm(forms.Form):

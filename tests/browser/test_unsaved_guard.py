@@ -34,3 +34,33 @@ def test_leaving_the_editor_with_unsaved_text_asks_first(browser_page, tenants):
     page.get_by_role("link", name="Contracts", exact=True).first.click()
     page.wait_for_url(page.base + "/")
     assert dialogs == ["beforeunload"]
+
+
+def test_adding_a_pause_with_unsaved_incident_changes_asks_first(browser_page, tenants):
+    from compliance import services as compliance_services
+    from compliance.models import Incident
+    from tests.compliance.event_fixtures import incident_row, with_terms
+
+    contract = with_terms(tenants)
+    compliance_services.events_upsert(
+        kind="incidents", contract=contract, user=tenants.provider_author, rows=[incident_row(1, pauses=[])]
+    )
+    incident = Incident.objects.get(contract=contract)
+    page = browser_page
+    sign_in(page, tenants.provider_author.email)
+    page.goto(page.base + f"/contracts/{contract.reference}/incidents/{incident.pk}/")
+    page.get_by_label("Summary").fill("A summary not saved yet")
+
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.on("dialog", answer)
+    page.get_by_label("Waiting from").fill("2026-03-02T10:00")
+    page.get_by_role("button", name="Add pause").click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    assert page.get_by_label("Summary").input_value() == "A summary not saved yet"
+    assert not incident.pauses.exists()
