@@ -118,6 +118,8 @@ def _hours_row(row: HoursBankRow) -> dict:
         "brought_forward": str(row.brought_forward),
         "made_up": str(row.made_up),
         "expired": str(row.expired),
+        "expired_deficit": str(row.expired_deficit),
+        "expired_surplus": str(row.expired_surplus),
         "carried_on": str(row.carried_forward),
     }
 

@@ -355,3 +355,15 @@ def test_forecast_without_missed_levels_names_none(client_for, tenants):
     response = client_for(tenants.customer_admin).get(url(contract, f"{_running_month(contract):%Y-%m}"))
     assert response.context["missed_so_far"] == []
     assert "Already missed this month" not in response.content.decode()
+
+
+def test_the_hours_bank_tells_a_shortfall_no_longer_carried_from_a_surplus_not_banked(
+    client_for, tenants, contract
+):
+    from tests.compliance.hour_credits import visible_text
+
+    text = visible_text(client_for(tenants.customer_admin).get(url(contract)).content.decode())
+    assert "Shortfall no longer carried Surplus not banked Carried on" in text
+    assert "what is still owed after that is no longer carried" in text
+    ledger = Evaluation.objects.get(period=PERIOD).figures["hours_bank"]["ledger"]
+    assert {"expired_deficit", "expired_surplus"} <= set(ledger[-1])
