@@ -132,9 +132,12 @@ class VersionReading:
         return self.terms.contract
 
     @property
-    def parameters(self) -> list[tuple[str, str]]:
-        """(name, display value) of every parameter, by name."""
-        return sorted(selectors.version_parameter_display(self.terms).items())
+    def parameters(self) -> list[tuple[str, str, str]]:
+        """(name, description, display value) of every parameter, by name; the description is
+        what a reader is shown, the name what the texts and the redline use."""
+        display = selectors.version_parameter_display(self.terms)
+        described = {p.name: p.description for p in self.terms.parameters}
+        return [(name, described.get(name, ""), value) for name, value in sorted(display.items())]
 
     @property
     def summary(self) -> list[SummaryBlock]:

@@ -307,3 +307,15 @@ def test_query_count_does_not_grow_with_the_number_of_clauses(page, tenants, cli
 
     assert many == few
     assert many <= 20
+
+
+def test_key_figures_name_a_described_parameter_by_its_description(tenants, client_for):
+    draft = factories.version_with_terms(tenants.contract, user=tenants.provider_author)
+    services.parameter_set(
+        version=draft, name="uptime_target", kind="percentage", value="99.9", description="Monthly uptime"
+    )
+    services.version_publish(version=draft, user=tenants.provider_author)
+    main = main_of(client_for(tenants.customer_admin).get(contract_url(tenants)))
+    assert (
+        'Monthly uptime <span class="small text-body-secondary">(<code>uptime_target</code>)</span>' in main
+    )
