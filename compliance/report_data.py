@@ -106,4 +106,5 @@ def report_data(report: Report) -> ReportData:
         history=_history(report),
         incidents=incidents,
         outages=outages,
+        signed_outside_portal=version.signed_outside_portal,
     )

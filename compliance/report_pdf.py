@@ -114,6 +114,8 @@ class ReportData:
     history: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     incidents: tuple[ReportIncident, ...] = ()
     outages: tuple[ReportOutage, ...] = ()
+    #: The version was signed on paper and imported: the portal holds no signed document.
+    signed_outside_portal: bool = False
 
 
 # ---------------------------------------------------------------- plain-language values

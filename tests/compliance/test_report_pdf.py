@@ -156,3 +156,21 @@ def test_report_pdf_says_a_level_had_no_incidents(tenants, report_settings):
         in text
     )
     assert "0 of 0" not in text
+
+
+def test_a_contract_signed_on_paper_is_named_so_in_the_report(tenants, report_settings, client_for):
+    from contracts.models import Version
+
+    contract = published_contract(tenants)
+    record_month(contract, tenants.provider_author, incidents=0)
+    make_active(contract, document_sha256="")
+    Version.objects.filter(contract=contract).update(signed_outside_portal=True)
+    report = _report(contract)
+    text = " ".join(pdf_text(stored_pdf(report)).split())
+    assert "signed outside the portal; no signed document is held in the portal" in text
+    page = (
+        client_for(tenants.customer_admin)
+        .get(f"/contracts/{contract.reference}/reports/{report.pk}/")
+        .content.decode()
+    )
+    assert "signed outside the portal; no signed document is held in the portal" in page
