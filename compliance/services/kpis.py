@@ -19,6 +19,7 @@ from contracts.services.audit import audit_record
 from ..kpi_selectors import KpiLevels, kpi_levels
 from ..models import KpiValue
 from ..periods import format_period, parse_period
+from .evaluations import period_check
 
 # The model keeps 14 digits, 4 of them decimals.
 _PLACES = 4
@@ -84,12 +85,17 @@ def kpi_value_set(
     """Record the value of a custom KPI service level for ``period`` (``"YYYY-MM"``),
     replacing any value recorded before; returns the value and whether it is new.
 
-    The key must name a custom KPI level of the contract's version in force; the value is a
+    The period must be one the contract can be evaluated for (within its term, begun); the
+    key must name a custom KPI level of the contract's version in force; the value is a
     number (a percentage, 0 to 100, when the level's target is one). Raises
     ``ValidationError`` with per-field messages (``service_level_key``, ``period``,
     ``value``) and writes nothing then.
     """
     label = _clean_period(period)
+    try:
+        period_check(contract=contract, period=label)
+    except ValidationError as exc:
+        raise ValidationError({"period": exc.messages}) from None
     terms = kpi_levels(contract)
     key = _clean_key(service_level_key, terms)
     number = _clean_value(value, percentage=terms.levels[key].target.kind == ParameterKind.PERCENTAGE)

@@ -163,6 +163,8 @@ def test_setting_again_updates_the_same_value(tenants, contract):
         ({"service_level_key": "availability"}, "service_level_key", "only for custom KPI"),
         ({"period": "2026-13"}, "period", "month must be 1..12"),
         ({"period": "March"}, "period", "YYYY-MM"),
+        ({"period": "2025-12"}, "period", "is before this contract's term"),
+        ({"period": "2099-01"}, "period", "has not started yet"),
         ({"value": "ninety"}, "value", "is a number"),
         ({"value": "NaN"}, "value", "is a number"),
         ({"value": None}, "value", "is a number"),
