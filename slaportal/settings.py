@@ -350,6 +350,9 @@ LOGGING = {
         # WeasyPrint reports each rendering step at INFO; only its warnings matter.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Tasks run in-process (no broker) would log every success into the web server's or
+        # the command's output; a worker's log keeps them.
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
     },
 }
 
