@@ -64,7 +64,8 @@ def compliance_page(
         context["problem"] = " ".join(exc.messages)
     else:
         context.update(run=run, figures=run.figures, **_trends_and_forecast(contract, period, run))
-    if kpi_form is None and period_standing(contract=contract, period=period, now=now).evaluable:
+    # Values are recorded only for a month that has figures.
+    if kpi_form is None and context["run"] is not None:
         kpi_form = kpi_form_for(request.user, contract, period)
     context["kpi_form"] = kpi_form
     return render(request, "compliance/compliance_contract.html", context, status=status)

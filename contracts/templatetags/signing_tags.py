@@ -1,12 +1,8 @@
-"""``{% signing_panel %}``: the signing status, timeline and actions on the contract page;
-``|in_zone``: an instant with its time zone named, as every page shows times."""
-
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+"""``{% signing_panel %}``: the signing status, timeline and actions on the contract page."""
 
 from django import template
 
 from ..selectors_signing import signing_panel as load_panel
-from ..terms_display import format_datetime
 
 register = template.Library()
 
@@ -23,20 +19,3 @@ def signing_panel(context):
         "author": author,
         "csrf_token": context.get("csrf_token"),
     }
-
-
-@register.filter
-def in_zone(value, time_zone="UTC"):
-    """``{{ version.frozen_at|in_zone:contract.time_zone }}`` → "30 November 2026, 02:28 (Europe/Amsterdam)".
-
-    Times about a contract go in the contract's zone; others (tokens, runs across contracts)
-    in UTC, the default: ``{{ token.created_at|in_zone }}`` → "30 November 2026, 01:28 UTC".
-    No time gives "", so that ``|default:"never"`` applies.
-    """
-    if not value:
-        return ""
-    try:
-        ZoneInfo(str(time_zone or "UTC"))
-    except (ZoneInfoNotFoundError, ValueError):
-        time_zone = "UTC"
-    return format_datetime(value, str(time_zone or "UTC"))

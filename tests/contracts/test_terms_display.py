@@ -141,6 +141,6 @@ def test_format_datetime_names_the_zone(instant, time_zone, expected):
     ],
 )
 def test_in_zone_filter(source, context, expected):
-    template = Template("{% load signing_tags %}" + source)
+    template = Template("{% load time_tags %}" + source)
     context = {"at": NIGHT, **context}
     assert template.render(Context(context)) == expected
