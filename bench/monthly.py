@@ -148,7 +148,7 @@ def main() -> None:
         generated = time.perf_counter() - started
         print(f"{count} contracts × {args.incidents} incidents generated in {generated:.1f} s")
 
-        # Warm-up outside the timings: imports (WeasyPrint, matplotlib, pyHanko), fonts.
+        # Warm-up outside the timings: imports (WeasyPrint, pyHanko), fonts.
         HTML(string="<p>warm</p>").write_pdf()
 
         started, cpu_started = time.perf_counter(), time.process_time()

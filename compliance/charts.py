@@ -1,21 +1,18 @@
-"""Compliance charts: plain figures in, SVG text out, drawn by matplotlib.
+"""Compliance charts: plain figures in, SVG text out.
 
-The same SVG is inlined in the portal's pages and in the PDF report, so each chart is
-self-contained: no external references, text kept as ``<text>`` (``svg.fonttype`` ``none``)
-rather than glyph outlines, a ``<title>`` and ``<desc>``, and ``role="img"`` with an
-``aria-label`` summary of the figures on the root element, so a screen reader reads the
-numbers rather than the drawing. The XML prolog is dropped so the text can be placed
-straight into HTML.
+The same SVG is inlined in the portal's pages and embedded in the PDF report, so each chart
+is self-contained: no external references, text kept as ``<text>``, colours and fonts as
+presentation attributes (the portal's Content Security Policy blocks inline CSS), a
+``<title>`` and ``<desc>``, and ``role="img"`` with an ``aria-label`` summary of the figures
+on the root element, so a screen reader reads the numbers rather than the drawing.
 
-Output is deterministic: element ids are hashed with a salt derived from the chart's own
-inputs (equal inputs give byte-identical SVG, two different charts on one page get different
-ids) and no date is written.
+The charts are written as SVG elements directly. A monthly report carries a chart per
+service level, and a general plotting library spent more time building each chart's axes
+than WeasyPrint spent laying out the page it sits on; these three kinds of chart need only
+lines, markers, bars and labels placed on a fixed layout.
 
-Each call draws on its own ``matplotlib.figure.Figure`` (never pyplot, which keeps global
-figures alive). matplotlib reads its settings from the process-wide ``rcParams``, so drawing
-happens under a lock inside ``rc_context``, which puts every setting back afterwards: other
-code using matplotlib sees its own settings, and concurrent requests cannot interleave
-settings.
+Output is deterministic: equal inputs give byte-identical SVG, and element ids carry a
+prefix hashed from the chart's inputs, so two charts on one page never share an id.
 
 Colours are the Okabe–Ito colour-blind-safe palette, darkened where needed for 3:1 contrast
 against white; missed points and overspent budget are told apart by shape and hatching as
@@ -25,20 +22,11 @@ well as colour.
 from __future__ import annotations
 
 import hashlib
-import io
-import re
-import threading
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from xml.sax.saxutils import escape, quoteattr
-
-import matplotlib
-from matplotlib.artist import Artist
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from contracts.terms_display import format_money
 
@@ -50,10 +38,12 @@ TEXT = "#212529"
 MUTED = "#495057"
 GRID = "#dee2e6"
 TRACK = "#e9ecef"
+WHITE = "#ffffff"
 SERIES_COLOURS = ("#0072B2", "#00785A", "#A6466F", "#6B5B00")
 # Five markers against four colours: no two of the first twenty series look alike.
 SERIES_MARKERS = ("o", "s", "^", "D", "v")
 MISSED = "#B8460B"
+LIGHT_BLUE = "#A6CBE8"
 
 
 def series_style(index: int) -> tuple[str, str]:
@@ -61,51 +51,41 @@ def series_style(index: int) -> tuple[str, str]:
     return SERIES_COLOURS[index % len(SERIES_COLOURS)], SERIES_MARKERS[index % len(SERIES_MARKERS)]
 
 
-LIGHT_BLUE = "#A6CBE8"
-
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Units the tick labels carry themselves; others (currencies) get an axis label.
 _SELF_LABELLED_UNITS = frozenset({"%", "h"})
 
-_RC = {
-    "svg.fonttype": "none",
-    "svg.image_inline": True,
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
-    "font.size": 9.0,
-    "text.color": TEXT,
-    "axes.labelcolor": TEXT,
-    "axes.edgecolor": MUTED,
-    "axes.linewidth": 0.8,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "axes.grid.axis": "y",
-    "axes.axisbelow": True,
-    "grid.color": GRID,
-    "grid.linewidth": 0.8,
-    "xtick.color": MUTED,
-    "ytick.color": MUTED,
-    "xtick.labelcolor": TEXT,
-    "ytick.labelcolor": TEXT,
-    "legend.frameon": False,
-    "figure.facecolor": "white",
-    "axes.facecolor": "white",
-    "path.simplify": True,
-}
-# No Dublin Core block and no date: nothing that changes between runs or points elsewhere.
-_NO_METADATA = {"Creator": None, "Date": None, "Format": None, "Type": None}
-_RENDER_LOCK = threading.Lock()
-# Inside a tag: an id, or a reference to one (``href="#…"``, ``url(#…)``).
-_TAG = re.compile(r"<[^<>]+>")
-_ID_REFERENCE = re.compile(r'(\bid="|\bhref="#|\burl\(#)')
-# The portal's Content Security Policy (style-src 'self') blocks style attributes and <style>
-# elements in pages, so matplotlib's inline CSS becomes SVG presentation attributes: its
-# ``style="fill: …; stroke: …"`` on each element, and its one ``*{…}`` rule on the root
-# element, from where those (inherited) properties reach every element without its own.
-_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
-_STYLE_ELEMENT = re.compile(r"<style[^>]*>(.*?)</style>\s*", re.S)
-_UNIVERSAL_RULE = re.compile(r"^\s*\*\s*\{([^{}]*)\}\s*$")
+# Sizes are in points (1/72 inch), the SVG's user unit; the root element's width and height
+# say so, and the portal's stylesheet scales the chart to its column.
+INCH = 72.0
+FONT_FAMILY = "DejaVu Sans, Arial, Helvetica, sans-serif"
+FONT_SIZE = 9.0
+TITLE_SIZE = 10.0
+TICK_LENGTH = 3.5
+TICK_PAD = 3.5
+LINE_SPACING = 1.2
+# Legend furniture, in multiples of the font size.
+HANDLE_LENGTH = 2.0
+HANDLE_TEXT_PAD = 0.8
+COLUMN_SPACING = 2.0
+# A legend row is this tall (inches); entries that do not fit one row across the chart wrap
+# onto further rows, and the chart grows by that much.
+LEGEND_ROW_HEIGHT = 0.22
+LEGEND_BOTTOM = 8.5
+
+# Advance widths of DejaVu Sans, the first font the charts ask for, in thousandths of the
+# font size for the printable ASCII characters (space to tilde); other characters count as
+# an average glyph. Used to lay out legends and the currency axis label.
+_ADVANCE = (
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337,
+    636, 636, 636, 636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531,
+    1000, 684, 686, 698, 770, 632, 575, 775, 752, 295, 295, 656, 557, 863, 748, 787,
+    603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838, 500,
+    500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612,
+    635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,
+)  # fmt: skip
+_AVERAGE_ADVANCE = 640
+_BOLD_FACTOR = 1.1
 
 
 @dataclass(frozen=True)
@@ -144,77 +124,52 @@ def trend_chart(
     for line in series:
         if len(line.values) != len(periods):
             raise ValueError(f"series {line.name!r} has {len(line.values)} values for {len(periods)} periods")
-    target_value = None if target is None else _float(target)
     places = _places(target)
     summary = _trend_summary(title, labels, series, target, unit, places)
+    low, high = _value_range(series, target, unit, y_range)
+    missed = [_missed(line.values, target) for line in series]
 
-    # Legend entries: the series, the target line and the "below target" mark at most.
-    legend_rows = _legend_rows(len(series) + 2)
-    extra = LEGEND_ROW_HEIGHT * (legend_rows - 1)
-
-    def draw(fig: Figure) -> None:
-        ax = _axes(fig, left=0.75, bottom=0.78 + extra)
-        positions = range(len(periods))
-        handles: list[Artist] = []
-        missed_any = False
-        for index, line in enumerate(series):
-            values = [_float_or_nan(value) for value in line.values]
-            colour, marker = series_style(index)
-            (drawn,) = ax.plot(
-                positions,
-                values,
-                color=colour,
-                marker=marker,
-                markersize=4,
-                linewidth=1.6,
-                label=line.name,
-            )
-            handles.append(drawn)
-            missed = _missed(line.values, target)
-            if missed:
-                missed_any = True
-                ax.scatter(
-                    missed,
-                    [values[index] for index in missed],
-                    marker="X",
-                    s=60,
-                    color=MISSED,
-                    edgecolors="white",
-                    linewidths=0.6,
-                    zorder=3,
-                )
-        if target_value is not None:
-            handles.append(
-                ax.axhline(
-                    target_value,
-                    color=MUTED,
-                    linestyle=(0, (5, 3)),
-                    linewidth=1.2,
-                    label=f"Target {_format(target, unit, places)}",
-                )
-            )
-        if missed_any:
-            handles.append(
-                Line2D([], [], linestyle="none", marker="X", markersize=8, color=MISSED, label="Below target")
-            )
-        ax.set_xticks(list(positions), _tick_labels(labels))
-        ax.set_xlim(-0.5, max(len(periods), 1) - 0.5)
-        low, high = _value_range(series, target, unit, y_range)
-        ax.set_ylim(low, high)
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
-        ax.yaxis.set_major_formatter(FuncFormatter(_tick_formatter(unit)))
-        if unit not in _SELF_LABELLED_UNITS:
-            ax.set_ylabel(unit)
-        _title(fig, title)
-        _legend(fig, handles=handles, rows=legend_rows)
-
-    return _svg(
-        draw,
-        size=(7.2, 3.0 + extra),
-        title=title,
-        summary=summary,
-        key=("trend", title, labels, series, target, unit, y_range),
+    entries = [_Entry(line.name, "line", *series_style(index)) for index, line in enumerate(series)]
+    if target is not None:
+        entries.append(_Entry(f"Target {_format(target, unit, places)}", "dashed", MUTED))
+    if any(missed):
+        entries.append(_Entry("Below target", "missed", MISSED))
+    chart = _Chart(
+        title, summary, width=7.2, height=3.0, key=("trend", title, labels, series, target, unit, y_range)
     )
+    legend = chart.legend_layout(entries)
+    plot = chart.plot_area(left=0.75, bottom=0.78, top=0.4, right=0.2, legend=legend)
+    ticks = _nice_ticks(low, high)
+    y = _scale(low, high, plot.bottom, plot.top)
+    x = _positions(len(periods), plot.left, plot.right, margin=0.5)
+
+    chart.background()
+    chart.grid([y(tick) for tick in ticks], plot)
+    chart.open_clip(plot)
+    if target is not None:
+        ty = y(_float(target))
+        chart.line(plot.left, ty, plot.right, ty, MUTED, 1.2, dash=(6, 3.6))
+    for index, line in enumerate(series):
+        colour, marker = series_style(index)
+        points = [None if value is None else (x(i), y(_float(value))) for i, value in enumerate(line.values)]
+        chart.polyline(points, colour, 1.6)
+        for point in points:
+            if point is not None:
+                chart.marker(marker, *point, size=4, fill=colour)
+    for index, line in enumerate(series):
+        for i in missed[index]:
+            chart.marker("X", x(i), y(_float(line.values[i])), size=9, fill=MISSED, edge=WHITE)
+    chart.close_clip()
+    chart.axes(plot, left_spine=True)
+    chart.x_ticks([x(i) for i in range(len(periods))], _tick_labels(labels), plot)
+    formatter = _tick_formatter(unit)
+    tick_labels = [formatter(tick) for tick in ticks]
+    chart.y_ticks([y(tick) for tick in ticks], tick_labels, plot)
+    if unit not in _SELF_LABELLED_UNITS:
+        chart.y_label(unit, plot, widest=max((_text_width(label) for label in tick_labels), default=0))
+    chart.title()
+    chart.legend(legend)
+    return chart.svg()
 
 
 def error_budget_chart(
@@ -242,46 +197,37 @@ def error_budget_chart(
         f"{elapsed:.0%} of the month elapsed."
     )
 
-    def draw(fig: Figure) -> None:
-        ax = _axes(fig, left=0.3, bottom=0.66, right=0.3)
-        ax.grid(False)
-        ax.barh(0, allowed, height=0.6, color=TRACK, edgecolor=MUTED, linewidth=0.8, label="Allowed")
-        ax.barh(0, min(used, allowed), height=0.6, color=SERIES_COLOURS[0], label="Used")
-        if used > allowed:
-            ax.barh(
-                0,
-                used - allowed,
-                left=allowed,
-                height=0.6,
-                color=MISSED,
-                hatch="///",
-                edgecolor="white",
-                linewidth=0,
-                label="Over budget",
-            )
-        ax.axvline(
-            elapsed * allowed,
-            color=TEXT,
-            linestyle=(0, (3, 2)),
-            linewidth=1.4,
-            label=f"{elapsed:.0%} of month",
-        )
-        ax.set_xlim(0, max(allowed, used, 1e-9) * 1.04)
-        ax.set_ylim(-0.6, 0.6)
-        ax.set_yticks([])
-        ax.spines["left"].set_visible(False)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=6))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g} min"))
-        _title(fig, heading)
-        _legend(fig)
-
-    return _svg(
-        draw,
-        size=(6.4, 1.6),
-        title=title,
-        summary=summary,
+    entries = [_Entry("Allowed", "patch", TRACK, edge=MUTED), _Entry("Used", "patch", SERIES_COLOURS[0])]
+    if used > allowed:
+        entries.append(_Entry("Over budget", "hatched", MISSED))
+    entries.append(_Entry(f"{elapsed:.0%} of month", "dashed", TEXT))
+    chart = _Chart(
+        title,
+        summary,
+        width=6.4,
+        height=1.6,
         key=("budget", allowed_minutes, used_minutes, elapsed_fraction, title),
+        heading=heading,
     )
+    legend = chart.legend_layout(entries)
+    plot = chart.plot_area(left=0.3, bottom=0.66, top=0.4, right=0.3, legend=legend)
+    high = max(allowed, used, 1e-9) * 1.04
+    ticks = _nice_ticks(0.0, high, bins=6)
+    x = _scale(0.0, high, plot.left, plot.right)
+    y = _scale(-0.6, 0.6, plot.bottom, plot.top)
+    bar_top, bar_height = y(0.3), y(-0.3) - y(0.3)
+
+    chart.background()
+    chart.rect(x(0), bar_top, x(allowed) - x(0), bar_height, TRACK, edge=MUTED, edge_width=0.8)
+    chart.rect(x(0), bar_top, x(min(used, allowed)) - x(0), bar_height, SERIES_COLOURS[0])
+    if used > allowed:
+        chart.rect(x(allowed), bar_top, x(used) - x(allowed), bar_height, f"url(#{chart.hatch_id()})")
+    chart.line(x(elapsed * allowed), plot.top, x(elapsed * allowed), plot.bottom, TEXT, 1.4, dash=(4.2, 2.8))
+    chart.axes(plot, left_spine=False)
+    chart.x_ticks([x(tick) for tick in ticks], [f"{tick:g} min" for tick in ticks], plot)
+    chart.title()
+    chart.legend(legend)
+    return chart.svg()
 
 
 def hours_bank_chart(
@@ -301,147 +247,371 @@ def hours_bank_chart(
             raise ValueError(f"{name} has {len(values)} values for {len(periods)} periods")
     summary = _hours_summary(title, labels, committed, delivered, balance)
 
-    def draw(fig: Figure) -> None:
-        ax = _axes(fig, left=0.65, bottom=0.78)
-        positions = list(range(len(periods)))
-        width = 0.38
-        ax.bar(
-            [x - width / 2 for x in positions],
-            [_float_or_nan(value) for value in committed],
-            width,
-            color=LIGHT_BLUE,
-            edgecolor=SERIES_COLOURS[0],
-            linewidth=0.8,
-            label="Committed",
-        )
-        ax.bar(
-            [x + width / 2 for x in positions],
-            [_float_or_nan(value) for value in delivered],
-            width,
-            color=SERIES_COLOURS[0],
-            label="Delivered",
-        )
-        ax.plot(
-            positions,
-            [_float_or_nan(value) for value in balance],
-            color=SERIES_COLOURS[1],
-            marker="D",
-            markersize=4,
-            linewidth=1.6,
-            label="Balance carried on",
-        )
-        ax.axhline(0, color=MUTED, linewidth=0.8)
-        ax.set_xticks(positions, _tick_labels(labels))
-        ax.set_xlim(-0.6, max(len(periods), 1) - 0.4)
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
-        ax.yaxis.set_major_formatter(FuncFormatter(_tick_formatter("h")))
-        _title(fig, title)
-        _legend(fig)
-
-    return _svg(
-        draw,
-        size=(7.2, 3.0),
-        title=title,
-        summary=summary,
+    entries = [
+        _Entry("Committed", "patch", LIGHT_BLUE, edge=SERIES_COLOURS[0]),
+        _Entry("Delivered", "patch", SERIES_COLOURS[0]),
+        _Entry("Balance carried on", "line", SERIES_COLOURS[1], "D"),
+    ]
+    chart = _Chart(
+        title,
+        summary,
+        width=7.2,
+        height=3.0,
         key=("hours", labels, tuple(committed), tuple(delivered), tuple(balance), title),
     )
+    legend = chart.legend_layout(entries)
+    plot = chart.plot_area(left=0.65, bottom=0.78, top=0.4, right=0.2, legend=legend)
+    values = [_float(value) for column in columns.values() for value in column if value is not None]
+    low, high = min([*values, 0.0]), max([*values, 0.0])
+    pad = 0.05 * (high - low or 1)
+    low, high = (low - pad if low < 0 else 0.0), high + pad
+    ticks = _nice_ticks(low, high)
+    y = _scale(low, high, plot.bottom, plot.top)
+    x = _positions(len(periods), plot.left, plot.right, margin=0.6)
+    bar = 0.38 * (x(1) - x(0))  # a bar's width: 0.38 of a period's
+
+    chart.background()
+    chart.grid([y(tick) for tick in ticks], plot)
+    for i, (done, promised) in enumerate(zip(delivered, committed, strict=True)):
+        if promised is not None:
+            chart.bar(x(i) - bar, bar, y(0), y(_float(promised)), LIGHT_BLUE, edge=SERIES_COLOURS[0])
+        if done is not None:
+            chart.bar(x(i), bar, y(0), y(_float(done)), SERIES_COLOURS[0])
+    chart.line(plot.left, y(0), plot.right, y(0), MUTED, 0.8)
+    points = [None if value is None else (x(i), y(_float(value))) for i, value in enumerate(balance)]
+    chart.polyline(points, SERIES_COLOURS[1], 1.6)
+    for point in points:
+        if point is not None:
+            chart.marker("D", *point, size=4, fill=SERIES_COLOURS[1])
+    chart.axes(plot, left_spine=True)
+    chart.x_ticks([x(i) for i in range(len(periods))], _tick_labels(labels), plot)
+    chart.y_ticks([y(tick) for tick in ticks], [_tick_formatter("h")(tick) for tick in ticks], plot)
+    chart.title()
+    chart.legend(legend)
+    return chart.svg()
 
 
 # ---------------------------------------------------------------- drawing
 
 
-def _svg(
-    draw: Callable[[Figure], None], *, size: tuple[float, float], title: str, summary: str, key: object
-) -> str:
-    salt = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
-    buffer = io.StringIO()
-    with _RENDER_LOCK, matplotlib.rc_context({**_RC, "svg.hashsalt": salt}):
-        # Fixed margins rather than a layout engine: constrained layout costs a second full
-        # draw, and these charts always have the same furniture.
-        fig = Figure(figsize=size)
-        try:
-            draw(fig)
-            fig.savefig(buffer, format="svg", metadata=_NO_METADATA)
-        finally:
-            # Break the figure's reference cycles now rather than at the next GC pass.
-            fig.clear()
-    return _accessible(buffer.getvalue(), title=title, summary=summary, prefix=f"c{salt[:8]}-")
+@dataclass(frozen=True)
+class _Entry:
+    """A legend entry: its label and how its handle is drawn (``line`` with ``marker``,
+    ``dashed``, ``missed``, ``patch`` or ``hatched``)."""
+
+    label: str
+    kind: str
+    colour: str
+    marker: str = ""
+    edge: str = ""
+
+    @property
+    def width(self) -> float:
+        return (HANDLE_LENGTH + HANDLE_TEXT_PAD) * FONT_SIZE + _text_width(self.label)
 
 
-def _accessible(svg: str, *, title: str, summary: str, prefix: str) -> str:
-    """The SVG without its XML prolog, its ids prefixed so that several charts can share
-    one HTML page, and ``role``, ``aria-label``, ``<title>`` and ``<desc>`` on the root."""
-    svg = svg[svg.index("<svg") :]
-    inherited = ""
-    for rule in _STYLE_ELEMENT.findall(svg):
-        universal = _UNIVERSAL_RULE.match(rule)
-        if universal is None:
-            raise ValueError(f"unexpected CSS in chart SVG: {rule!r}")
-        inherited += _declarations_as_attributes(universal[1], existing="")
-    svg = _STYLE_ELEMENT.sub("", svg)
-    svg = _TAG.sub(lambda tag: _presentation_attributes(_ID_REFERENCE.sub(rf"\1{prefix}", tag[0])), svg)
-    head_end = svg.index(">")
-    return (
-        f'{svg[:head_end]}{inherited} role="img" aria-label={quoteattr(summary)}>\n'
-        f" <title>{escape(title)}</title>\n <desc>{escape(summary)}</desc>"
-        f"{svg[head_end + 1 :]}"
-    )
+@dataclass(frozen=True)
+class _Legend:
+    rows: list[list[_Entry]]
+    column_widths: list[float]
+
+    @property
+    def extra_height(self) -> float:
+        return max(len(self.rows) - 1, 0) * LEGEND_ROW_HEIGHT * INCH
 
 
-def _presentation_attributes(tag: str) -> str:
-    """The tag with its style attribute written as presentation attributes."""
-    match = _STYLE_ATTRIBUTE.search(tag)
-    if match is None:
-        return tag
-    attributes = _declarations_as_attributes(match[1], existing=tag)
-    return f"{tag[: match.start()]}{attributes}{tag[match.end() :]}"
+@dataclass(frozen=True)
+class _Plot:
+    left: float
+    top: float
+    right: float
+    bottom: float
 
 
-def _declarations_as_attributes(declarations: str, *, existing: str) -> str:
-    """``a: b; c: d`` as `` a="b" c="d"``, leaving out attributes ``existing`` already has."""
-    attributes = []
-    for declaration in declarations.split(";"):
-        name, colon, value = (part.strip() for part in declaration.partition(":"))
-        if colon and name and f' {name}="' not in existing:
-            attributes.append(f" {name}={quoteattr(value)}")
-    return "".join(attributes)
+class _Chart:
+    """One chart's SVG, built element by element; sizes in inches, coordinates in points."""
 
+    def __init__(
+        self, title: str, summary: str, *, width: float, height: float, key: object, heading: str = ""
+    ) -> None:
+        self.title_text = title
+        self.heading = heading or title
+        self.summary = summary
+        self.width = width * INCH
+        self.height = height * INCH
+        self.prefix = "c" + hashlib.sha256(repr(key).encode()).hexdigest()[:8] + "-"
+        self.parts: list[str] = []
+        self.defs: list[str] = []
 
-def _title(fig: Figure, text: str) -> None:
-    height = fig.get_figheight()
-    fig.text(0.12 / fig.get_figwidth(), 1 - 0.1 / height, text, va="top", fontsize=10, fontweight="bold")
+    # -- layout
 
+    def legend_layout(self, entries: Sequence[_Entry]) -> _Legend:
+        """The entries in as few rows as keep every row inside the chart, reading across."""
+        room = self.width - 2 * FONT_SIZE
+        spacing = COLUMN_SPACING * FONT_SIZE
+        for columns in range(len(entries), 0, -1):
+            rows = [list(entries[start : start + columns]) for start in range(0, len(entries), columns)]
+            widths = [max(row[i].width for row in rows if i < len(row)) for i in range(columns)]
+            if sum(widths) + spacing * (columns - 1) <= room or columns == 1:
+                legend = _Legend(rows, widths)
+                self.height += legend.extra_height
+                return legend
+        return _Legend([], [])
 
-def _axes(fig: Figure, *, left: float, bottom: float, top: float = 0.4, right: float = 0.2) -> Axes:
-    """Axes placed by margins in inches."""
-    width, height = fig.get_size_inches()
-    return fig.add_axes(
-        (left / width, bottom / height, 1 - (left + right) / width, 1 - (top + bottom) / height)
-    )
-
-
-# A legend row holds this many entries; more wrap onto further rows, each this tall (inches),
-# so that long series names (six response and resolution levels) stay inside the chart.
-LEGEND_COLUMNS = 3
-LEGEND_ROW_HEIGHT = 0.22
-
-
-def _legend_rows(entries: int) -> int:
-    return max(1, -(-entries // LEGEND_COLUMNS))
-
-
-def _legend(fig: Figure, handles: Sequence[Artist] | None = None, rows: int = 1) -> None:
-    """Legend entries centred along the bottom edge, in ``rows`` rows at most."""
-    if handles is None:
-        handles = [handle for ax in fig.axes for handle in ax.get_legend_handles_labels()[0]]
-    if handles:
-        fig.legend(
-            handles=handles,
-            loc="lower center",
-            bbox_to_anchor=(0.5, 0.0),
-            ncols=len(handles) if rows == 1 else -(-len(handles) // rows),
-            borderaxespad=0.3,
+    def plot_area(self, *, left: float, bottom: float, top: float, right: float, legend: _Legend) -> _Plot:
+        """The plot's rectangle, placed by margins in inches below the title and above the legend."""
+        return _Plot(
+            left=left * INCH,
+            top=top * INCH,
+            right=self.width - right * INCH,
+            bottom=self.height - bottom * INCH - legend.extra_height,
         )
+
+    def hatch_id(self) -> str:
+        """The id of the hatching that marks overspend, defined on first use."""
+        ident = f"{self.prefix}hatch"
+        if not self.defs:
+            self.defs.append(
+                f'<pattern id="{ident}" patternUnits="userSpaceOnUse" width="6" height="6">'
+                f'<rect width="6" height="6" fill="{MISSED}"/>'
+                f'<path d="M-1 1L1 -1M0 6L6 0M5 7L7 5" stroke="{WHITE}" stroke-width="1.2"/></pattern>'
+            )
+        return ident
+
+    # -- elements
+
+    def background(self) -> None:
+        self.parts.append(f'<rect width="{_n(self.width)}" height="{_n(self.height)}" fill="{WHITE}"/>')
+
+    def grid(self, ys: Sequence[float], plot: _Plot) -> None:
+        for y in ys:
+            self.line(plot.left, y, plot.right, y, GRID, 0.8)
+
+    def open_clip(self, plot: _Plot) -> None:
+        """Clip what follows to the plot, for values outside a fixed value range."""
+        ident = f"{self.prefix}plot"
+        self.defs.append(
+            f'<clipPath id="{ident}"><rect x="{_n(plot.left)}" y="{_n(plot.top - 6)}" '
+            f'width="{_n(plot.right - plot.left)}" height="{_n(plot.bottom - plot.top + 12)}"/></clipPath>'
+        )
+        self.parts.append(f'<g clip-path="url(#{ident})">')
+
+    def close_clip(self) -> None:
+        self.parts.append("</g>")
+
+    def line(
+        self,
+        x1: float,
+        y1: float,
+        x2: float,
+        y2: float,
+        colour: str,
+        width: float,
+        dash: tuple[float, float] | None = None,
+    ) -> None:
+        dashes = f' stroke-dasharray="{_n(dash[0])} {_n(dash[1])}"' if dash else ""
+        self.parts.append(
+            f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" '
+            f'stroke="{colour}" stroke-width="{_n(width)}"{dashes}/>'
+        )
+
+    def polyline(self, points: Sequence[tuple[float, float] | None], colour: str, width: float) -> None:
+        """A line through the points, broken where a point is missing."""
+        run: list[tuple[float, float]] = []
+        for point in [*points, None]:
+            if point is not None:
+                run.append(point)
+                continue
+            if len(run) > 1:
+                self.parts.append(
+                    f'<polyline points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in run)}" fill="none" '
+                    f'stroke="{colour}" stroke-width="{_n(width)}" stroke-linejoin="round" '
+                    'stroke-linecap="round"/>'
+                )
+            run = []
+
+    def marker(self, kind: str, x: float, y: float, *, size: float, fill: str, edge: str = "") -> None:
+        outline = f' stroke="{edge}" stroke-width="0.6"' if edge else ""
+        self.parts.append(f'<path d="{_marker_path(kind, x, y, size)}" fill="{fill}"{outline}/>')
+
+    def rect(
+        self,
+        x: float,
+        y: float,
+        width: float,
+        height: float,
+        fill: str,
+        *,
+        edge: str = "",
+        edge_width: float = 0.8,
+    ) -> None:
+        if width <= 0 or height <= 0:
+            return
+        outline = f' stroke="{edge}" stroke-width="{_n(edge_width)}"' if edge else ""
+        self.parts.append(
+            f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" height="{_n(height)}" '
+            f'fill="{fill}"{outline}/>'
+        )
+
+    def bar(self, x: float, width: float, base: float, top: float, fill: str, *, edge: str = "") -> None:
+        """A bar from the baseline ``base`` to ``top`` (either side of it)."""
+        self.rect(x, min(base, top), width, abs(base - top), fill, edge=edge)
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        content: str,
+        *,
+        anchor: str = "start",
+        size: float = FONT_SIZE,
+        bold: bool = False,
+        rotate: bool = False,
+    ) -> None:
+        attributes = f'x="{_n(x)}" y="{_n(y)}"'
+        if rotate:
+            attributes = f'transform="translate({_n(x)} {_n(y)}) rotate(-90)"'
+        if anchor != "start":
+            attributes += f' text-anchor="{anchor}"'
+        if size != FONT_SIZE:
+            attributes += f' font-size="{_n(size)}"'
+        if bold:
+            attributes += ' font-weight="bold"'
+        self.parts.append(f"<text {attributes}>{escape(content)}</text>")
+
+    # -- furniture
+
+    def axes(self, plot: _Plot, *, left_spine: bool) -> None:
+        if left_spine:
+            self.line(plot.left, plot.top, plot.left, plot.bottom, MUTED, 0.8)
+        self.line(plot.left, plot.bottom, plot.right, plot.bottom, MUTED, 0.8)
+
+    def x_ticks(self, xs: Sequence[float], labels: Sequence[str], plot: _Plot) -> None:
+        """Tick marks below the plot, each label centred under its tick; a label's second
+        line (the year) goes under its first."""
+        baseline = plot.bottom + TICK_LENGTH + TICK_PAD + 0.76 * FONT_SIZE
+        for x, label in zip(xs, labels, strict=True):
+            self.line(x, plot.bottom, x, plot.bottom + TICK_LENGTH, MUTED, 0.8)
+            for line_number, line in enumerate(label.split("\n")):
+                self.text(x, baseline + line_number * LINE_SPACING * FONT_SIZE, line, anchor="middle")
+
+    def y_ticks(self, ys: Sequence[float], labels: Sequence[str], plot: _Plot) -> None:
+        for y, label in zip(ys, labels, strict=True):
+            self.line(plot.left - TICK_LENGTH, y, plot.left, y, MUTED, 0.8)
+            self.text(plot.left - TICK_LENGTH - TICK_PAD, y + 0.35 * FONT_SIZE, label, anchor="end")
+
+    def y_label(self, label: str, plot: _Plot, *, widest: float) -> None:
+        x = max(plot.left - TICK_LENGTH - TICK_PAD - widest - 4, FONT_SIZE + 1)
+        self.text(x, (plot.top + plot.bottom) / 2, label, anchor="middle", rotate=True)
+
+    def title(self) -> None:
+        self.text(0.12 * INCH, 0.1 * INCH + 0.76 * TITLE_SIZE, self.heading, size=TITLE_SIZE, bold=True)
+
+    def legend(self, legend: _Legend) -> None:
+        """The legend centred along the bottom edge, a row per ``legend.rows``."""
+        spacing = COLUMN_SPACING * FONT_SIZE
+        total = sum(legend.column_widths) + spacing * (len(legend.column_widths) - 1)
+        first_baseline = self.height - LEGEND_BOTTOM - legend.extra_height
+        for row_number, row in enumerate(legend.rows):
+            baseline = first_baseline + row_number * LEGEND_ROW_HEIGHT * INCH
+            middle = baseline - 0.32 * FONT_SIZE
+            x = (self.width - total) / 2
+            for entry, column_width in zip(row, legend.column_widths, strict=False):
+                self._handle(entry, x, middle)
+                self.text(x + (HANDLE_LENGTH + HANDLE_TEXT_PAD) * FONT_SIZE, baseline, entry.label)
+                x += column_width + spacing
+
+    def _handle(self, entry: _Entry, x: float, middle: float) -> None:
+        length = HANDLE_LENGTH * FONT_SIZE
+        if entry.kind == "line":
+            self.line(x, middle, x + length, middle, entry.colour, 1.6)
+            self.marker(entry.marker, x + length / 2, middle, size=4, fill=entry.colour)
+        elif entry.kind == "dashed":
+            self.line(x, middle, x + length, middle, entry.colour, 1.2, dash=(6, 3.6))
+        elif entry.kind == "missed":
+            self.marker("X", x + length / 2, middle, size=8, fill=entry.colour, edge=WHITE)
+        else:
+            fill = f"url(#{self.hatch_id()})" if entry.kind == "hatched" else entry.colour
+            self.rect(x, middle - 0.35 * FONT_SIZE, length, 0.7 * FONT_SIZE, fill, edge=entry.edge)
+
+    def svg(self) -> str:
+        defs = f"<defs>{''.join(self.defs)}</defs>\n" if self.defs else ""
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(self.width)}pt" '
+            f'height="{_n(self.height)}pt" viewBox="0 0 {_n(self.width)} {_n(self.height)}" '
+            f'font-family={quoteattr(FONT_FAMILY)} font-size="{_n(FONT_SIZE)}" fill="{TEXT}" '
+            f'role="img" aria-label={quoteattr(self.summary)}>\n'
+            f"<title>{escape(self.title_text)}</title>\n<desc>{escape(self.summary)}</desc>\n"
+            f"{defs}{chr(10).join(self.parts)}\n</svg>"
+        )
+
+
+def _marker_path(kind: str, x: float, y: float, size: float) -> str:
+    """A marker's outline centred on (x, y), ``size`` points across."""
+    r = size / 2
+    if kind == "o":
+        return (
+            f"M{_n(x - r)} {_n(y)}a{_n(r)} {_n(r)} 0 1 0 {_n(2 * r)} 0a{_n(r)} {_n(r)} 0 1 0 {_n(-2 * r)} 0Z"
+        )
+    shape = _MARKER_SHAPES[kind]
+    return "M" + "L".join(f"{_n(x + dx * r)} {_n(y + dy * r)}" for dx, dy in shape) + "Z"
+
+
+def _cross(arm: float) -> tuple[tuple[float, float], ...]:
+    """A plus sign with arms ``arm`` wide (of a unit half-length), turned 45° into an X."""
+    plus = [(arm, 1), (arm, arm), (1, arm), (1, -arm), (arm, -arm), (arm, -1)]
+    plus += [(-dx, -dy) for dx, dy in plus]
+    turn = math.sqrt(0.5)
+    return tuple((round((dx - dy) * turn, 4), round((dx + dy) * turn, 4)) for dx, dy in plus)
+
+
+# Outlines on a unit half-size, y pointing down as in SVG.
+_MARKER_SHAPES = {
+    "s": ((-0.85, -0.85), (0.85, -0.85), (0.85, 0.85), (-0.85, 0.85)),
+    "^": ((0, -1.15), (1.0, 0.6), (-1.0, 0.6)),
+    "v": ((0, 1.15), (1.0, -0.6), (-1.0, -0.6)),
+    "D": ((0, -1.15), (1.15, 0), (0, 1.15), (-1.15, 0)),
+    "X": _cross(0.3),
+}
+
+
+def _n(value: float) -> str:
+    """A coordinate, to two decimal places and no more digits than needed."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _text_width(text: str, size: float = FONT_SIZE, *, bold: bool = False) -> float:
+    advance = sum(_ADVANCE[ord(ch) - 32] if 32 <= ord(ch) < 127 else _AVERAGE_ADVANCE for ch in text)
+    return advance / 1000 * size * (_BOLD_FACTOR if bold else 1)
+
+
+def _scale(low: float, high: float, start: float, end: float) -> Callable[[float], float]:
+    """Maps values from ``low``–``high`` onto coordinates from ``start`` to ``end``."""
+    span = high - low or 1.0
+
+    def position(value: float) -> float:
+        return start + (value - low) / span * (end - start)
+
+    return position
+
+
+def _positions(count: int, left: float, right: float, *, margin: float) -> Callable[[int], float]:
+    """The x coordinate of the ``i``-th period, with ``margin`` of a period's width at each end."""
+    return _scale(-margin, max(count, 1) - 1 + margin, left, right)
+
+
+def _nice_ticks(low: float, high: float, bins: int = 5) -> list[float]:
+    """Tick values inside ``low``–``high`` at a round step (1, 2, 2.5 or 5 times a power of
+    ten), as few intervals as that step allows and at most ``bins`` of them."""
+    if not high > low:
+        return [low]
+    raw = (high - low) / bins
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
+    first = math.ceil(low / step - 1e-9)
+    last = math.floor(high / step + 1e-9)
+    return [round(n * step, 10) + 0.0 for n in range(first, last + 1)]
 
 
 def _value_range(
@@ -467,12 +637,12 @@ def _value_range(
     return max(low - 0.15 * span, 0.0), min(high + 0.15 * span, 100.0 + 0.05 * span)
 
 
-def _tick_formatter(unit: str) -> Callable[[float, object], str]:
+def _tick_formatter(unit: str) -> Callable[[float], str]:
     if unit == "%":
-        return lambda value, _: f"{value:.6g}%"
+        return lambda value: f"{value:.6g}%"
     if unit == "h":
-        return lambda value, _: f"{value:.6g} h"
-    return lambda value, _: f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.6g}"
+        return lambda value: f"{value:.6g} h"
+    return lambda value: f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.6g}"
 
 
 # ---------------------------------------------------------------- summaries

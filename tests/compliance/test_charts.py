@@ -1,12 +1,14 @@
+import math
 import re
 import threading
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-import matplotlib
 import pytest
-from matplotlib import _pylab_helpers
+from hypothesis import given
+from hypothesis import strategies as st
 
+from compliance import charts
 from compliance.charts import Series, error_budget_chart, hours_bank_chart, trend_chart
 
 D = Decimal
@@ -202,14 +204,6 @@ def test_fixed_value_range_and_empty_series():
     assert "Email: no figures." in root_of(svg).get("aria-label")
 
 
-def test_drawing_leaves_global_matplotlib_state_alone():
-    before = dict(matplotlib.rcParams)
-    for draw in ALL_CHARTS.values():
-        draw()
-    assert dict(matplotlib.rcParams) == before
-    assert _pylab_helpers.Gcf.get_num_fig_managers() == 0
-
-
 def test_concurrent_drawing_gives_the_same_charts():
     expected = {name: draw() for name, draw in ALL_CHARTS.items()}
     results: list[tuple[str, str]] = []
@@ -231,3 +225,165 @@ def test_the_lines_of_a_busy_trend_chart_all_look_different():
 
     # Six response and resolution levels, with room to spare.
     assert len({series_style(index) for index in range(12)}) == 12
+
+
+# ---------------------------------------------------------------- geometry
+
+
+def elements(svg: str, tag: str) -> list[ET.Element]:
+    return list(root_of(svg).iter(f"{SVG}{tag}"))
+
+
+# Coordinates are written to two decimal places.
+def near(value: float):
+    return pytest.approx(value, abs=0.011)
+
+
+def polyline_points(element: ET.Element) -> list[tuple[float, float]]:
+    return [tuple(float(n) for n in pair.split(",")) for pair in element.get("points").split()]
+
+
+def test_points_sit_where_their_values_are():
+    svg = trend_chart(
+        title="Attainment",
+        periods=PERIODS[:3],
+        series=[Series("P1", [D(100), D(50), D(0)])],
+        target=D(50),
+        unit="%",
+        y_range=(D(0), D(100)),
+    )
+    (line,) = elements(svg, "polyline")
+    (top, middle, bottom) = polyline_points(line)
+    # Evenly spaced months; 50% halfway between 100% and 0%.
+    assert middle[0] - top[0] == near(bottom[0] - middle[0])
+    assert middle[1] == near((top[1] + bottom[1]) / 2)
+    target = next(e for e in elements(svg, "line") if e.get("stroke-dasharray"))  # then its legend
+    assert float(target.get("y1")) == near(middle[1])
+    # 100% is the top gridline, 0% the bottom one, labelled as such.
+    labels = {e.text: float(e.get("y")) for e in elements(svg, "text")}
+    assert labels["100%"] - 0.35 * 9 == near(top[1])
+    assert labels["0%"] - 0.35 * 9 == near(bottom[1])
+    # Only the point below the target is marked; the one on it met the target.
+    assert "below target in 1 of 3 months" in root_of(svg).get("aria-label")
+
+
+def test_a_month_without_a_figure_breaks_the_line():
+    svg = availability_chart(
+        periods=PERIODS[:5], series=[Series("Email", [D("99.9"), D("99.95"), None, D("99.99"), D(100)])]
+    )
+    runs = [polyline_points(e) for e in elements(svg, "polyline")]
+    assert [len(run) for run in runs] == [2, 2]
+    assert runs[0][-1][0] < runs[1][0][0]
+
+
+def test_values_outside_a_fixed_range_are_clipped_to_the_plot():
+    svg = availability_chart(y_range=(D("99.8"), D(100)))
+    (group,) = [e for e in root_of(svg).iter(f"{SVG}g") if e.get("clip-path")]
+    assert list(group.iter(f"{SVG}polyline"))
+    clip_id = group.get("clip-path")[len("url(#") : -1]
+    assert clip_id in {e.get("id") for e in elements(svg, "clipPath")}
+
+
+def bars(svg: str) -> list[ET.Element]:
+    """The drawing's rectangles after the background, in order (not those in definitions)."""
+    return [e for e in root_of(svg) if e.tag == f"{SVG}rect" and e.get("x")]
+
+
+def test_error_budget_bars_are_to_scale():
+    svg = budget_chart(allowed_minutes=D(40), used_minutes=D(10))
+    track, used = bars(svg)[:2]
+    assert float(used.get("width")) / float(track.get("width")) == pytest.approx(0.25, rel=1e-3)
+    assert "pattern" not in svg
+
+    over = budget_chart(allowed_minutes=D(40), used_minutes=D(50))
+    track, used, overspend = bars(over)[:3]
+    assert float(used.get("width")) == near(float(track.get("width")))
+    assert float(overspend.get("width")) / float(track.get("width")) == pytest.approx(0.25, rel=1e-3)
+    assert overspend.get("fill").startswith("url(#")
+
+
+def test_hours_bank_bars_are_to_scale_and_a_deficit_goes_below_zero():
+    svg = hours_bank_chart(
+        periods=PERIODS[:2], committed=[D(20), D(20)], delivered=[D(30), D(10)], balance=[D(10), D(-5)]
+    )
+    bars = [
+        e for e in elements(svg, "rect") if e.get("fill") in (charts.LIGHT_BLUE, charts.SERIES_COLOURS[0])
+    ]
+    heights = [float(e.get("height")) for e in bars[:4]]
+    assert heights[1] / heights[0] == pytest.approx(30 / 20, rel=1e-3)
+    assert heights[3] / heights[2] == pytest.approx(10 / 20, rel=1e-3)
+    (balance,) = elements(svg, "polyline")
+    (_, in_hand), (_, deficit) = polyline_points(balance)
+    zero = float(bars[0].get("y")) + heights[0]
+    assert in_hand < zero < deficit
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "bins", "expected"),
+    [
+        (99.4, 100.0, 5, [99.4, 99.6, 99.8, 100.0]),
+        (98.71, 100.04, 5, [99.0, 99.5, 100.0]),
+        (0, 100, 5, [0, 20, 40, 60, 80, 100]),
+        (0, 44.93, 6, [0, 10, 20, 30, 40]),
+        (-4.2, 26.4, 5, [0, 10, 20]),
+        (-52.5, 1050, 5, [0, 250, 500, 750, 1000]),
+        (7, 7, 5, [7]),
+    ],
+)
+def test_value_axis_ticks_are_round_numbers(low, high, bins, expected):
+    assert charts._nice_ticks(low, high, bins) == pytest.approx(expected)
+
+
+@given(
+    low=st.floats(-1e6, 1e6, allow_nan=False),
+    span=st.floats(1e-3, 1e6, allow_nan=False),
+    bins=st.integers(4, 8),  # the charts ask for 5 or 6
+)
+def test_ticks_are_evenly_spaced_round_and_inside_the_range(low, span, bins):
+    high = low + span
+    ticks = charts._nice_ticks(low, high, bins)
+    assert 2 <= len(ticks) <= bins + 1
+    tolerance = span * 1e-6
+    assert low - tolerance <= ticks[0] and ticks[-1] <= high + tolerance
+    steps = {round(b - a, 6) for a, b in zip(ticks, ticks[1:], strict=False)}
+    step = ticks[1] - ticks[0]
+    assert all(s == pytest.approx(step, rel=1e-6) for s in steps)
+    mantissa = step / 10 ** math.floor(math.log10(step) + 1e-9)
+    assert any(mantissa == pytest.approx(m, rel=1e-6) for m in (1, 2, 2.5, 5, 10))
+
+
+def legend_texts(svg: str) -> list[ET.Element]:
+    """The legend's labels: the texts below the month labels."""
+    texts = elements(svg, "text")
+    month_rows = max(float(e.get("y")) for e in texts if e.text in ("Jan", "2025"))
+    return [e for e in texts if float(e.get("y")) > month_rows + 1]
+
+
+@given(
+    names=st.lists(
+        st.text(st.characters(codec="ascii", categories=["L", "N", "Zs"]), min_size=1, max_size=40),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_legend_entries_stay_inside_the_chart_and_apart(names):
+    svg = availability_chart(series=[Series(name, AVAILABILITY) for name in names])
+    width = float(root_of(svg).get("viewBox").split()[2])
+    labels = legend_texts(svg)
+    assert [e.text for e in labels][: len(names)] == names
+    rows: dict[float, list[tuple[float, float]]] = {}
+    for label in labels:
+        start = float(label.get("x"))
+        rows.setdefault(float(label.get("y")), []).append((start, start + charts._text_width(label.text)))
+    for extents in rows.values():
+        assert extents[0][0] >= 0 and extents[-1][1] <= width
+        assert all(end < next_start for (_, end), (next_start, _) in zip(extents, extents[1:], strict=False))
+
+
+def test_a_long_legend_wraps_and_the_chart_grows_to_hold_it():
+    names = [f"P{n} {kind} (Email and file server)" for n in (1, 2, 3) for kind in ("response", "resolution")]
+    short = root_of(availability_chart())
+    busy = root_of(availability_chart(series=[Series(name, AVAILABILITY) for name in names]))
+    rows = {float(e.get("y")) for e in legend_texts(ET.tostring(busy, encoding="unicode"))}
+    assert len(rows) > 1
+    assert float(busy.get("viewBox").split()[3]) > float(short.get("viewBox").split()[3])
