@@ -13,6 +13,7 @@ contract, version and signers), found by the verification code the file carries.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -34,6 +35,12 @@ INFO_CODE = "/SLAPortalVerificationCode"
 INFO_DOCUMENT_SHA256 = "/SLAPortalDocumentSHA256"
 SEAL_FIELD = "PortalSeal"
 CERT_VALID_DAYS = 20 * 365
+#: Room kept in the PDF for the seal's signature container, in hex digits. Without it pyHanko
+#: sizes the container with a dry-run signature on every seal (a second full CMS build, half
+#: the cost of sealing). The portal's EC P-256 seal needs about 2,500, an RSA-4096 key with its
+#: certificate about 5,000; a seal that does not fit is made again with pyHanko's own estimate.
+#: Not used with a timestamp authority, whose tokens vary in size: pyHanko sizes those.
+SEAL_BYTES_RESERVED = 6144
 
 
 def _outside_event_loop(function, *args, **kwargs):
@@ -80,6 +87,7 @@ class SealingKey:
         return _signer(self)
 
 
+@functools.lru_cache(maxsize=4)
 def _signer(key: SealingKey):
     from asn1crypto import keys, pem
     from pyhanko.sign import signers
@@ -196,7 +204,7 @@ def seal_pdf(
     """
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
-    from pyhanko.sign.timestamps import HTTPTimeStamper
+    from pyhanko.sign.general import SigningError
 
     try:
         writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
@@ -208,16 +216,43 @@ def seal_pdf(
         reason=reason or "Sealed by the SLA portal",
         subfilter=fields.SigSeedSubFilter.PADES,
     )
-    timestamper = HTTPTimeStamper(tsa_url, timeout=timeout) if tsa_url else None
+    timestamper = _timestamper(tsa_url, timeout) if tsa_url else None
+    reserved = None if tsa_url else SEAL_BYTES_RESERVED
     try:
-        output = _outside_event_loop(
-            signers.sign_pdf, writer, meta, signer=_signer(key), timestamper=timestamper
-        )
+        try:
+            output = _outside_event_loop(
+                signers.sign_pdf,
+                writer,
+                meta,
+                signer=_signer(key),
+                timestamper=timestamper,
+                bytes_reserved=reserved,
+            )
+        except SigningError:
+            if reserved is None:
+                raise
+            # The seal outgrew the reserved room (a large key or certificate): let pyHanko size it.
+            output = _outside_event_loop(
+                signers.sign_pdf,
+                IncrementalPdfFileWriter(BytesIO(data), strict=False),
+                meta,
+                signer=_signer(key),
+                timestamper=timestamper,
+            )
     except Exception as exc:
         if tsa_url:
             raise SealingFailed(f"the timestamp authority {tsa_url} could not be used: {exc!r}") from exc
         raise SealingFailed(f"the PDF could not be sealed: {exc!r}") from exc
     return output.getvalue()
+
+
+@functools.lru_cache(maxsize=4)
+def _timestamper(tsa_url: str, timeout: int):
+    """One timestamper per authority and process: pyHanko fetches a dummy timestamp to size
+    the seal once per timestamper, so a new one per seal would ask the authority twice."""
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    return HTTPTimeStamper(tsa_url, timeout=timeout)
 
 
 # ---------------------------------------------------------------- checking a seal
