@@ -155,7 +155,7 @@ def trend_chart(
         chart.polyline(points, colour, 1.6)
         for point in points:
             if point is not None:
-                chart.marker(marker, *point, size=4, fill=colour)
+                chart.marker(marker, *point, size=5, fill=colour)
     for index, line in enumerate(series):
         for i in missed[index]:
             chart.marker("X", x(i), y(_float(line.values[i])), size=9, fill=MISSED, edge=WHITE)
@@ -211,7 +211,7 @@ def error_budget_chart(
     )
     legend = chart.legend_layout(entries)
     plot = chart.plot_area(left=0.3, bottom=0.66, top=0.4, right=0.3, legend=legend)
-    high = max(allowed, used, 1e-9) * 1.04
+    high = (max(allowed, used) or 1.0) * 1.04  # an empty budget still gets a readable axis
     ticks = _nice_ticks(0.0, high, bins=6)
     x = _scale(0.0, high, plot.left, plot.right)
     y = _scale(-0.6, 0.6, plot.bottom, plot.top)
@@ -282,7 +282,7 @@ def hours_bank_chart(
     chart.polyline(points, SERIES_COLOURS[1], 1.6)
     for point in points:
         if point is not None:
-            chart.marker("D", *point, size=4, fill=SERIES_COLOURS[1])
+            chart.marker("D", *point, size=5, fill=SERIES_COLOURS[1])
     chart.axes(plot, left_spine=True)
     chart.x_ticks([x(i) for i in range(len(periods))], _tick_labels(labels), plot)
     chart.y_ticks([y(tick) for tick in ticks], [_tick_formatter("h")(tick) for tick in ticks], plot)
@@ -525,7 +525,7 @@ class _Chart:
         length = HANDLE_LENGTH * FONT_SIZE
         if entry.kind == "line":
             self.line(x, middle, x + length, middle, entry.colour, 1.6)
-            self.marker(entry.marker, x + length / 2, middle, size=4, fill=entry.colour)
+            self.marker(entry.marker, x + length / 2, middle, size=5, fill=entry.colour)
         elif entry.kind == "dashed":
             self.line(x, middle, x + length, middle, entry.colour, 1.2, dash=(6, 3.6))
         elif entry.kind == "missed":

@@ -167,6 +167,7 @@ def test_error_budget_summary_and_overspend():
 def test_error_budget_with_nothing_allowed():
     svg = budget_chart(allowed_minutes=D(0), used_minutes=D(0), elapsed_fraction=D(0))
     assert "0.0 of 0.0 min used (none)" in root_of(svg).get("aria-label")
+    assert {"0 min", "1 min"} <= {e.text for e in elements(svg, "text")}
 
 
 def test_hours_bank_summary():
