@@ -17,6 +17,7 @@ def email_send(
     to: Sequence[str],
     cc: Sequence[str] = (),
     attachments: Sequence[tuple[str, bytes, str]] = (),
+    headers: dict[str, str] | None = None,
 ) -> None:
     """Render ``emails/<template>_subject.txt``, ``.txt`` and ``.html`` and send one message.
 
@@ -26,7 +27,7 @@ def email_send(
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     text = render_to_string(f"emails/{template}.txt", context)
     html = render_to_string(f"emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=list(to), cc=list(cc))
+    message = EmailMultiAlternatives(subject=subject, body=text, to=list(to), cc=list(cc), headers=headers)
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)

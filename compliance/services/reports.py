@@ -26,6 +26,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -36,6 +37,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from contracts.models import Contract, Membership, Role
 from contracts.models.contract import ContractStatus
@@ -367,6 +369,7 @@ def delivery_send(*, delivery_id: int, final: bool) -> str:
             context=report_email_context(delivery),
             to=[delivery.email],
             attachments=[(report.filename, pdf, "application/pdf")],
+            headers={"Message-ID": delivery_message_id(delivery)},
         )
     except OSError as exc:  # SMTP errors are OSErrors too
         reason = _reason(exc)
@@ -382,6 +385,17 @@ def delivery_send(*, delivery_id: int, final: bool) -> str:
         mine.update(status=DeliveryStatus.SENT, sent_at=timezone.now(), reason="")
         _delivery_audit(delivery, sent=True)
     return "sent"
+
+
+def delivery_message_id(delivery: Delivery) -> str:
+    """The Message-ID of this delivery's email, the same each time it is sent. The one
+    duplicate SMTP cannot rule out (a worker that dies after the server accepted the email
+    but before the send was recorded) then arrives as a second copy of the same message,
+    which mail systems that keep one message per Message-ID show once."""
+    report = delivery.report
+    token = salted_hmac("report-delivery-message-id", delivery.pk).hexdigest()[:16]
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<{report.contract.reference}.{report.period}.r{report.revision}.{delivery.pk}.{token}@{domain}>"
 
 
 def _delivery_audit(delivery: Delivery, *, sent: bool, reason: str = "") -> None:

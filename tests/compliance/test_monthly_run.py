@@ -1,6 +1,7 @@
 """The monthly run in-process (eager Celery) against a real SMTP server: one email per
 recipient with the right PDF, nothing twice, SMTP failures recorded and resent once."""
 
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -144,6 +145,33 @@ def test_requeue_takes_up_a_delivery_left_sending_by_a_dead_worker(
     assert delivery.status == DeliveryStatus.SENT
     assert requeue_pending(older_than=timedelta(0)).get("compliance.tasks.report_deliver", 0) == 0
     assert len(smtp_server.messages) == 1
+
+
+def test_an_email_sent_again_after_a_dead_worker_keeps_its_message_id(
+    active_contract, smtp_server, run_month, settings
+):
+    # The case SMTP cannot close: the server accepted the email, the worker died before
+    # recording it, and the stale claim is taken up again.
+    from datetime import timedelta
+
+    from slaportal.requeue import requeue_pending
+
+    run_month()
+    first = {m["X-Envelope-To"]: m["Message-ID"] for m in smtp_server.messages}
+    assert len(first) == Delivery.objects.count() == 2
+    assert len(set(first.values())) == 2  # one per recipient
+    assert all(
+        re.fullmatch(r"<SLA-\d{4}-\d{4}\.\d{4}-\d{2}\.r1\.\d+\.[0-9a-f]{16}@[^>]+>", mid)
+        for mid in first.values()
+    )
+    delivery = Delivery.objects.first()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.SENDING, claimed_at=datetime.now(UTC) - timedelta(seconds=60)
+    )
+    settings.REPORT_DELIVERY_STALE_AFTER = 30
+    requeue_pending(older_than=timedelta(0))
+    again = smtp_server.messages[2:]
+    assert [(m["X-Envelope-To"], m["Message-ID"]) for m in again] == [(delivery.email, first[delivery.email])]
 
 
 def test_smtp_down_ends_failed_with_the_reason_and_resend_delivers_once(
