@@ -37,7 +37,8 @@ def test_provider_admin_and_customer_read_who_did_what(browser_page, tenants):
         page.base
         + reverse("contracts:version_edit", kwargs={"reference": reference, "number": version.number})
     )
-    page.get_by_role("button", name="Publish version 1").click()
+    page.get_by_role("button", name="Publish version 1…").click()
+    page.get_by_role("dialog").get_by_role("button", name="Publish version 1", exact=True).click()
     expect(page.locator("main")).to_contain_text("Version 1 published")
     page.goto(page.base + f"/contracts/{reference}/")
     page.get_by_role("link", name="Send version 1 for signature").click()

@@ -115,7 +115,19 @@ def test_author_drafts_publishes_and_starts_a_second_version(browser_page, tenan
     expect(findings).not_to_contain_text("Errors (")
 
     # Publish version 1, then start version 2.
-    page.get_by_role("button", name="Publish version 1").click()
+    page.get_by_role("button", name="Publish version 1…").click()
+    dialog = page.get_by_role("dialog", name="Publish version 1?")
+    expect(dialog).to_contain_text("can no longer be changed")
+    # Checked once Bootstrap's fade-in is over: colours mid-fade are not the page's.
+    expect(page.locator("#publish-dialog")).to_have_css("opacity", "1")
+    expect(page.locator(".modal-backdrop")).to_have_css("opacity", "0.5")
+    assert_accessible(page)
+    dialog.get_by_role("button", name="Keep editing").click()
+    expect(dialog).to_be_hidden()
+    contract.refresh_from_db()
+    assert contract.status == "draft"  # nothing published yet
+    page.get_by_role("button", name="Publish version 1…").click()
+    dialog.get_by_role("button", name="Publish version 1", exact=True).click()
     expect(main).to_contain_text("Version 1 published")
     expect(page.get_by_role("button", name="Create new draft")).to_be_visible()
     assert_accessible(page)
