@@ -77,6 +77,17 @@ def _budget(budget: ErrorBudget | None) -> dict | None:
     }
 
 
+def level_plotted(level: dict) -> Decimal | None:
+    """A service level's figure as the charts plot it: ``None`` (a gap) when it was not
+    measured, or for a response or resolution target in a month without incidents, whose
+    share of nothing the pages give as "No incidents this month" rather than 100%."""
+    if not level.get("measured") or level.get("achieved") is None:
+        return None
+    if level.get("target_unit") == "minutes" and level.get("counted", 1) == 0:
+        return None
+    return Decimal(level["achieved"])
+
+
 def _level(level: LevelResult) -> dict:
     data: dict[str, Any] = {
         "key": level.key,

@@ -7,12 +7,15 @@ trend charts; the month's incidents and outages.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db.models import Max
 from django.urls import reverse
 
 from contracts.models import CreditCap, CreditTier
 
+from .evaluation_json import level_plotted
 from .models import Evaluation, Report
 from .periods import parse_period
 from .report_pdf import ReportData, ReportIncident, ReportOutage, ReportParty, ReportTier
@@ -25,9 +28,10 @@ def _party(organisation) -> ReportParty:
     return ReportParty(organisation.name, organisation.parent.name if organisation.parent_id else "")
 
 
-def _history(report: Report) -> dict[str, tuple[tuple[str, str], ...]]:
-    """Achieved per service level key over the (up to) five stored months before the
-    report's, the latest revision of each, oldest first."""
+def _history(report: Report) -> dict[str, tuple[tuple[str, Decimal | None], ...]]:
+    """The plotted figure per service level key over the (up to) five stored months before
+    the report's, the latest revision of each, oldest first (``None`` for a month without
+    incidents)."""
     latest = (
         Evaluation.objects.filter(contract_id=report.contract_id, period__lt=report.period)
         .values("period")
@@ -43,8 +47,8 @@ def _history(report: Report) -> dict[str, tuple[tuple[str, str], ...]]:
         if wanted.get(period) != revision:
             continue
         for level in figures.get("service_levels", []):
-            if level.get("measured") and level.get("achieved") is not None:
-                history.setdefault(level["key"], []).append((period, level["achieved"]))
+            if level.get("measured"):
+                history.setdefault(level["key"], []).append((period, level_plotted(level)))
     return {key: tuple(points) for key, points in history.items()}
 
 

@@ -28,6 +28,8 @@ from django.template.loader import render_to_string
 from contracts.pdf import RenderedPdf, render_pdf
 from contracts.sealing import INFO_DOCUMENT_SHA256, SealingKey, seal_pdf
 
+from .evaluation_json import level_plotted
+
 TEMPLATE = "pdf/report.html"
 #: Document information keys of a report PDF (the document hash key is shared with signing),
 #: written from ``<meta name="…">`` tags of the report template.
@@ -91,8 +93,8 @@ class ReportTier:
 @dataclass(frozen=True)
 class ReportData:
     """Everything one report shows. ``figures`` is the stored evaluation's JSON;
-    ``history`` maps a service level key to (period, achieved) pairs of earlier months,
-    oldest first, for the trend charts; times are shown in ``time_zone``."""
+    ``history`` maps a service level key to (period, plotted figure) pairs of earlier
+    months, oldest first, for the trend charts (see ``level_plotted``); times are shown in ``time_zone``."""
 
     reference: str
     title: str
@@ -111,7 +113,7 @@ class ReportData:
     report_url: str
     cap_label: str = ""
     tiers: dict[str, tuple[ReportTier, ...]] = field(default_factory=dict)
-    history: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    history: dict[str, tuple[tuple[str, Decimal | None], ...]] = field(default_factory=dict)
     incidents: tuple[ReportIncident, ...] = ()
     outages: tuple[ReportOutage, ...] = ()
     #: The version was signed on paper and imported: the portal holds no signed document.
@@ -201,7 +203,7 @@ def chart_image(svg: str) -> dict[str, str] | None:
     return {"src": f"data:image/svg+xml;base64,{encoded}", "alt": alt}
 
 
-def level_chart(level: dict, history: tuple[tuple[str, str], ...], period: str) -> str:
+def level_chart(level: dict, history: tuple[tuple[str, Decimal | None], ...], period: str) -> str:
     """The level's chart: the error budget for availability, the trend of the share within
     target over the recent months for response and resolution; "" when not measured."""
     from . import charts
@@ -216,11 +218,13 @@ def level_chart(level: dict, history: tuple[tuple[str, str], ...], period: str) 
             elapsed_fraction=1,
             title=f"{level['name']}: error budget",
         )
-    points = [*history, (period, level["achieved"])]
+    points = [*history, (period, level_plotted(level))]
+    if all(value is None for _, value in points):
+        return ""  # no incidents in any of these months: nothing to draw
     return charts.trend_chart(
         title=f"{level['name']}: share within target",
         periods=[p for p, _ in points],
-        series=[charts.Series(level["name"], [Decimal(v) if v is not None else None for _, v in points])],
+        series=[charts.Series(level["name"], [value for _, value in points])],
         target=Decimal(level["share"]) if level.get("share") else Decimal(100),
         unit="%",
     )

@@ -35,6 +35,7 @@ from contracts.models import Contract, Version
 from .credits import CreditCap
 from .evaluation import IncidentInput, OutageInput
 from .evaluation_inputs import LoadedInputs, choose_version, evaluation_inputs_for
+from .evaluation_json import level_plotted
 from .forecast import Forecast, availability_forecast
 from .models import Evaluation, Incident, IncidentPause, Outage
 from .periods import format_period, period_bounds, previous_period
@@ -283,8 +284,7 @@ def contract_trend(
             match = next(
                 (x for x in (month_figures or {}).get("service_levels", []) if x["key"] == level["key"]), None
             )
-            measured = match is not None and match["measured"] and match["achieved"] is not None
-            values.append(Decimal(match["achieved"]) if measured else None)
+            values.append(None if match is None else level_plotted(match))
         if level["metric"] == "availability":
             target = Decimal(level["target"])
         else:

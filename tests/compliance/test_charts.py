@@ -388,3 +388,45 @@ def test_a_long_legend_wraps_and_the_chart_grows_to_hold_it():
     rows = {float(e.get("y")) for e in legend_texts(ET.tostring(busy, encoding="unicode"))}
     assert len(rows) > 1
     assert float(busy.get("viewBox").split()[3]) > float(short.get("viewBox").split()[3])
+
+
+# ---------------------------------------------------------------- what the charts plot
+
+
+def level(metric="resolution", **fields):
+    unit = "minutes" if metric in ("first_response", "resolution") else "percent"
+    return {
+        "key": "k",
+        "name": "Resolution of P1",
+        "metric": metric,
+        "target_unit": unit,
+        "share": "90",
+        "measured": True,
+        "achieved": "100",
+        "counted": 3,
+    } | fields
+
+
+@pytest.mark.parametrize(
+    ("figures", "plotted"),
+    [
+        (level(achieved="66.67", counted=3), D("66.67")),
+        (level(achieved="100", counted=0), None),  # no incidents: a share of nothing
+        (level(measured=False, achieved=None, counted=0), None),
+        (level(metric="availability", achieved="99.95", counted=0), D("99.95")),
+        (level(achieved="0", counted=2), D(0)),
+    ],
+)
+def test_what_a_level_plots(figures, plotted):
+    from compliance.evaluation_json import level_plotted
+
+    assert level_plotted(figures) == plotted
+
+
+def test_report_level_chart_leaves_months_without_incidents_out():
+    from compliance.report_pdf import level_chart
+
+    quiet = level(achieved="100", counted=0)
+    assert level_chart(quiet, (("2026-01", None), ("2026-02", None)), "2026-03") == ""
+    svg = level_chart(quiet, (("2026-01", D(80)), ("2026-02", None)), "2026-03")
+    assert "below target in 1 of 1 months" in root_of(svg).get("aria-label")

@@ -112,6 +112,10 @@ def test_contract_trend_series(contract):
     assert common_target(trend.availability) == Decimal("99.9")
     assert [s.metric for s in trend.attainment] == ["first_response"]
     assert trend.months_with_figures == 3
+    # January and February had no incidents: a gap in the chart, not 100% of nothing.
+    (response,) = trend.attainment
+    assert response.values[:3] == (None, None, None)
+    assert response.values[3] is not None
 
 
 def test_contract_trend_uses_the_selected_figures(contract):
