@@ -85,7 +85,6 @@ _ADVANCE = (
     635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,
 )  # fmt: skip
 _AVERAGE_ADVANCE = 640
-_BOLD_FACTOR = 1.1
 
 
 @dataclass(frozen=True)
@@ -581,9 +580,9 @@ def _n(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-def _text_width(text: str, size: float = FONT_SIZE, *, bold: bool = False) -> float:
+def _text_width(text: str, size: float = FONT_SIZE) -> float:
     advance = sum(_ADVANCE[ord(ch) - 32] if 32 <= ord(ch) < 127 else _AVERAGE_ADVANCE for ch in text)
-    return advance / 1000 * size * (_BOLD_FACTOR if bold else 1)
+    return advance / 1000 * size
 
 
 def _scale(low: float, high: float, start: float, end: float) -> Callable[[float], float]:
