@@ -341,6 +341,7 @@ class _Chart:
         self.prefix = "c" + hashlib.sha256(repr(key).encode()).hexdigest()[:8] + "-"
         self.parts: list[str] = []
         self.defs: list[str] = []
+        self.defined: set[str] = set()
 
     # -- layout
 
@@ -368,13 +369,20 @@ class _Chart:
 
     def hatch_id(self) -> str:
         """The id of the hatching that marks overspend, defined on first use."""
-        ident = f"{self.prefix}hatch"
-        if not self.defs:
-            self.defs.append(
-                f'<pattern id="{ident}" patternUnits="userSpaceOnUse" width="6" height="6">'
-                f'<rect width="6" height="6" fill="{MISSED}"/>'
-                f'<path d="M-1 1L1 -1M0 6L6 0M5 7L7 5" stroke="{WHITE}" stroke-width="1.2"/></pattern>'
-            )
+        return self._define(
+            "hatch",
+            '<pattern id="{id}" patternUnits="userSpaceOnUse" width="6" height="6">'
+            f'<rect width="6" height="6" fill="{MISSED}"/>'
+            f'<path d="M-1 1L1 -1M0 6L6 0M5 7L7 5" stroke="{WHITE}" stroke-width="1.2"/></pattern>',
+        )
+
+    def _define(self, name: str, markup: str) -> str:
+        """The chart-unique id of definition ``name``, adding ``markup`` (with ``{id}`` for
+        that id) to the definitions the first time."""
+        ident = f"{self.prefix}{name}"
+        if ident not in self.defined:
+            self.defined.add(ident)
+            self.defs.append(markup.replace("{id}", ident))
         return ident
 
     # -- elements
@@ -388,10 +396,10 @@ class _Chart:
 
     def open_clip(self, plot: _Plot) -> None:
         """Clip what follows to the plot, for values outside a fixed value range."""
-        ident = f"{self.prefix}plot"
-        self.defs.append(
-            f'<clipPath id="{ident}"><rect x="{_n(plot.left)}" y="{_n(plot.top - 6)}" '
-            f'width="{_n(plot.right - plot.left)}" height="{_n(plot.bottom - plot.top + 12)}"/></clipPath>'
+        ident = self._define(
+            "plot",
+            f'<clipPath id="{{id}}"><rect x="{_n(plot.left)}" y="{_n(plot.top - 6)}" '
+            f'width="{_n(plot.right - plot.left)}" height="{_n(plot.bottom - plot.top + 12)}"/></clipPath>',
         )
         self.parts.append(f'<g clip-path="url(#{ident})">')
 
