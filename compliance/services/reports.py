@@ -357,7 +357,7 @@ def delivery_send(*, delivery_id: int, final: bool) -> str:
     if not taken:
         return "skipped"
     delivery = Delivery.objects.select_related(
-        "report__contract__provider", "report__contract__customer", "user"
+        "report__contract__provider", "report__contract__customer", "report__evaluation", "user"
     ).get(pk=delivery_id)
     mine = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING, claimed_at=now)
     report = delivery.report
