@@ -5,6 +5,7 @@ They validate and lay themselves out (crispy FormHelper); the views call the ser
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from zoneinfo import available_timezones
 
@@ -232,6 +233,8 @@ class ClauseForm(forms.Form):
                     "hx-trigger": PREVIEW_TRIGGER,
                     "hx-target": f"#cl{clause.pk}-preview",
                     "hx-include": f"#{form_id}",
+                    # Names the clause, so the consistency panel is checked with its texts too.
+                    "hx-vals": json.dumps({"clause": clause.pk}),
                     "hx-swap": "innerHTML",
                 }
             )

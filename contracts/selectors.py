@@ -308,9 +308,31 @@ def version_rendered_clauses(
     ]
 
 
-def version_findings(terms: VersionTerms, values: dict[str, Value] | None = None) -> list[Finding]:
-    """The consistency checker's findings on a version (see ``contracts.consistency``)."""
+@dataclass(frozen=True)
+class UnsavedClause:
+    """A clause's texts as the author is typing them, not saved yet."""
+
+    heading: str
+    legal_text: str
+    plain_text: str
+
+
+def _clause_info(clause, unsaved: UnsavedClause | None) -> ClauseInfo:
+    if unsaved is None:
+        return ClauseInfo(clause.key, clause.heading, clause.legal_text, clause.plain_text)
+    return ClauseInfo(clause.key, unsaved.heading or clause.heading, unsaved.legal_text, unsaved.plain_text)
+
+
+def version_findings(
+    terms: VersionTerms,
+    values: dict[str, Value] | None = None,
+    *,
+    unsaved: dict[int, UnsavedClause] | None = None,
+) -> list[Finding]:
+    """The consistency checker's findings on a version (see ``contracts.consistency``);
+    with ``unsaved``, as if those clauses (by id) held the author's unsaved texts."""
     values = version_render_values(terms) if values is None else values
+    unsaved = unsaved or {}
     return check_version(
         parameters=[
             ParameterInfo(name=p.name, kind=p.kind, business_time=p.business_time, value=p.value)
@@ -333,7 +355,7 @@ def version_findings(terms: VersionTerms, values: dict[str, Value] | None = None
         responsibilities=[
             ResponsibilityInfo(key=r.key, consequence=r.consequence) for r in terms.responsibilities
         ],
-        clauses=[ClauseInfo(c.key, c.heading, c.legal_text, c.plain_text) for c in terms.clauses],
+        clauses=[_clause_info(c, unsaved.get(c.pk)) for c in terms.clauses],
         available_names=values.keys(),
         block_names={name for name, value in values.items() if isinstance(value, Block)},
         contract_monthly_fee=terms.contract.monthly_fee,

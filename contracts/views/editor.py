@@ -128,10 +128,16 @@ class FindingRow:
         return _FIELD_LABEL.get(self.finding.field, "")
 
 
-def findings_context(terms: VersionTerms, values) -> dict:
-    """The consistency checker's findings, errors and warnings apart, each with its clause."""
-    headings = {clause.key: clause.heading for clause in terms.clauses}
-    rows = [FindingRow(f, headings.get(f.clause, "")) for f in selectors.version_findings(terms, values)]
+def findings_context(terms: VersionTerms, values, unsaved: dict | None = None) -> dict:
+    """The consistency checker's findings, errors and warnings apart, each with its clause
+    (``unsaved``: clause texts being typed, see ``selectors.version_findings``)."""
+    unsaved = unsaved or {}
+    headings = {}
+    for clause in terms.clauses:
+        typed = unsaved.get(clause.pk)
+        headings[clause.key] = (typed.heading if typed else "") or clause.heading
+    findings = selectors.version_findings(terms, values, unsaved=unsaved)
+    rows = [FindingRow(f, headings.get(f.clause, "")) for f in findings]
     return {
         "finding_errors": [row for row in rows if row.finding.is_error],
         "finding_warnings": [row for row in rows if not row.finding.is_error],
@@ -218,22 +224,30 @@ def version_edit(request, reference: str, number: int):
 @login_required
 @require_POST
 def clause_preview(request, reference: str, number: int):
-    """Both renderings of the posted (unsaved) texts with the version's current values."""
+    """Both renderings of the posted (unsaved) texts with the version's current values.
+
+    Posted as the author types in a clause of a draft (``clause``: its id), the response also
+    carries the consistency panel checked against those texts, swapped in out of band, so
+    that it never waits for a save."""
     version = selectors.version_for_author(request.user, reference, number)
     terms = selectors.version_terms(version)
     values = selectors.version_render_values(terms)
-    legal = render_clause(request.POST.get("legal_text", ""), values)
-    plain = render_clause(request.POST.get("plain_text", ""), values)
+    legal_text, plain_text = request.POST.get("legal_text", ""), request.POST.get("plain_text", "")
+    legal = render_clause(legal_text, values)
+    plain = render_clause(plain_text, values)
     one_sided = sorted((legal.used ^ plain.used) & terms.parameters_by_name.keys())
-    return render(
-        request,
-        "contracts/editor/_preview.html",
-        {
-            "legal": legal,
-            "plain": plain,
-            "mismatches": [(name, "legal" if name in legal.used else "plain") for name in one_sided],
-        },
-    )
+    context = {
+        "legal": legal,
+        "plain": plain,
+        "mismatches": [(name, "legal" if name in legal.used else "plain") for name in one_sided],
+    }
+    typed_in = next((c for c in terms.clauses if str(c.pk) == request.POST.get("clause")), None)
+    if typed_in is not None and version.is_draft:
+        unsaved = selectors.UnsavedClause(request.POST.get("heading", "").strip(), legal_text, plain_text)
+        context["findings_oob"] = True
+        context["unsaved_heading"] = unsaved.heading or typed_in.heading
+        context.update(findings_context(terms, values, {typed_in.pk: unsaved}))
+    return render(request, "contracts/editor/_preview.html", context)
 
 
 @login_required

@@ -93,15 +93,20 @@ def test_author_drafts_publishes_and_starts_a_second_version(browser_page, tenan
     expect(clause_card(page, "Reporting").locator("[data-rendering=plain]")).to_contain_text("99.5% target")
     assert page.evaluate("window.stillTheSamePage") is True
 
-    # A placeholder typo: the live preview flags it, the consistency check reports it after saving.
+    # A placeholder typo: the live preview flags it and the consistency check reports it
+    # while it is typed, before any save; saving keeps the errors.
     plain_field = first.get_by_label("Plain text")
     plain_field.fill("")
     plain_field.press_sequentially("Your systems are up {{ uptime_targt }} of the month.")
     expect(first.locator(".placeholder-errors")).to_contain_text("unknown parameter 'uptime_targt'")
-    first.get_by_role("button", name="Save clause Availability").click()
     findings = page.locator("#findings-list")
     expect(findings).to_contain_text("Errors (2)")
     expect(findings).to_contain_text("uptime_targt")
+    expect(findings).to_contain_text("Checked with the unsaved text of clause “Availability”.")
+    assert_accessible(page)
+    first.get_by_role("button", name="Save clause Availability").click()
+    expect(findings).not_to_contain_text("unsaved text")
+    expect(findings).to_contain_text("Errors (2)")
     assert page.evaluate("window.stillTheSamePage") is True
     assert_accessible(page)
 
@@ -111,7 +116,9 @@ def test_author_drafts_publishes_and_starts_a_second_version(browser_page, tenan
     plain_field.fill("")
     plain_field.press_sequentially("Your systems are up {{ uptime_target }} of the month.")
     expect(first.locator("[data-rendering=plain]")).to_contain_text("up 99.5% of the month")
+    expect(findings).not_to_contain_text("Errors (")
     first.get_by_role("button", name="Save clause Availability").click()
+    expect(findings).not_to_contain_text("unsaved text")
     expect(findings).not_to_contain_text("Errors (")
 
     # Publish version 1, then start version 2.

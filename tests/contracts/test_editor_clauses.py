@@ -195,6 +195,39 @@ def test_preview_renders_both_texts_and_errors_without_saving(author, draft):
     assert (clause.legal_text, clause.plain_text) == before
 
 
+def test_preview_of_a_clause_being_typed_checks_the_version_with_its_unsaved_text(author, draft):
+    clause = draft.clauses.get(key="service-levels-and-credits")
+    before = (clause.heading, clause.legal_text, clause.plain_text)
+    typed = clause_data(clause, heading="Levels", plain_text=clause.plain_text + " {{ uptime_targt }}")
+    response = author.post(url("editor_preview", draft), {**typed, "clause": clause.pk}, **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    panel = body[body.index('<div id="findings-list" hx-swap-oob="innerHTML">') :]
+    assert "Errors (" in panel and "{{ uptime_targt }} in the plain text of clause “Levels”" in panel
+    assert "Checked with the unsaved text of clause “Levels”." in panel
+    clause.refresh_from_db()
+    assert (clause.heading, clause.legal_text, clause.plain_text) == before  # nothing saved
+    # Fixed while still unsaved: the panel clears.
+    response = author.post(url("editor_preview", draft), {**clause_data(clause), "clause": clause.pk}, **HTMX)
+    panel = response.content.decode().split('hx-swap-oob="innerHTML">', 1)[1]
+    assert "Errors (" not in panel and "Warnings (1)" in panel
+
+
+def test_preview_without_a_clause_of_the_draft_leaves_the_panel_alone(tenants, author, draft, client_for):
+    clause = draft.clauses.first()
+    other = factories.version_with_terms(factories.contract(tenants.provider, tenants.customer))
+    for posted in ({}, {"clause": "not a number"}, {"clause": other.clauses.first().pk}):
+        response = author.post(url("editor_preview", draft), {**clause_data(clause), **posted}, **HTMX)
+        assert response.status_code == 200
+        assert "hx-swap-oob" not in response.content.decode()
+
+
+def test_clause_texts_name_their_clause_for_the_live_check(author, draft):
+    body = author.get(url("version_edit", draft)).content.decode()
+    clause = draft.clauses.first()
+    assert f'hx-vals="{{&quot;clause&quot;: {clause.pk}}}"' in body
+
+
 def test_findings_panel_lists_errors_with_a_link_to_the_clause(author, draft):
     clause = draft.clauses.get(key="service-levels-and-credits")
     services.clause_update(
