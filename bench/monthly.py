@@ -7,12 +7,18 @@ Both renders start from a stack chunk of their own (``contracts.pdf.with_stack_r
 the pipeline's does: on Python 3.11 a render's speed otherwise depends on the call depth it
 starts at, by up to a fifth, which would make the ratio a matter of where each one is called.
 
-Prints reports per minute, seconds per report, the page count, and the ratio of the total
-pipeline time to the bare rendering time (wall clock, and CPU time of the process). Tasks
-run in-process (no broker), one after the other, so the ratio compares like with like on
-one core.
+The month is made in ``--slices`` runs (default 10, of 20 contracts each), each followed by
+the bare renders of its own reports. On a shared machine whose speed drifts over minutes,
+the two sides are then timed under the same conditions; one run of all 200 contracts
+followed by 200 bare renders moved the ratio by up to a tenth between otherwise identical
+runs. The per-report work is the same either way.
 
-    .venv/bin/python bench/monthly.py [--contracts 200] [--scale 0.1] [--incidents 30]
+Prints reports per minute, seconds per report, the page count, and the ratio of the total
+pipeline time to the bare rendering time (wall clock, its spread over the runs, and CPU
+time of the process). Tasks run in-process (no broker), one after the other, so the ratio
+compares like with like on one core.
+
+    .venv/bin/python bench/monthly.py [--contracts 200] [--scale 0.1] [--incidents 30] [--slices 10]
 """
 
 import argparse
@@ -153,6 +159,9 @@ def main() -> None:
     parser.add_argument("--contracts", type=int, default=200)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply the number of contracts")
     parser.add_argument("--incidents", type=int, default=30, help="incidents per contract (outages: a tenth)")
+    parser.add_argument(
+        "--slices", type=int, default=10, help="runs the month is made in, each followed by its bare renders"
+    )
     args = parser.parse_args()
     count = max(1, round(args.contracts * args.scale))
     with tempfile.TemporaryDirectory() as data_dir:
@@ -172,7 +181,7 @@ def main() -> None:
         smtp_server, received = _smtp(data_dir)
         sealing_key_from_settings()  # the key is made once, not per report
         started = time.perf_counter()
-        _generate(count, args.incidents)
+        contracts = _generate(count, args.incidents)
         generated = time.perf_counter() - started
         print(f"{count} contracts × {args.incidents} incidents generated in {generated:.1f} s")
 
@@ -190,32 +199,37 @@ def main() -> None:
 
         freeze_startup_heap()  # as each worker process does when it starts
 
-        started, cpu_started = time.perf_counter(), time.process_time()
-        run = reports.report_run_start(period=PERIOD)
-        pipeline = time.perf_counter() - started
-        pipeline_cpu = time.process_time() - cpu_started
+        static = static_base_url()
+        pipeline = pipeline_cpu = bare = bare_cpu = 0.0
+        bare_times, pages, slice_ratios = [], [], []
+        done = failed = pending = 0
+        size = -(-count // max(1, min(args.slices, count)))
+        for start in range(0, count, size):
+            chosen = contracts[start : start + size]
+            # The pipeline: one run over these contracts, as beat starts it.
+            started, cpu_started = time.perf_counter(), time.process_time()
+            run = reports.report_run_start(period=PERIOD, contracts=chosen)
+            took, took_cpu = time.perf_counter() - started, time.process_time() - cpu_started
+            progress = reports.run_progress(run, run.items.values("contract"))
+            done, failed, pending = done + progress.done, failed + progress.failed, pending + progress.pending
+            # Bare WeasyPrint: the same reports' HTML, rendered and written, nothing else.
+            slice_bare = 0.0
+            for report in Report.objects.filter(contract__in=chosen).order_by("pk"):
+                html = report_html(report_data(report))
+                t, cpu = time.perf_counter(), time.process_time()
+                with_stack_room(HTML(string=html, base_url=static).write_pdf)
+                bare_times.append(time.perf_counter() - t)
+                bare_cpu += time.process_time() - cpu
+                slice_bare += bare_times[-1]
+                pages.append(report.pdf_pages)
+            pipeline, pipeline_cpu, bare = pipeline + took, pipeline_cpu + took_cpu, bare + slice_bare
+            slice_ratios.append(took / slice_bare)
         assert Report.objects.filter(status="ready").count() == count, "not every report was made"
         sent = Delivery.objects.filter(status=DeliveryStatus.SENT).count()
         assert sent == 2 * count and len(received()) == sent, (sent, len(received()))
-        progress = reports.run_progress(run, run.items.values("contract"))
-
-        bare_times = []
-        bare_cpu = 0.0
-        pages = []
-        static = static_base_url()
-        for report in Report.objects.order_by("pk"):
-            html = report_html(report_data(report))
-            t, cpu = time.perf_counter(), time.process_time()
-            with_stack_room(HTML(string=html, base_url=static).write_pdf)
-            bare_times.append(time.perf_counter() - t)
-            bare_cpu += time.process_time() - cpu
-            pages.append(report.pdf_pages)
-        bare = sum(bare_times)
         smtp_server.terminate()
 
-        print(
-            f"run: done {progress.done}, failed {progress.failed}, pending {progress.pending}; {sent} emails"
-        )
+        print(f"runs: {len(slice_ratios)}; done {done}, failed {failed}, pending {pending}; {sent} emails")
         for label, seconds in (("pipeline       ", pipeline), ("bare WeasyPrint", bare)):
             print(
                 f"{label} {seconds:8.1f} s  {count / seconds * 60:8.1f} reports/min  "
@@ -226,6 +240,7 @@ def main() -> None:
             f"{statistics.median(bare_times):.3f} s, max {max(bare_times):.3f} s"
         )
         print(f"ratio pipeline / bare rendering  {pipeline / bare:6.2f}")
+        print(f"ratio per run                    {min(slice_ratios):6.2f} to {max(slice_ratios):.2f}")
         # CPU time of this process (tasks and SQLite run in it, the SMTP server does not): the
         # same ratio, less disturbed by whatever else the machine is doing.
         print(f"ratio in CPU time                {pipeline_cpu / bare_cpu:6.2f}")
