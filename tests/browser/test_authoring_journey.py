@@ -104,6 +104,11 @@ def test_author_drafts_publishes_and_starts_a_second_version(browser_page, tenan
     expect(findings).to_contain_text("uptime_targt")
     expect(findings).to_contain_text("Checked with the unsaved text of clause “Availability”.")
     assert_accessible(page)
+    # Typing on without changing the findings leaves the panel (a live region) untouched.
+    page.evaluate("document.querySelector('#findings-list > *').dataset.kept = 'yes'")
+    plain_field.press_sequentially(" Really.")
+    expect(first.locator("[data-rendering=plain]")).to_contain_text("of the month. Really.")
+    expect(findings.locator("[data-kept=yes]")).to_have_count(1)
     first.get_by_role("button", name="Save clause Availability").click()
     expect(findings).not_to_contain_text("unsaved text")
     expect(findings).to_contain_text("Errors (2)")
