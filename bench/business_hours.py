@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from compliance.calendars import BusinessCalendar, business_duration, public_holidays  # noqa: E402
+from compliance.engine.calendars import BusinessCalendar, business_duration, public_holidays  # noqa: E402
 
 
 def incidents(count: int, seed: int = 7):

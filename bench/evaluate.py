@@ -114,8 +114,8 @@ def _read_only(contracts) -> int:
 
     from django.db.models import Q
 
+    from compliance.engine.periods import period_bounds
     from compliance.models import Incident, IncidentPause, Outage
-    from compliance.periods import period_bounds
 
     ids = [c.pk for c in contracts]
     low = min(period_bounds(*PERIOD, ZoneInfo(c.time_zone))[0] for c in contracts)

@@ -118,7 +118,7 @@ def _prepare(env: dict[str, str]) -> dict:
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())
     _progress("demo data loaded")
 
-    from compliance.periods import format_period, previous_period
+    from compliance.engine.periods import format_period, previous_period
     from compliance.services.reports import report_run_start
     from compliance.services.tokens import api_token_create
     from compliance.views.compliance import default_period
@@ -153,8 +153,8 @@ def _progress(step: str) -> None:
 
 def _events(contract, last: tuple[int, int], *, months: int, seed: int = 7) -> int:
     """Incidents, pauses, outages and work logs in the ``months`` months up to ``last``."""
+    from compliance.engine.periods import period_bounds, previous_period
     from compliance.models import Incident, IncidentPause, Outage, WorkLog
-    from compliance.periods import period_bounds, previous_period
 
     rng = random.Random(seed + contract.pk)
     version = contract.versions.filter(in_force_from__isnull=False).order_by("-number").first()
@@ -315,7 +315,7 @@ def _sign_in(base: str, count: int) -> list[str]:
     """Sign in through the login form (with its CSRF token) ``count`` times: session ids."""
     import requests
 
-    from contracts.demo import DEMO_PASSWORD
+    from contracts.management.demo import DEMO_PASSWORD
 
     login = f"{base}/accounts/login/"
     sessions = []

@@ -3,7 +3,7 @@ through the real pipeline — evaluate → render (WeasyPrint) → seal → stor
 to a local aiosmtpd server in a process of its own — then bare WeasyPrint rendering of the
 same report HTML.
 
-Both renders start from a stack chunk of their own (``contracts.pdf.with_stack_room``), as
+Both renders start from a stack chunk of their own (``contracts.documents.pdf.with_stack_room``), as
 the pipeline's does: on Python 3.11 a render's speed otherwise depends on the call depth it
 starts at, by up to a fifth, which would make the ratio a matter of where each one is called.
 
@@ -170,11 +170,11 @@ def main() -> None:
         from weasyprint import HTML
 
         from compliance.models import Delivery, DeliveryStatus, Report
-        from compliance.report_data import report_data
-        from compliance.report_pdf import report_html
+        from compliance.reports.data import report_data
+        from compliance.reports.pdf import report_html
         from compliance.services import reports
-        from contracts.pdf import static_base_url, with_stack_room
-        from contracts.sealing import sealing_key_from_settings
+        from contracts.documents.pdf import static_base_url, with_stack_room
+        from contracts.documents.sealing import sealing_key_from_settings
 
         settings.MEDIA_ROOT = Path(data_dir) / "media"
         settings.SITE_URL = "https://sla.example"

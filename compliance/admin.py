@@ -6,7 +6,7 @@ setting "revoked at".
 
 from django.contrib import admin
 
-from .models import (
+from compliance.models import (
     ApiToken,
     Delivery,
     Evaluation,

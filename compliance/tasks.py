@@ -17,7 +17,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
-from .services import reports
+from compliance.services import reports
 
 REPORT_SOFT_TIME_LIMIT = 120
 REPORT_TIME_LIMIT = 150
@@ -47,7 +47,7 @@ def report_month_run(period: str | None = None) -> int:
 )
 def report_make(self, item_id: int) -> str:
     """One contract of a run: evaluate → render → seal → store → queue the emails."""
-    from contracts.sealing import SealingFailed
+    from contracts.documents.sealing import SealingFailed
 
     try:
         return reports.run_item_process(item_id=item_id)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import compliance, dashboards, events, imports, kpis, reports
+from compliance.views import compliance, dashboards, events, imports, kpis, reports
 
 app_name = "compliance"
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import (
+from contracts.models import (
     AuditEvent,
     Calendar,
     Clause,
@@ -86,7 +86,7 @@ class ContractAdmin(admin.ModelAdmin):
         from django.db import transaction
         from django.utils import timezone
 
-        from .services.contracts import contract_reference_next
+        from contracts.services.contracts import contract_reference_next
 
         with transaction.atomic():
             if not obj.reference:

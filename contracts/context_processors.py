@@ -1,4 +1,4 @@
-from .tenancy import memberships_for_user
+from contracts.selectors.tenancy import memberships_for_user
 
 
 def portal(request):

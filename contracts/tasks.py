@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from . import services
+from contracts import services
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def invitation_send_email(self, invitation_id: int) -> bool:
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
 def signature_email_signer(self, signer_id: int, reminder: bool = False) -> bool:
-    from .services.signing import signer_email_send
+    from contracts.services.signing import signer_email_send
 
     try:
         return signer_email_send(signer_id=signer_id, reminder=reminder)
@@ -43,8 +43,8 @@ def signature_email_signer(self, signer_id: int, reminder: bool = False) -> bool
 @shared_task(bind=True, max_retries=8, default_retry_delay=120, acks_late=True)
 def signature_seal(self, request_id: int) -> bool:
     """Seal the signed PDF; a failure is recorded on the request by the service and retried."""
-    from .sealing import SealingFailed
-    from .services.signing import signature_request_seal
+    from contracts.documents.sealing import SealingFailed
+    from contracts.services.signing import signature_request_seal
 
     try:
         return signature_request_seal(request_id=request_id)
@@ -56,7 +56,7 @@ def signature_seal(self, request_id: int) -> bool:
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
 def signature_email_signed_pdf(self, signer_id: int) -> bool:
-    from .services.signing import signed_pdf_email_send
+    from contracts.services.signing import signed_pdf_email_send
 
     try:
         return signed_pdf_email_send(signer_id=signer_id)

@@ -1,7 +1,7 @@
 """How terms read in the clause texts: parameter values and generated blocks.
 
 Values are display strings ("99.9%", "4 business hours", "EUR 1,200.00", "1 January 2026");
-blocks (``credit_table``, ``scope_list``, …) are :class:`contracts.rendering.Block` values
+blocks (``credit_table``, ``scope_list``, …) are :class:`contracts.texts.rendering.Block` values
 whose HTML is built here with ``format_html``/``escape`` from the terms, never from clause
 text, plus a plain-text form for redlines.
 
@@ -21,7 +21,7 @@ Instants read the same way on every page and in the PDFs (``format_datetime``, t
 in UTC otherwise, always with the zone named.
 
 Pure apart from reading attributes of the term rows it is given: no queries of its own
-when the rows come from ``contracts.selectors.version_terms``.
+when the rows come from ``contracts.selectors.versions.version_terms``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.html import format_html, format_html_join
 
-from .rendering import Block
+from contracts.texts.rendering import Block
 
 BLOCK_NAMES = frozenset(
     {"credit_table", "scope_list", "responsibilities_list", "maintenance_list", "service_level_table"}

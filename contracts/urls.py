@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import contracts, dashboard, invitations, organisations
+from contracts.views import contracts, dashboard, invitations, organisations
 
 app_name = "contracts"
 

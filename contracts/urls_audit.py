@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit
+from contracts.views import audit
 
 urlpatterns = [
     path("contracts/<str:reference>/activity/", audit.contract_activity, name="contract_activity"),

@@ -5,7 +5,7 @@ The contract page itself (``contracts:contract_detail``) is routed in ``contract
 
 from django.urls import path
 
-from .views import documents
+from contracts.views import documents
 
 urlpatterns = [
     path("contracts/<str:reference>/compare/", documents.version_compare, name="version_compare"),

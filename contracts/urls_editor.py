@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import editor, editor_clauses, editor_versions
+from contracts.views import editor, editor_clauses, editor_versions
 
 VERSION = "contracts/<str:reference>/versions/<int:number>/"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import files
+from contracts.views import files
 
 urlpatterns = [
     path("contracts/import/", files.contract_import, name="contract_import"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import library
+from contracts.views import library
 
 urlpatterns = [
     path("contracts/library/", library.library, name="library"),

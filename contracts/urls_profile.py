@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import profile
+from contracts.views import profile
 
 urlpatterns = [
     path("accounts/profile/", profile.profile, name="profile"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import signing
+from contracts.views import signing
 
 urlpatterns = [
     path("verify/", signing.verify, name="verify"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import terms, terms_rows
+from contracts.views import terms, terms_rows
 
 VERSION = "contracts/<str:reference>/versions/<int:number>/"
 TERMS = VERSION + "terms/"

@@ -33,7 +33,7 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 
-from .queueing import UNREACHABLE, enqueue
+from slaportal.queueing import UNREACHABLE, enqueue
 
 logger = logging.getLogger("slaportal.queueing")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import environ
 
-from .envvars import env_bool, env_int, env_list, env_str
+from slaportal.envvars import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .health import healthz
-from .security import PasswordResetConfirmView
+from slaportal.health import healthz
+from slaportal.security import PasswordResetConfirmView
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -33,7 +33,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
-    path("api/", include("compliance.api_urls")),
+    path("api/", include("compliance.api.urls")),
     path("", include("compliance.urls")),
     path("", include("contracts.urls")),
 ]

@@ -27,7 +27,7 @@ from compliance.models import Incident, WorkLog
 from compliance.services import reports as report_services
 from contracts import services as contract_services
 from contracts.models import Contract, Organisation, SignatureRequest, Version
-from contracts.rendering import render_clause, sanitise_html
+from contracts.texts.rendering import render_clause, sanitise_html
 from tests.compliance.event_fixtures import INCIDENT_HEADER, with_terms
 from tests.compliance.report_support import (
     make_active,

@@ -14,7 +14,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from compliance import charts
+from compliance.engine import charts
 from contracts import services
 from tests import factories
 
@@ -152,7 +152,7 @@ def test_markdown_table_alignment_is_the_only_inline_style_allowed():
 
     from django.conf import settings
 
-    from contracts.rendering import render_clause
+    from contracts.texts.rendering import render_clause
 
     allowed = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["style-src-attr"]
     text = "| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |"

@@ -10,7 +10,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
-from ..services.tokens import api_token_user
+from compliance.services.tokens import api_token_user
 
 KEYWORDS = (b"token", b"bearer")
 

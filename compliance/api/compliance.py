@@ -1,8 +1,8 @@
 """The API's compliance figures: one contract evaluated for one month.
 
 ``GET /api/v1/contracts/{reference}/compliance/{YYYY-MM}/`` answers the same JSON that is
-stored with the evaluation (``compliance.evaluation_json``). The contract comes through
-``contracts.tenancy`` like every other endpoint: another tenant's contract is a 404. A month
+stored with the evaluation (``compliance.engine.evaluation_json``). The contract comes through
+``contracts.selectors.tenancy`` like every other endpoint: another tenant's contract is a 404. A month
 before the contract's term, after it, or not started yet has no figures: also a 404, whose
 ``detail`` says which.
 """
@@ -17,9 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..periods import parse_period
-from ..services.evaluations import PeriodStanding, evaluation_run
-from .views import _contract
+from compliance.api.views import _contract
+from compliance.engine.periods import parse_period
+from compliance.services.evaluations import PeriodStanding, evaluation_run
 
 PERIOD_PATH = OpenApiParameter(
     "period",

@@ -16,15 +16,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contracts import tenancy
-
-from ..kpi_selectors import kpi_values_of
-from ..models import KpiValue
-from ..periods import format_period, parse_period
-from ..services.kpis import kpi_value_set
-from .compliance import PERIOD_PATH
-from .parsers import EventJSONParser
-from .views import ERRORS, NOT_FOUND, _contract, _field_errors
+from compliance.api.compliance import PERIOD_PATH
+from compliance.api.parsers import EventJSONParser
+from compliance.api.views import ERRORS, NOT_FOUND, _contract, _field_errors
+from compliance.engine.periods import format_period, parse_period
+from compliance.models import KpiValue
+from compliance.selectors.kpis import kpi_values_of
+from compliance.services.kpis import kpi_value_set
+from contracts.selectors import tenancy
 
 LEVEL_PATH = OpenApiParameter(
     "level_key",

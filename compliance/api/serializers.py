@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from compliance.models import Incident, IncidentPause, Outage, WorkLog
+from compliance.models.events import EXTERNAL_ID_MAX
 from contracts.models import Contract
-
-from ..models import Incident, IncidentPause, Outage, WorkLog
-from ..models.events import EXTERNAL_ID_MAX
 
 TIME_HELP = (
     "ISO 8601 with an offset (2026-03-04T09:15:00+01:00, …Z) or a zone "

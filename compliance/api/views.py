@@ -1,6 +1,6 @@
 """The REST API: contracts, and their incidents, outages and work logs.
 
-Every object comes through ``contracts.tenancy``: a contract none of the user's (or the
+Every object comes through ``contracts.selectors.tenancy``: a contract none of the user's (or the
 token's) organisations is a party to answers 404. Members of either party read; writes need
 the author role at the provider (403 for other members). Writes go through the same
 services as the portal's forms and CSV imports.
@@ -19,19 +19,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contracts import tenancy
-from contracts.models import Contract
-
-from .. import selectors, services
-from ..models import ApiToken, Priority
-from ..periods import parse_period
-from .parsers import EventJSONParser
-from .serializers import (
+from compliance import services
+from compliance.api.parsers import EventJSONParser
+from compliance.api.serializers import (
     SERIALIZERS,
     BatchInvalidSerializer,
     ContractDetailSerializer,
     ContractSerializer,
 )
+from compliance.engine.periods import parse_period
+from compliance.models import ApiToken, Priority
+from compliance.selectors.events import EVENTS_OF as EVENTS_OF_CONTRACT
+from compliance.selectors.events import event_terms
+from contracts.models import Contract
+from contracts.selectors import tenancy
 
 PERIOD = OpenApiParameter(
     "period",
@@ -111,7 +112,7 @@ class ContractDetail(APIView):
     )
     def get(self, request: Request, reference: str) -> Response:
         contract = _contract(request, reference)
-        terms = selectors.event_terms(contract)
+        terms = event_terms(contract)
         contract.version = terms.version.number if terms.version else None
         contract.services = [
             {"name": name, "in_scope": in_scope} for name, in_scope in terms.services.items()
@@ -135,7 +136,7 @@ class _EventCollection(APIView):
                 period = parse_period(request.query_params["period"])
             except ValueError as exc:
                 return Response({"period": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
-        events = selectors.EVENTS_OF[self.kind](contract, period)
+        events = EVENTS_OF_CONTRACT[self.kind](contract, period)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(events, request, view=self)
         return paginator.get_paginated_response(SERIALIZERS[self.kind](page, many=True).data)

@@ -1,7 +1,7 @@
-from .evaluations import Evaluation
-from .events import Cause, Incident, IncidentPause, Outage, Priority, WorkLog
-from .kpis import KpiValue
-from .tokens import ApiToken
+from compliance.models.evaluations import Evaluation
+from compliance.models.events import Cause, Incident, IncidentPause, Outage, Priority, WorkLog
+from compliance.models.kpis import KpiValue
+from compliance.models.tokens import ApiToken
 
 __all__ = [
     "ApiToken",
@@ -14,7 +14,7 @@ __all__ = [
     "Priority",
     "WorkLog",
 ]
-from .reports import (  # noqa: E402
+from compliance.models.reports import (
     Delivery,
     DeliveryStatus,
     ItemStatus,

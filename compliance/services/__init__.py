@@ -1,6 +1,6 @@
 """Writes of the compliance app: events (one, or a batch), CSV imports and API tokens."""
 
-from .events import (
+from compliance.services.events import (
     KINDS,
     BatchInvalid,
     UpsertResult,
@@ -10,8 +10,8 @@ from .events import (
     incident_pause_add,
     incident_pause_delete,
 )
-from .imports import ImportInvalid, RowError, events_import_csv
-from .tokens import api_token_create, api_token_revoke, api_token_user
+from compliance.services.imports import ImportInvalid, RowError, events_import_csv
+from compliance.services.tokens import api_token_create, api_token_revoke, api_token_user
 
 __all__ = [
     "KINDS",

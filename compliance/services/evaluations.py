@@ -22,14 +22,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import dateformat, timezone
 
+from compliance.engine.evaluation import evaluate
+from compliance.engine.evaluation_json import figures_json, inputs_hash
+from compliance.engine.periods import format_period, next_period, parse_period, period_bounds
+from compliance.models import Evaluation
+from compliance.selectors.evaluation_inputs import LoadedInputs, evaluation_inputs_for
 from contracts.models import AuditAction, Contract
 from contracts.services.audit import audit_record_automatic_many
-
-from ..evaluation import evaluate
-from ..evaluation_inputs import LoadedInputs, evaluation_inputs_for
-from ..evaluation_json import figures_json, inputs_hash
-from ..models import Evaluation
-from ..periods import format_period, next_period, parse_period, period_bounds
 
 
 @dataclass(frozen=True)

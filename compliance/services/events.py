@@ -18,12 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from compliance.models import Incident, IncidentPause, Outage, WorkLog
+from compliance.selectors.events import EventTerms, event_terms
+from compliance.services.rows import CLEANERS, Errors, Invalid, parse_instant
 from contracts.models import AuditAction, Contract
 from contracts.services.audit import audit_record
-
-from ..models import Incident, IncidentPause, Outage, WorkLog
-from ..selectors import EventTerms, event_terms
-from .rows import CLEANERS, Errors, Invalid, parse_instant
 
 MODELS: dict[str, type[models.Model]] = {"incidents": Incident, "outages": Outage, "worklogs": WorkLog}
 KINDS = tuple(MODELS)

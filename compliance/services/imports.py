@@ -13,10 +13,9 @@ from typing import IO
 
 from django.core.exceptions import ValidationError
 
+from compliance.services.events import BatchInvalid, UpsertResult, events_check, events_write
+from compliance.services.rows import FIELDS
 from contracts.models import Contract
-
-from .events import BatchInvalid, UpsertResult, events_check, events_write
-from .rows import FIELDS
 
 REQUIRED_COLUMNS = {
     "incidents": ("external_id", "service", "priority", "opened_at"),

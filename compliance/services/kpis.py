@@ -13,13 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from compliance.engine.periods import format_period, parse_period
+from compliance.models import KpiValue
+from compliance.selectors.kpis import KpiLevels, kpi_levels
+from compliance.services.evaluations import period_check
 from contracts.models import AuditAction, Contract, ParameterKind
 from contracts.services.audit import audit_record
-
-from ..kpi_selectors import KpiLevels, kpi_levels
-from ..models import KpiValue
-from ..periods import format_period, parse_period
-from .evaluations import period_check
 
 # The model keeps 14 digits, 4 of them decimals.
 _PLACES = 4

@@ -39,10 +39,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from contracts.models import Contract, Membership, Role
-from contracts.models.contract import ContractStatus
-
-from ..models import (
+from compliance.engine.periods import format_period, parse_period, period_bounds, period_of, previous_period
+from compliance.models import (
     Delivery,
     DeliveryStatus,
     Evaluation,
@@ -54,8 +52,9 @@ from ..models import (
     ReportStatus,
     RunTrigger,
 )
-from ..periods import format_period, parse_period, period_bounds, period_of, previous_period
-from .evaluations import evaluation_run
+from compliance.services.evaluations import evaluation_run
+from contracts.models import Contract, Membership, Role
+from contracts.models.contract import ContractStatus
 
 logger = logging.getLogger("slaportal.reports")
 
@@ -161,18 +160,16 @@ def report_run_start(
 
 
 def _enqueue_items(item_ids: list[int]) -> None:
+    from compliance.tasks import report_make
     from slaportal.queueing import enqueue
-
-    from ..tasks import report_make
 
     for item_id in item_ids:
         enqueue(report_make, item_id)
 
 
 def _enqueue_deliveries(delivery_ids: list[int]) -> None:
+    from compliance.tasks import report_deliver
     from slaportal.queueing import enqueue
-
-    from ..tasks import report_deliver
 
     for delivery_id in delivery_ids:
         enqueue(report_deliver, delivery_id)
@@ -286,10 +283,9 @@ def _store(report: Report, pdf: bytes) -> str:
 def report_render(*, report: Report) -> bool:
     """Render, seal and store the report's PDF. True when this call stored it; False when
     another worker stored it first (this one's file is removed)."""
-    from contracts.sealing import sealing_key_from_settings
-
-    from ..report_data import report_data
-    from ..report_pdf import report_pdf
+    from compliance.reports.data import report_data
+    from compliance.reports.pdf import report_pdf
+    from contracts.documents.sealing import sealing_key_from_settings
 
     data = report_data(report)
     try:
@@ -342,7 +338,7 @@ def delivery_send(*, delivery_id: int, final: bool) -> str:
     reason is kept). A failure before the final attempt puts the delivery back to pending
     with the reason and raises ``DeliveryRetry``.
     """
-    from contracts.emails import email_send
+    from contracts.services.emails import email_send
 
     now = timezone.now()
     claim = Delivery.objects.filter(pk=delivery_id, report__status=ReportStatus.READY)
@@ -413,7 +409,7 @@ def _delivery_audit(delivery: Delivery, *, sent: bool, reason: str = "") -> None
 
 
 def report_email_context(delivery: Delivery) -> dict:
-    from ..report_pdf import period_label, verdict
+    from compliance.reports.pdf import period_label, verdict
 
     report = delivery.report
     return {

@@ -20,10 +20,10 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..models import Cause, Priority
-from ..models.events import EXTERNAL_ID_MAX
-from ..periods import local_to_utc
-from ..selectors import EventTerms
+from compliance.engine.periods import local_to_utc
+from compliance.models import Cause, Priority
+from compliance.models.events import EXTERNAL_ID_MAX
+from compliance.selectors.events import EventTerms
 
 Errors = dict[str, list[str]]
 

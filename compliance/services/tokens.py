@@ -8,9 +8,8 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from compliance.models import ApiToken
 from contracts.models import Organisation
-
-from ..models import ApiToken
 
 TOKEN_PREFIX = "sla_"  # noqa: S105 - a public marker, not a secret
 # last_used_at is written at most this often per token, not on every request.

@@ -1,10 +1,10 @@
 """A contract's compliance page: one month's figures, for both parties.
 
-The contract comes through ``contracts.tenancy`` (another tenant's is a 404). The figures
+The contract comes through ``contracts.selectors.tenancy`` (another tenant's is a 404). The figures
 are the stored evaluation of the month (a new revision only when its inputs changed), or,
 for the month still running, figures computed so far and not stored, with the forecast of
 where the month is heading. Trend charts cover the twelve months ending at the month shown
-(``compliance.trends``: earlier months from their stored revisions, missing ones evaluated
+(``compliance.selectors.trends``: earlier months from their stored revisions, missing ones evaluated
 in bulk). A month before the contract's term, after it, or in the future says so and has
 no figures; the links to other months stay within the months that have figures.
 """
@@ -22,14 +22,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from contracts import tenancy
-
-from .. import selectors, trends
-from ..forms import PeriodForm
-from ..forms_kpis import KpiValueForm
-from ..kpi_selectors import kpi_levels
-from ..periods import format_period, next_period, period_of, previous_period
-from ..services.evaluations import EvaluationRun, evaluation_run, period_standing
+from compliance.engine.periods import format_period, next_period, period_of, previous_period
+from compliance.forms.events import PeriodForm
+from compliance.forms.kpis import KpiValueForm
+from compliance.selectors import scorecards, trends
+from compliance.selectors.kpis import kpi_levels
+from compliance.services.evaluations import EvaluationRun, evaluation_run, period_standing
+from contracts.selectors import tenancy
 
 
 def default_period(time_zone: str, now: datetime | None = None) -> tuple[int, int]:
@@ -105,7 +104,7 @@ def kpi_form_for(user, contract, period: tuple[int, int]) -> KpiValueForm | None
 
 
 def _safe(charts: list[trends.Chart]) -> list[dict]:
-    # The SVG is written by compliance.charts from our own figures; every text in it
+    # The SVG is written by compliance.engine.charts from our own figures; every text in it
     # (titles, service level names, summaries) is XML-escaped there, so it can be inlined
     # as markup.
     return [{"title": chart.title, "svg": mark_safe(chart.svg)} for chart in charts]  # noqa: S308
@@ -119,7 +118,7 @@ def _trends_and_forecast(contract, period: tuple[int, int], run: EvaluationRun) 
     trend = trends.contract_trend(contract, period, selected=figures)
     forecasts, missed_so_far = [], []
     if not figures.get("final", True):
-        tiers, cap = selectors.availability_credit_terms(run.evaluation.version)
+        tiers, cap = scorecards.availability_credit_terms(run.evaluation.version)
         forecasts = trends.month_forecasts(figures, tiers, cap, contract.time_zone)
         forecast_keys = {item.key for item in forecasts}
         missed_so_far = [

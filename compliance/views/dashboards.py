@@ -2,7 +2,7 @@
 
 Only provider staff (admins and authors of a provider organisation) have the page; anyone
 else gets a 404, as for any page outside their scope. Contracts come through
-``contracts.tenancy``; figures through ``compliance.trends`` (stored revisions, missing
+``contracts.selectors.tenancy``; figures through ``compliance.selectors.trends`` (stored revisions, missing
 months evaluated in bulk), so the number of queries does not grow with the contracts.
 """
 
@@ -16,11 +16,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from contracts import tenancy
-
-from .. import selectors
-from ..periods import period_of, previous_period
-from ..trends import months_ending
+from compliance.engine.periods import period_of, previous_period
+from compliance.selectors import scorecards
+from compliance.selectors.trends import months_ending
+from contracts.selectors import tenancy
 
 SCORECARD_MONTHS = 6
 
@@ -35,7 +34,7 @@ def last_complete_month(now: datetime | None = None) -> tuple[int, int]:
 def provider_dashboard(request):
     if not tenancy.provider_organisations_authored_by(request.user).exists():
         raise Http404
-    contracts = list(selectors.provider_contracts_for(request.user))
+    contracts = list(scorecards.provider_contracts_for(request.user))
     periods = months_ending(last_complete_month(), SCORECARD_MONTHS)
-    scorecard = selectors.provider_scorecard(contracts, periods)
+    scorecard = scorecards.provider_scorecard(contracts, periods)
     return render(request, "compliance/dashboard_provider.html", {"scorecard": scorecard})

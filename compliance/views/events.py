@@ -1,6 +1,6 @@
 """Event pages of a contract: lists per period for both parties, forms for provider authors.
 
-Contracts and events come through ``contracts.tenancy``: another tenant's contract or event
+Contracts and events come through ``contracts.selectors.tenancy``: another tenant's contract or event
 is a 404, and so is an authoring page for a member without the author role at the provider.
 """
 
@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from contracts import tenancy
-
-from .. import selectors, services
-from ..forms import FORMS, PauseForm, PeriodForm, initial_of
+from compliance import services
+from compliance.forms.events import FORMS, PauseForm, PeriodForm, initial_of
+from compliance.selectors import events
+from contracts.selectors import tenancy
 
 PAGE_SIZE = 50
 LABELS = {"incidents": "Incidents", "outages": "Outages", "worklogs": "Work logs"}
@@ -48,7 +48,7 @@ def event_list(request, reference: str, kind: str):
     can_author = tenancy.contracts_authored_by(request.user).filter(pk=contract.pk).exists()
     filter_form = PeriodForm(request.GET or None)
     period = filter_form.cleaned_data["period"] if filter_form.is_valid() else None
-    page = Paginator(selectors.EVENTS_OF[kind](contract, period), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(events.EVENTS_OF[kind](contract, period), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "compliance/event_list.html",
@@ -92,7 +92,7 @@ def _form_page(request, *, contract, kind, form, event=None, pause_form=None, st
 @require_http_methods(["GET", "POST"])
 def event_create(request, reference: str, kind: str):
     contract = _authored_contract(request.user, reference)
-    terms = selectors.event_terms(contract)
+    terms = events.event_terms(contract)
     form = FORMS[kind](request.POST if request.method == "POST" else None, terms=terms)
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,7 +115,7 @@ def _event_edit(request, reference: str, kind: str, event_id: int):
         pk=event_id,
     )
     contract = event.contract
-    terms = selectors.event_terms(contract)
+    terms = events.event_terms(contract)
     form = FORMS[kind](
         request.POST if request.method == "POST" else None, terms=terms, initial=initial_of(event, kind)
     )
@@ -168,7 +168,7 @@ def pause_add(request, reference: str, incident_id: int):
         .select_related("contract"),
         pk=incident_id,
     )
-    terms = selectors.event_terms(incident.contract)
+    terms = events.event_terms(incident.contract)
     pause_form = PauseForm(request.POST, terms=terms)
     if pause_form.is_valid():
         try:

@@ -7,13 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from contracts import tenancy
-
-from .. import services
-from ..forms import ImportForm
-from ..services.imports import REQUIRED_COLUMNS
-from ..services.rows import FIELDS
-from .events import LABELS
+from compliance import services
+from compliance.forms.events import ImportForm
+from compliance.services.imports import REQUIRED_COLUMNS
+from compliance.services.rows import FIELDS
+from compliance.views.events import LABELS
+from contracts.selectors import tenancy
 
 # More errors than this are counted, not listed: the first ones show what is wrong.
 SHOWN_ERRORS = 500

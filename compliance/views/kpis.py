@@ -14,15 +14,14 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from contracts import tenancy
-
-from ..forms import PeriodForm
-from ..forms_kpis import KpiValueForm
-from ..kpi_selectors import kpi_levels
-from ..periods import parse_period
-from ..services.kpis import kpi_value_set as record_kpi_value
-from .compliance import compliance_page, default_period
-from .events import add_service_errors
+from compliance.engine.periods import parse_period
+from compliance.forms.events import PeriodForm
+from compliance.forms.kpis import KpiValueForm
+from compliance.selectors.kpis import kpi_levels
+from compliance.services.kpis import kpi_value_set as record_kpi_value
+from compliance.views.compliance import compliance_page, default_period
+from compliance.views.events import add_service_errors
+from contracts.selectors import tenancy
 
 
 @login_required

@@ -1,7 +1,7 @@
 """Report pages: a report with its PDF for both parties, lists per contract and per
 customer, regenerate and resend for provider authors, and a run's progress.
 
-Reports come through ``compliance.report_selectors`` (built on ``contracts.tenancy``): another
+Reports come through ``compliance.selectors.reports`` (built on ``contracts.selectors.tenancy``): another
 tenant's report, run or contract is a 404, and so is an action for a member without the
 author role at the provider.
 """
@@ -16,15 +16,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from contracts import tenancy
-
-from .. import report_selectors as selectors
-from ..forms_reports import RegenerateForm
-from ..models import Delivery, ReportStatus
-from ..report_pdf import period_label, verdict
-from ..services import reports as services
-from ..views.compliance import default_period
-from .events import add_service_errors
+from compliance.forms.reports import RegenerateForm
+from compliance.models import Delivery, ReportStatus
+from compliance.reports.pdf import period_label, verdict
+from compliance.selectors import reports as selectors
+from compliance.services import reports as services
+from compliance.views.compliance import default_period
+from compliance.views.events import add_service_errors
+from contracts.selectors import tenancy
 
 
 def _can_author(user, contract) -> bool:

@@ -1,8 +1,8 @@
-from .audit import SYSTEM_ACTOR, AuditAction, AuditAppendOnly, AuditEvent
-from .clauses import Clause, ClauseCategory, ClauseTemplate
-from .contract import Contract, ReferenceCounter
-from .parties import Invitation, Membership, Organisation, Role, User
-from .signing import (
+from contracts.models.audit import SYSTEM_ACTOR, AuditAction, AuditAppendOnly, AuditEvent
+from contracts.models.clauses import Clause, ClauseCategory, ClauseTemplate
+from contracts.models.contract import Contract, ReferenceCounter
+from contracts.models.parties import Invitation, Membership, Organisation, Role, User
+from contracts.models.signing import (
     EventKind,
     RequestStatus,
     SealStatus,
@@ -14,7 +14,7 @@ from .signing import (
     SignerStatus,
     SigningEvent,
 )
-from .terms import (
+from contracts.models.terms import (
     Calendar,
     CapKind,
     Consequence,
@@ -32,7 +32,7 @@ from .terms import (
     Service,
     ServiceLevel,
 )
-from .versions import Version, VersionFrozen, VersionState
+from contracts.models.versions import Version, VersionFrozen, VersionState
 
 __all__ = [
     "SYSTEM_ACTOR",

@@ -7,8 +7,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
-from .parties import Organisation
-from .versions import Version, VersionPart
+from contracts.models.parties import Organisation
+from contracts.models.versions import Version, VersionPart
 
 KEY_VALIDATOR = RegexValidator(
     r"^[a-z0-9][a-z0-9_-]*\Z",
@@ -19,7 +19,7 @@ KEY_VALIDATOR = RegexValidator(
 class Clause(VersionPart):
     """One section of a version, in a legal and a plain-language rendering.
 
-    Both texts are Markdown with ``{{ name }}`` placeholders (see ``contracts.rendering``);
+    Both texts are Markdown with ``{{ name }}`` placeholders (see ``contracts.texts.rendering``);
     ``key`` identifies the clause across versions, for redlines. ``template`` records the
     library template it was copied from, for provenance only.
     """

@@ -9,7 +9,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 
-from .parties import Organisation
+from contracts.models.parties import Organisation
 
 
 def validate_time_zone(value: str) -> None:

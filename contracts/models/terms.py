@@ -17,11 +17,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
-from compliance import calendars as cal
-from compliance import credits as cr
-from compliance.hours_bank import HoursBankRules
-
-from .versions import Version, VersionPart
+from compliance.engine import calendars as cal
+from compliance.engine import credits as cr
+from compliance.engine.hours_bank import HoursBankRules
+from contracts.models.versions import Version, VersionPart
 
 NAME_VALIDATOR = RegexValidator(
     r"^[a-z][a-z0-9_]*\Z",
@@ -158,7 +157,7 @@ class Parameter(VersionPart):
 
     def display(self, *, currency: str = "EUR") -> str:
         """The value as the texts show it: "99.9%", "4 business hours", "EUR 1,200.00"."""
-        from ..terms_display import format_parameter
+        from contracts.terms_display import format_parameter
 
         return format_parameter(
             self.kind, self.typed_value, currency=currency, business_time=self.business_time
@@ -421,7 +420,7 @@ class CapKind(models.TextChoices):
 
 
 class CreditCap(VersionPart):
-    """The most credited per period over all service levels together (compliance.credits)."""
+    """The most credited per period over all service levels together (compliance.engine.credits)."""
 
     version = models.OneToOneField(Version, on_delete=models.CASCADE, related_name="credit_cap")
     kind = models.CharField(max_length=20, choices=CapKind.choices, default=CapKind.PERCENT_OF_FEE)

@@ -1,7 +1,7 @@
 """Writes. Views, admin, commands, tasks and the API all go through these functions."""
 
-from .audit import audit_draft_change, audit_record, audit_record_automatic_many
-from .clauses import (
+from contracts.services.audit import audit_draft_change, audit_record, audit_record_automatic_many
+from contracts.services.clauses import (
     clause_add,
     clause_add_from_template,
     clause_category_create,
@@ -15,8 +15,8 @@ from .clauses import (
     clause_template_update,
     clause_update,
 )
-from .contracts import contract_create, contract_reference_next
-from .parties import (
+from contracts.services.contracts import contract_create, contract_reference_next
+from contracts.services.parties import (
     invitation_accept,
     invitation_create,
     invitation_email_send,
@@ -29,7 +29,7 @@ from .parties import (
     membership_update,
     organisation_create,
 )
-from .terms import (
+from contracts.services.terms import (
     calendar_create,
     calendar_delete,
     calendar_update,
@@ -56,7 +56,7 @@ from .terms import (
     service_level_update,
     service_update,
 )
-from .versions import (
+from contracts.services.versions import (
     contract_create_from,
     ensure_draft,
     version_create_draft,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..models import SYSTEM_ACTOR, AuditEvent, Contract, Membership, Organisation, User
+from contracts.models import SYSTEM_ACTOR, AuditEvent, Contract, Membership, Organisation, User
 
 SUMMARY_LENGTH = AuditEvent._meta.get_field("summary").max_length
 

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from ..models import Clause, ClauseCategory, ClauseTemplate, Organisation, User, Version
-from .versions import ensure_draft
+from contracts.models import Clause, ClauseCategory, ClauseTemplate, Organisation, User, Version
+from contracts.services.versions import ensure_draft
 
 _CLAUSE_FIELDS = ("key", "heading", "legal_text", "plain_text")
 

@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from ..models import ClauseTemplate, Contract, Organisation, Role, User
-from .contracts import contract_create
-from .parties import invitation_create, organisation_create
-from .versions import contract_create_from, version_create_draft
+from contracts.models import ClauseTemplate, Contract, Organisation, Role, User
+from contracts.services.contracts import contract_create
+from contracts.services.parties import invitation_create, organisation_create
+from contracts.services.versions import contract_create_from, version_create_draft
 
 
 def _free_slug(name: str) -> str:

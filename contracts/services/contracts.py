@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import AuditAction, Contract, Organisation, ReferenceCounter, User
-from ..models.contract import ContractStatus
-from .audit import audit_record
+from contracts.models import AuditAction, Contract, Organisation, ReferenceCounter, User
+from contracts.models.contract import ContractStatus
+from contracts.services.audit import audit_record
 
 
 def contract_reference_next(*, year: int) -> str:

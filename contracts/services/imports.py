@@ -18,14 +18,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.text import slugify
 
-from ..contract_files import ContractDocument, ContractFileInvalid, Item, Problem
-from ..models import AuditAction, Contract, Organisation, User, Version
-from ..models.contract import ContractStatus
-from .audit import audit_record
-from .clauses import clause_add
-from .contracts import contract_create
-from .parties import organisation_create
-from .terms import (
+from contracts.contract_files.export import ContractDocument, ContractFileInvalid, Item, Problem
+from contracts.models import AuditAction, Contract, Organisation, User, Version
+from contracts.models.contract import ContractStatus
+from contracts.services.audit import audit_record
+from contracts.services.clauses import clause_add
+from contracts.services.contracts import contract_create
+from contracts.services.parties import organisation_create
+from contracts.services.terms import (
     calendar_create,
     credit_cap_set,
     credit_tiers_set,
@@ -36,7 +36,7 @@ from .terms import (
     service_create,
     service_level_create,
 )
-from .versions import version_create_draft, version_publish
+from contracts.services.versions import version_create_draft, version_publish
 
 
 @dataclass(frozen=True)
@@ -237,8 +237,8 @@ def contract_import(
 
     Raises :class:`ContractFileInvalid` listing every problem; then nothing is created.
     """
-    from ..consistency import errors
-    from ..selectors import version_findings, version_terms
+    from contracts.selectors.versions import version_findings, version_terms
+    from contracts.texts.consistency import errors
 
     problems: list[Problem] = []
     provider_org = _party(document, "provider", provider, problems)

@@ -8,9 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from contracts.models import Invitation, Membership, Organisation, Role, User
 from slaportal.queueing import enqueue_on_commit
-
-from ..models import Invitation, Membership, Organisation, Role, User
 
 _INVITATION_SALT = "contracts.invitation"
 
@@ -100,7 +99,7 @@ def invitation_create(
     *, organisation: Organisation, email: str, role: str, receives_reports: bool, invited_by: User
 ) -> Invitation:
     """Invite a person by email; the email goes out once the invitation is committed."""
-    from ..tasks import invitation_send_email
+    from contracts.tasks import invitation_send_email
 
     email = email.strip().lower()
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
@@ -171,7 +170,7 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     Claimed by setting ``email_sent_at`` before sending (see ``email_send_once``). Inviting
     the same address again sends a new link.
     """
-    from ..emails import email_send, email_send_once
+    from contracts.services.emails import email_send, email_send_once
 
     invitation = Invitation.objects.select_related("organisation", "invited_by").get(pk=invitation_id)
     if invitation.email_sent_at or not invitation.is_pending:

@@ -22,9 +22,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from slaportal.queueing import enqueue_on_commit
-
-from ..models import (
+from contracts.documents.sealing import SealCheck, SealingFailed
+from contracts.models import (
     AuditAction,
     Contract,
     EventKind,
@@ -41,9 +40,9 @@ from ..models import (
     User,
     Version,
 )
-from ..models.contract import ContractStatus
-from ..sealing import SealCheck, SealingFailed
-from .audit import audit_record
+from contracts.models.contract import ContractStatus
+from contracts.services.audit import audit_record
+from slaportal.queueing import enqueue_on_commit
 
 logger = logging.getLogger("slaportal.signing")
 
@@ -102,7 +101,7 @@ def _resolve_signers(
     *, contract: Contract, specs: Sequence[SignerSpec], user: User
 ) -> list[tuple[SignerSpec, User | None, str]]:
     """(spec, user or None, email) per slot; invites people without an account."""
-    from .parties import invitation_create
+    from contracts.services.parties import invitation_create
 
     parties = {Side.CUSTOMER: contract.customer, Side.PROVIDER: contract.provider}
     sides = {spec.side for spec in specs}
@@ -146,8 +145,8 @@ def _resolve_signers(
 
 def _signable_document(version: Version) -> tuple[str, str]:
     """(storage name, SHA-256) of the version's signable document, rendered once per version."""
-    from ..contract_pdf import contract_pdf
-    from ..documents import version_reading
+    from contracts.documents.contract_pdf import contract_pdf
+    from contracts.selectors.reading import version_reading
 
     if version.document_sha256:
         earlier = (
@@ -185,9 +184,9 @@ def signature_request_send(
     membership are invited as signers first. ValidationError when the version is not the
     latest, is signed already, or another request of the contract is open.
     """
-    from ..consistency import errors
-    from ..selectors import version_findings, version_terms
-    from .versions import version_publish
+    from contracts.selectors.versions import version_findings, version_terms
+    from contracts.services.versions import version_publish
+    from contracts.texts.consistency import errors
 
     contract = (
         Contract.objects.select_for_update()
@@ -248,7 +247,7 @@ def signers_at_turn(request: SignatureRequest) -> list[Signer]:
 
 
 def _notify_turn(request: SignatureRequest, *, reminder: bool = False) -> list[Signer]:
-    from ..tasks import signature_email_signer
+    from contracts.tasks import signature_email_signer
 
     turn = signers_at_turn(request)
     for signer in turn:
@@ -267,7 +266,7 @@ def signer_email_send(*, signer_id: int, reminder: bool = False) -> bool:
     gives the claim back so that the retry can send. A reminder is sent every time it is
     asked for.
     """
-    from ..emails import email_send, email_send_once
+    from contracts.services.emails import email_send, email_send_once
 
     signer = Signer.objects.select_related(
         "request__version__contract__provider", "request__version__contract__customer", "organisation"
@@ -470,7 +469,7 @@ def signature_record(
 
 
 def _complete(request: SignatureRequest) -> None:
-    from ..tasks import signature_seal
+    from contracts.tasks import signature_seal
 
     now = timezone.now()
     request.status, request.closed_at, request.seal_status = RequestStatus.COMPLETED, now, SealStatus.PENDING
@@ -533,7 +532,7 @@ def signature_decline(*, request: SignatureRequest, user: User, reason: str) -> 
 
 
 def _certificate(request: SignatureRequest):
-    from ..signed_pdf import Certificate, CertificateSignature
+    from contracts.documents.signed_pdf import Certificate, CertificateSignature
 
     version = request.version
     contract = version.contract
@@ -574,9 +573,9 @@ def signature_request_seal(*, request_id: int) -> bool:
     request ("sealing failed: reason", and on the timeline) and raised as SealingFailed so
     that the task retries; nothing is sealed without the timestamp asked for.
     """
-    from ..sealing import seal_pdf, sealing_key_from_settings
-    from ..signed_pdf import signed_pdf
-    from ..tasks import signature_email_signed_pdf
+    from contracts.documents.sealing import seal_pdf, sealing_key_from_settings
+    from contracts.documents.signed_pdf import signed_pdf
+    from contracts.tasks import signature_email_signed_pdf
 
     request = SignatureRequest.objects.select_related(
         "version__contract__provider", "version__contract__customer"
@@ -638,7 +637,7 @@ def signature_request_seal(*, request_id: int) -> bool:
 
 def signature_request_seal_again(*, request: SignatureRequest) -> None:
     """Queue the sealing of a completed request whose sealing failed."""
-    from ..tasks import signature_seal
+    from contracts.tasks import signature_seal
 
     updated = SignatureRequest.objects.filter(
         pk=request.pk, status=RequestStatus.COMPLETED, seal_status=SealStatus.FAILED
@@ -659,7 +658,7 @@ def signed_pdf_email_send(*, signer_id: int) -> bool:
     Claimed by setting ``signed_pdf_sent_at`` before sending, as :func:`signer_email_send`
     claims the first email; a failed attempt gives the claim back for the retry.
     """
-    from ..emails import email_send, email_send_once
+    from contracts.services.emails import email_send, email_send_once
 
     signer = Signer.objects.select_related(
         "request__version__contract__provider", "request__version__contract__customer", "organisation"
@@ -750,7 +749,7 @@ class VerificationResult:
 def signed_pdf_verify(data: bytes) -> VerificationResult:
     """Check an uploaded PDF: the portal's seal (intact, over the whole file) and the record
     it names — found by its verification code, else by the file's SHA-256."""
-    from ..sealing import check_seal, sealing_key_from_settings
+    from contracts.documents.sealing import check_seal, sealing_key_from_settings
 
     check = check_seal(data, key=sealing_key_from_settings())
     requests = SignatureRequest.objects.select_related(

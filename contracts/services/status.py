@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Contract, User, Version
-from ..models.contract import ContractStatus
-from .versions import version_publish
+from contracts.models import Contract, User, Version
+from contracts.models.contract import ContractStatus
+from contracts.services.versions import version_publish
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from ..models import (
+from contracts.models import (
     Calendar,
     CreditCap,
     CreditTier,
@@ -26,8 +26,8 @@ from ..models import (
     ServiceLevel,
     Version,
 )
-from ..terms_display import RESERVED_PARAMETER_NAMES, RESPONSIBILITY_PREFIX
-from .versions import ensure_draft
+from contracts.services.versions import ensure_draft
+from contracts.terms_display import RESERVED_PARAMETER_NAMES, RESPONSIBILITY_PREFIX
 
 
 def _save(row: models.Model) -> models.Model:

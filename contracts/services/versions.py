@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from ..models import (
+from contracts.models import (
     AuditAction,
     Calendar,
     Clause,
@@ -29,8 +29,8 @@ from ..models import (
     VersionFrozen,
     VersionState,
 )
-from .audit import audit_record
-from .contracts import contract_create
+from contracts.services.audit import audit_record
+from contracts.services.contracts import contract_create
 
 
 def ensure_draft(version: Version) -> None:
@@ -129,7 +129,7 @@ def version_create_draft(
             details={"version": version.number},
         )
     else:
-        from .clauses import clause_add_from_template
+        from contracts.services.clauses import clause_add_from_template
 
         for template in templates:
             clause_add_from_template(version=version, template=template)
@@ -143,8 +143,8 @@ def version_publish(*, version: Version, user: User | None) -> Version:
     Refused with a ValidationError listing them while the consistency checker reports
     errors; warnings do not stop it. From then on the version and its terms are read-only.
     """
-    from ..consistency import errors
-    from ..selectors import version_findings, version_terms
+    from contracts.selectors.versions import version_findings, version_terms
+    from contracts.texts.consistency import errors
 
     locked = Version.objects.select_for_update().get(pk=version.pk)
     if not locked.is_draft:

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..selectors_signing import signing_panel as load_panel
+from contracts.selectors.signing import signing_panel as load_panel
 
 register = template.Library()
 

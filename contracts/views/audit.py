@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ..forms_audit import AuditFilterForm
-from ..models import AuditAction
-from ..tenancy import (
+from contracts.forms.audit import AuditFilterForm
+from contracts.models import AuditAction
+from contracts.selectors.tenancy import (
     audit_events_for_user,
     contracts_audited_for_user,
     get_for_user_or_404,

@@ -1,11 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from compliance.selectors import received_standing
-
-from ..models.contract import ContractStatus
-from ..selectors_signing import signatures_awaiting
-from ..tenancy import contracts_for_user, memberships_for_user
+from compliance.selectors.scorecards import received_standing
+from contracts.models.contract import ContractStatus
+from contracts.selectors.signing import signatures_awaiting
+from contracts.selectors.tenancy import contracts_for_user, memberships_for_user
 
 
 @login_required

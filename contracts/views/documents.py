@@ -8,11 +8,19 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
-from .. import documents
-from ..contract_pdf import contract_pdf, contract_pdf_filename, pdf_rendering_choice
-from ..documents import Reader, VersionReading
-from ..forms_documents import CompareForm
-from ..models import Version
+from contracts.documents.contract_pdf import contract_pdf, contract_pdf_filename, pdf_rendering_choice
+from contracts.forms.documents import CompareForm
+from contracts.models import Version
+from contracts.selectors.reading import (
+    Reader,
+    VersionReading,
+    contract_reader_or_404,
+    readable_version_or_404,
+    readable_versions,
+    rendering_choice,
+    version_reading,
+    version_redline,
+)
 
 
 def reverse_or_none(name: str, **kwargs) -> str | None:
@@ -54,9 +62,9 @@ def reading_context(reading: VersionReading, rendering: str) -> dict:
 @login_required
 @require_GET
 def version_detail(request, reference: str, number: int):
-    reader, version = documents.readable_version_or_404(request.user, reference, number)
-    versions = documents.readable_versions(reader)
-    rendering = documents.rendering_choice(request.GET.get("rendering"))
+    reader, version = readable_version_or_404(request.user, reference, number)
+    versions = readable_versions(reader)
+    rendering = rendering_choice(request.GET.get("rendering"))
     return render(
         request,
         "contracts/documents/version_detail.html",
@@ -65,7 +73,7 @@ def version_detail(request, reference: str, number: int):
             "reader": reader,
             "versions": versions,
             "links": author_links(reader, versions, version),
-            **reading_context(documents.version_reading(version), rendering),
+            **reading_context(version_reading(version), rendering),
         },
     )
 
@@ -73,8 +81,8 @@ def version_detail(request, reference: str, number: int):
 @login_required
 @require_GET
 def version_compare(request, reference: str, number: int | None = None, other: int | None = None):
-    reader = documents.contract_reader_or_404(request.user, reference)
-    versions = documents.readable_versions(reader)
+    reader = contract_reader_or_404(request.user, reference)
+    versions = readable_versions(reader)
     data = request.GET.copy()
     if number is not None and other is not None:
         data.setdefault("from", str(other))
@@ -85,7 +93,7 @@ def version_compare(request, reference: str, number: int | None = None, other: i
     status = 200
     if form.is_bound:
         if form.is_valid():
-            result = documents.version_redline(
+            result = version_redline(
                 form.cleaned_data["from_version"],
                 form.cleaned_data["to_version"],
                 form.cleaned_data["rendering"],
@@ -109,8 +117,8 @@ def version_compare(request, reference: str, number: int | None = None, other: i
 @login_required
 @require_GET
 def version_pdf(request, reference: str, number: int):
-    _reader, version = documents.readable_version_or_404(request.user, reference, number)
-    reading = documents.version_reading(version)
+    _reader, version = readable_version_or_404(request.user, reference, number)
+    reading = version_reading(version)
     pdf = contract_pdf(reading, rendering=pdf_rendering_choice(request.GET.get("rendering")), cached=True)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{contract_pdf_filename(reading)}"'

@@ -14,14 +14,25 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import selectors, tenancy
-from ..consistency import Finding
-from ..forms_editor import ClauseAddForm, ClauseForm, ClauseFromTemplateForm, ContractCreateForm
-from ..models import Clause, Version
-from ..rendering import render_clause
-from ..selectors import RenderedClause, VersionTerms
-from ..services.contract_start import contract_start
-from .terms import parameters_panel_context
+from contracts.forms.editor import ClauseAddForm, ClauseForm, ClauseFromTemplateForm, ContractCreateForm
+from contracts.models import Clause, Version
+from contracts.selectors import tenancy
+from contracts.selectors.versions import (
+    RenderedClause,
+    UnsavedClause,
+    VersionTerms,
+    clause_templates_for_version,
+    version_findings,
+    version_for_author,
+    version_render_values,
+    version_rendered_clauses,
+    version_terms,
+    versions_of,
+)
+from contracts.services.contract_start import contract_start
+from contracts.texts.consistency import Finding
+from contracts.texts.rendering import render_clause
+from contracts.views.terms import parameters_panel_context
 
 _FIELD_LABEL = {"legal_text": "legal text", "plain_text": "plain text"}
 
@@ -103,7 +114,7 @@ def clause_rows(
     version: Version, terms: VersionTerms, values, bound: dict[int, ClauseForm] | None = None
 ) -> list[ClauseRow]:
     bound = bound or {}
-    rendered = selectors.version_rendered_clauses(terms, values)
+    rendered = version_rendered_clauses(terms, values)
     count = len(rendered)
     return [
         ClauseRow(
@@ -130,13 +141,13 @@ class FindingRow:
 
 def findings_context(terms: VersionTerms, values, unsaved: dict | None = None) -> dict:
     """The consistency checker's findings, errors and warnings apart, each with its clause
-    (``unsaved``: clause texts being typed, see ``selectors.version_findings``)."""
+    (``unsaved``: clause texts being typed, see ``version_findings``)."""
     unsaved = unsaved or {}
     headings = {}
     for clause in terms.clauses:
         typed = unsaved.get(clause.pk)
         headings[clause.key] = (typed.heading if typed else "") or clause.heading
-    findings = selectors.version_findings(terms, values, unsaved=unsaved)
+    findings = version_findings(terms, values, unsaved=unsaved)
     rows = [FindingRow(f, headings.get(f.clause, "")) for f in findings]
     return {
         "finding_errors": [row for row in rows if row.finding.is_error],
@@ -153,11 +164,11 @@ def editor_context(
     publish_errors: list[str] | None = None,
 ) -> dict:
     """Everything the editor page shows, in a number of queries independent of its size."""
-    terms = selectors.version_terms(version)
+    terms = version_terms(version)
     version = terms.version
-    values = selectors.version_render_values(terms)
+    values = version_render_values(terms)
     urls = version_urls(version)
-    versions = list(selectors.versions_of(terms.contract))
+    versions = list(versions_of(terms.contract))
     draft = next((v for v in versions if v.is_draft), None)
     previous = max((v.number for v in versions if v.number < version.number), default=None)
     context = {
@@ -177,9 +188,7 @@ def editor_context(
     if version.is_draft:
         context["add_form"] = add_form or ClauseAddForm(action=urls["clause_add"])
         context["template_form"] = template_form or ClauseFromTemplateForm(
-            templates=selectors.clause_templates_for_version(version).order_by(
-                "category__position", "heading"
-            ),
+            templates=clause_templates_for_version(version).order_by("category__position", "heading"),
             action=urls["clause_add_template"],
         )
     return context
@@ -217,7 +226,7 @@ def contract_new(request):
 @login_required
 @require_GET
 def version_edit(request, reference: str, number: int):
-    version = selectors.version_for_author(request.user, reference, number)
+    version = version_for_author(request.user, reference, number)
     return render_editor(request, version)
 
 
@@ -229,9 +238,9 @@ def clause_preview(request, reference: str, number: int):
     Posted as the author types in a clause of a draft (``clause``: its id), the response also
     carries the consistency panel checked against those texts, swapped in out of band, so
     that it never waits for a save."""
-    version = selectors.version_for_author(request.user, reference, number)
-    terms = selectors.version_terms(version)
-    values = selectors.version_render_values(terms)
+    version = version_for_author(request.user, reference, number)
+    terms = version_terms(version)
+    values = version_render_values(terms)
     legal_text, plain_text = request.POST.get("legal_text", ""), request.POST.get("plain_text", "")
     legal = render_clause(legal_text, values)
     plain = render_clause(plain_text, values)
@@ -243,7 +252,7 @@ def clause_preview(request, reference: str, number: int):
     }
     typed_in = next((c for c in terms.clauses if str(c.pk) == request.POST.get("clause")), None)
     if typed_in is not None and version.is_draft:
-        unsaved = selectors.UnsavedClause(request.POST.get("heading", "").strip(), legal_text, plain_text)
+        unsaved = UnsavedClause(request.POST.get("heading", "").strip(), legal_text, plain_text)
         context["findings_oob"] = True
         context["unsaved_heading"] = unsaved.heading or typed_in.heading
         context.update(findings_context(terms, values, {typed_in.pk: unsaved}))
@@ -254,7 +263,7 @@ def clause_preview(request, reference: str, number: int):
 @require_GET
 def findings_panel(request, reference: str, number: int):
     """The consistency panel's content, refreshed after saves and term changes."""
-    version = selectors.version_for_author(request.user, reference, number)
-    terms = selectors.version_terms(version)
-    values = selectors.version_render_values(terms)
+    version = version_for_author(request.user, reference, number)
+    terms = version_terms(version)
+    values = version_render_values(terms)
     return render(request, "contracts/editor/_findings.html", findings_context(terms, values))

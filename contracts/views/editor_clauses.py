@@ -13,11 +13,18 @@ from django.db import transaction
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services
-from ..forms_editor import ClauseAddForm, ClauseFromTemplateForm
-from ..models import AuditAction, Clause, Version
-from ..tenancy import get_for_user_or_404
-from .editor import (
+from contracts import services
+from contracts.forms.editor import ClauseAddForm, ClauseFromTemplateForm
+from contracts.models import AuditAction, Clause, Version
+from contracts.selectors.tenancy import get_for_user_or_404
+from contracts.selectors.versions import (
+    clause_templates_for_version,
+    version_for_author,
+    version_render_values,
+    version_rendered_clauses,
+    version_terms,
+)
+from contracts.views.editor import (
     ClauseRow,
     add_service_errors,
     back_to_editor,
@@ -41,9 +48,9 @@ def _clause_of(version: Version, clause_id: int) -> Clause:
 
 
 def _clause_partial(request, version: Version, clause: Clause, form, *, status: int = 200, headers=None):
-    terms = selectors.version_terms(version)
-    values = selectors.version_render_values(terms)
-    rendered = next(r for r in selectors.version_rendered_clauses(terms, values) if r.clause.pk == clause.pk)
+    terms = version_terms(version)
+    values = version_render_values(terms)
+    rendered = next(r for r in version_rendered_clauses(terms, values) if r.clause.pk == clause.pk)
     keys = [c.pk for c in terms.clauses]
     row = ClauseRow(rendered=rendered, form=form, first=keys[0] == clause.pk, last=keys[-1] == clause.pk)
     context = {"row": row, "version": terms.version, "urls": version_urls(terms.version)}
@@ -56,7 +63,7 @@ def _clause_partial(request, version: Version, clause: Clause, form, *, status: 
 @login_required
 @require_POST
 def clause_save(request, reference: str, number: int, clause_id: int):
-    version = selectors.version_for_author(request.user, reference, number)
+    version = version_for_author(request.user, reference, number)
     clause = _clause_of(version, clause_id)
     if not version.is_draft:
         return refuse_frozen(request, version)
@@ -86,7 +93,7 @@ def clause_save(request, reference: str, number: int, clause_id: int):
 @login_required
 @require_POST
 def clause_add(request, reference: str, number: int):
-    version = selectors.version_for_author(request.user, reference, number)
+    version = version_for_author(request.user, reference, number)
     if not version.is_draft:
         return refuse_frozen(request, version)
     form = ClauseAddForm(request.POST, action=version_urls(version)["clause_add"])
@@ -108,12 +115,12 @@ def clause_add(request, reference: str, number: int):
 @login_required
 @require_POST
 def clause_add_template(request, reference: str, number: int):
-    version = selectors.version_for_author(request.user, reference, number)
+    version = version_for_author(request.user, reference, number)
     if not version.is_draft:
         return refuse_frozen(request, version)
     form = ClauseFromTemplateForm(
         request.POST,
-        templates=selectors.clause_templates_for_version(version),
+        templates=clause_templates_for_version(version),
         action=version_urls(version)["clause_add_template"],
     )
     if form.is_valid():
@@ -134,7 +141,7 @@ def clause_add_template(request, reference: str, number: int):
 @login_required
 @require_POST
 def clause_delete(request, reference: str, number: int, clause_id: int):
-    version = selectors.version_for_author(request.user, reference, number)
+    version = version_for_author(request.user, reference, number)
     clause = _clause_of(version, clause_id)
     if not version.is_draft:
         return refuse_frozen(request, version)
@@ -149,7 +156,7 @@ def clause_delete(request, reference: str, number: int, clause_id: int):
 @require_POST
 def clause_move(request, reference: str, number: int, clause_id: int):
     """Move a clause one place up or down (``direction``)."""
-    version = selectors.version_for_author(request.user, reference, number)
+    version = version_for_author(request.user, reference, number)
     clause = _clause_of(version, clause_id)
     if not version.is_draft:
         return refuse_frozen(request, version)

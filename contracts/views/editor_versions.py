@@ -8,18 +8,19 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services
-from ..models import VersionFrozen
-from ..services.status import version_publish_for_review
-from ..tenancy import contracts_authored_by, get_for_user_or_404
-from .editor import back_to_editor, render_editor
+from contracts import services
+from contracts.models import VersionFrozen
+from contracts.selectors.tenancy import contracts_authored_by, get_for_user_or_404
+from contracts.selectors.versions import draft_version, latest_version, version_for_author
+from contracts.services.status import version_publish_for_review
+from contracts.views.editor import back_to_editor, render_editor
 
 
 @login_required
 @require_POST
 def version_publish(request, reference: str, number: int):
     """Freeze the draft for review; refused, with the list, while the checker reports errors."""
-    version = selectors.version_for_author(request.user, reference, number)
+    version = version_for_author(request.user, reference, number)
     try:
         version_publish_for_review(version=version, user=request.user)
     except VersionFrozen as exc:
@@ -44,7 +45,7 @@ def version_new_draft(request, reference: str):
         version = services.version_create_draft(contract=contract, user=request.user, note=note)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        existing = selectors.draft_version(contract) or selectors.latest_version(contract)
+        existing = draft_version(contract) or latest_version(contract)
         if existing is None:
             return redirect("contracts:contract_detail", reference=reference)
         return back_to_editor(request, existing)

@@ -8,11 +8,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import selectors, tenancy
-from ..contract_files import ContractFileInvalid, contract_file_text
-from ..forms_files import ContractImportForm
-from ..services.imports import PartyChoice
-from ..services.imports import contract_import as import_service
+from contracts.contract_files.export import ContractFileInvalid, contract_file_text
+from contracts.forms.files import ContractImportForm
+from contracts.selectors import tenancy
+from contracts.selectors.versions import latest_version, version_terms
+from contracts.services.imports import PartyChoice
+from contracts.services.imports import contract_import as import_service
 
 
 def _providers_or_404(user):
@@ -65,8 +66,8 @@ def contract_import(request):
 @require_GET
 def contract_export(request, reference: str):
     contract = tenancy.get_for_user_or_404(tenancy.contracts_authored_by(request.user), reference=reference)
-    version = selectors.latest_version(contract)
-    text = contract_file_text(contract, selectors.version_terms(version) if version else None)
+    version = latest_version(contract)
+    text = contract_file_text(contract, version_terms(version) if version else None)
     response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{contract.reference}.yaml"'
     return response

@@ -3,9 +3,9 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from .. import services
-from ..forms import AcceptInvitationForm
-from ..models import User
+from contracts import services
+from contracts.forms.parties import AcceptInvitationForm
+from contracts.models import User
 
 
 def invitation_accept(request, token: str):

@@ -16,9 +16,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import selectors, services, tenancy
-from ..forms_library import ClauseCategoryForm, ClauseTemplateForm, PreviewForm
-from ..library_samples import template_preview as preview_of
+from contracts import services
+from contracts.forms.library import ClauseCategoryForm, ClauseTemplateForm, PreviewForm
+from contracts.library.samples import template_preview as preview_of
+from contracts.selectors import tenancy
+from contracts.selectors.versions import clause_template_for_user, clause_templates_for_user
 
 
 def _owners_or_404(user) -> list:
@@ -29,7 +31,7 @@ def _owners_or_404(user) -> list:
 
 
 def _templates(user, owners):
-    return selectors.clause_templates_for_user(user).filter(owner__in=owners)
+    return clause_templates_for_user(user).filter(owner__in=owners)
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -136,7 +138,7 @@ def template_create(request):
 @require_http_methods(["GET", "POST"])
 def template_edit(request, template_id: int):
     owners = _owners_or_404(request.user)
-    template = selectors.clause_template_for_user(request.user, template_id)
+    template = clause_template_for_user(request.user, template_id)
     categories = tenancy.clause_categories_for_user(request.user).filter(owner_id=template.owner_id)
     if request.method == "GET":
         form = ClauseTemplateForm(owners=owners, categories=categories, template=template)
@@ -157,7 +159,7 @@ def template_edit(request, template_id: int):
 @require_POST
 def template_delete(request, template_id: int):
     _owners_or_404(request.user)
-    template = selectors.clause_template_for_user(request.user, template_id)
+    template = clause_template_for_user(request.user, template_id)
     services.clause_template_delete(template=template)
     messages.success(
         request, f"Template “{template.heading}” deleted; contracts that used it keep their text."

@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import services
-from ..forms import InvitationForm, MembershipForm
-from ..models import Invitation, Membership
-from ..tenancy import (
+from contracts import services
+from contracts.forms.parties import InvitationForm, MembershipForm
+from contracts.models import Invitation, Membership
+from contracts.selectors.tenancy import (
     get_for_user_or_404,
     get_organisation_for_user_or_404,
     membership_of,

@@ -11,9 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from compliance import services as compliance_services
-from compliance.forms import ApiTokenForm
-
-from ..tenancy import api_tokens_of, get_for_user_or_404, organisations_for_user
+from compliance.forms.events import ApiTokenForm
+from contracts.selectors.tenancy import api_tokens_of, get_for_user_or_404, organisations_for_user
 
 
 def _page(request, form, *, secret: str = "", status: int = 200):

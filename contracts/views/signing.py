@@ -11,13 +11,19 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from contracts.forms.signing import DeclineForm, SendForm, SignForm, VerifyForm
+from contracts.models import SealStatus, SignatureRequest
+from contracts.selectors.reading import reader_for, version_reading
+from contracts.selectors.signing import (
+    signature_request_for_author,
+    signature_request_for_user,
+    signer_memberships,
+    waiting_slot_of,
+)
+from contracts.selectors.tenancy import contracts_authored_by, get_for_user_or_404
+from contracts.selectors.versions import latest_version
+from contracts.services import signing as signing_services
 from slaportal.security import client_ip
-
-from .. import documents, selectors, selectors_signing
-from ..forms_signing import DeclineForm, SendForm, SignForm, VerifyForm
-from ..models import SealStatus, SignatureRequest
-from ..services import signing as signing_services
-from ..tenancy import contracts_authored_by, get_for_user_or_404
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -40,10 +46,10 @@ def _back_to_contract(request_obj: SignatureRequest):
 @require_http_methods(["GET", "POST"])
 def signing_send(request, reference: str):
     contract = get_for_user_or_404(contracts_authored_by(request.user), reference=reference)
-    version = selectors.latest_version(contract)
+    version = latest_version(contract)
     if version is None:
         raise Http404("No version to send.")
-    candidates = selectors_signing.signer_memberships(contract)
+    candidates = signer_memberships(contract)
     data = request.POST if request.method == "POST" else None
     form = SendForm(data, contract=contract, candidates=candidates)
     status = 200
@@ -70,7 +76,7 @@ def signing_send(request, reference: str):
 @login_required
 @require_POST
 def signing_remind(request, reference: str, request_id: int):
-    signature_request = selectors_signing.signature_request_for_author(request.user, reference, request_id)
+    signature_request = signature_request_for_author(request.user, reference, request_id)
     try:
         turn = signing_services.signature_request_remind(request=signature_request, user=request.user)
     except ValidationError as exc:
@@ -83,7 +89,7 @@ def signing_remind(request, reference: str, request_id: int):
 @login_required
 @require_POST
 def signing_withdraw(request, reference: str, request_id: int):
-    signature_request = selectors_signing.signature_request_for_author(request.user, reference, request_id)
+    signature_request = signature_request_for_author(request.user, reference, request_id)
     try:
         signing_services.signature_request_withdraw(request=signature_request, user=request.user)
     except ValidationError as exc:
@@ -96,7 +102,7 @@ def signing_withdraw(request, reference: str, request_id: int):
 @login_required
 @require_POST
 def signing_seal_retry(request, reference: str, request_id: int):
-    signature_request = selectors_signing.signature_request_for_author(request.user, reference, request_id)
+    signature_request = signature_request_for_author(request.user, reference, request_id)
     try:
         signing_services.signature_request_seal_again(request=signature_request)
     except ValidationError as exc:
@@ -115,8 +121,8 @@ def signing_seal_retry(request, reference: str, request_id: int):
 
 def _signing_page(request, signature_request, *, sign_form=None, decline_form=None, status=200):
     version = signature_request.version
-    reader = documents.reader_for(request.user, version.contract)
-    slot = selectors_signing.waiting_slot_of(signature_request, request.user)
+    reader = reader_for(request.user, version.contract)
+    slot = waiting_slot_of(signature_request, request.user)
     consent = signing_services.consent_text_for(slot.organisation if slot else version.contract.customer)
     if sign_form is None:
         sign_form = SignForm(
@@ -130,7 +136,7 @@ def _signing_page(request, signature_request, *, sign_form=None, decline_form=No
             "version": version,
             "reader": reader,
             "signature_request": signature_request,
-            "reading": documents.version_reading(version),
+            "reading": version_reading(version),
             "slot": slot,
             "sign_form": sign_form,
             "decline_form": decline_form or DeclineForm(),
@@ -143,11 +149,11 @@ def _signing_page(request, signature_request, *, sign_form=None, decline_form=No
 @login_required
 @require_http_methods(["GET", "POST"])
 def signing_page(request, reference: str, request_id: int):
-    signature_request = selectors_signing.signature_request_for_user(request.user, reference, request_id)
+    signature_request = signature_request_for_user(request.user, reference, request_id)
     if request.method == "GET":
         signing_services.signature_request_viewed(request=signature_request, user=request.user)
         return _signing_page(request, signature_request)
-    slot = selectors_signing.waiting_slot_of(signature_request, request.user)
+    slot = waiting_slot_of(signature_request, request.user)
     organisation = slot.organisation if slot else signature_request.version.contract.customer
     form = SignForm(request.POST, consent_text=signing_services.consent_text_for(organisation))
     if form.is_valid():
@@ -172,7 +178,7 @@ def signing_page(request, reference: str, request_id: int):
 @login_required
 @require_POST
 def signing_decline(request, reference: str, request_id: int):
-    signature_request = selectors_signing.signature_request_for_user(request.user, reference, request_id)
+    signature_request = signature_request_for_user(request.user, reference, request_id)
     form = DeclineForm(request.POST)
     if form.is_valid():
         try:
@@ -202,7 +208,7 @@ def _stored_pdf(name: str, filename: str) -> FileResponse:
 @require_GET
 def signing_document(request, reference: str, request_id: int):
     """The signable document exactly as stored when the version was sent."""
-    signature_request = selectors_signing.signature_request_for_user(request.user, reference, request_id)
+    signature_request = signature_request_for_user(request.user, reference, request_id)
     version = signature_request.version
     return _stored_pdf(signature_request.document.name, f"{reference}-v{version.number}.pdf")
 
@@ -211,7 +217,7 @@ def signing_document(request, reference: str, request_id: int):
 @require_GET
 def signing_signed_document(request, reference: str, request_id: int):
     """The sealed signed PDF, once every party has signed."""
-    signature_request = selectors_signing.signature_request_for_user(request.user, reference, request_id)
+    signature_request = signature_request_for_user(request.user, reference, request_id)
     if signature_request.seal_status != SealStatus.SEALED:
         raise Http404("Not sealed yet.")
     return _stored_pdf(
@@ -231,7 +237,7 @@ def verify(request):
     if request.method == "POST":
         if form.is_valid():
             # Reports are sealed with the same key; compliance knows their records.
-            from compliance.report_verification import verify_pdf_bytes
+            from compliance.reports.verification import verify_pdf_bytes
 
             result = verify_pdf_bytes(form.cleaned_data["file"].read())
         else:

@@ -1,6 +1,6 @@
 """The terms page of a version, and the quick parameter panel of the clause editor.
 
-Only the provider's authors reach these pages (``selectors.version_for_author``; anyone
+Only the provider's authors reach these pages (``versions.version_for_author``; anyone
 else gets 404). A frozen version is shown read-only and every post is refused. The section
 forms post to the views in ``contracts.views.terms_rows``.
 """
@@ -23,11 +23,12 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import selectors, services
-from ..forms_terms import ParameterValueForm, add_service_error
-from ..models import AuditAction, Version
-from ..selectors import VersionTerms
-from .terms_context import parameter_usage, section_of, terms_page_context
+from contracts import services
+from contracts.forms.terms import ParameterValueForm, add_service_error
+from contracts.models import AuditAction, Version
+from contracts.selectors import versions
+from contracts.selectors.versions import VersionTerms, version_for_author
+from contracts.views.terms_context import parameter_usage, section_of, terms_page_context
 
 FROZEN_MESSAGE = (
     "Version {number} is frozen and its terms cannot change: create a new draft version to change them."
@@ -51,7 +52,7 @@ def row_of(rows, pk: int):
 
 
 def render_terms_page(request, version: Version, *, status: int = 200, **context_args) -> HttpResponse:
-    terms = selectors.version_terms(version)
+    terms = versions.version_terms(version)
     return render(
         request,
         "contracts/terms/terms_page.html",
@@ -63,7 +64,7 @@ def render_terms_page(request, version: Version, *, status: int = 200, **context
 @login_required
 @require_GET
 def version_terms(request, reference: str, number: int):
-    version = selectors.version_for_author(request.user, reference, number)
+    version = version_for_author(request.user, reference, number)
     return render_terms_page(request, version)
 
 
@@ -74,7 +75,7 @@ def open_draft(
     request, reference: str, number: int
 ) -> tuple[Version, VersionTerms | None, HttpResponse | None]:
     """The author's version with its terms, or, on a frozen version, the refusal to send."""
-    version = selectors.version_for_author(request.user, reference, number)
+    version = version_for_author(request.user, reference, number)
     if version.is_frozen:
         message = FROZEN_MESSAGE.format(number=version.number)
         if request.headers.get("HX-Request") == "true":
@@ -83,7 +84,7 @@ def open_draft(
         if request.method == "POST":
             messages.error(request, message)
         return version, None, redirect(terms_url(version))
-    return version, selectors.version_terms(version), None
+    return version, versions.version_terms(version), None
 
 
 def posted(request):
@@ -197,7 +198,7 @@ def _value_form(parameter, data=None) -> ParameterValueForm:
 
 
 def _render_panel(request, version: Version, *, status: int = 200, **context_args) -> HttpResponse:
-    terms = selectors.version_terms(version)
+    terms = versions.version_terms(version)
     return render(
         request,
         "contracts/terms/_parameters_panel.html",
@@ -230,14 +231,14 @@ def parameter_quick_edit(request, reference: str, number: int, parameter_id: int
     error; a plain post with errors gets a page with the panel and status 400.
     """
     htmx = request.headers.get("HX-Request") == "true"
-    version = selectors.version_for_author(request.user, reference, number)
+    version = version_for_author(request.user, reference, number)
     if version.is_frozen:
         message = FROZEN_MESSAGE.format(number=version.number)
         if htmx:
             return _render_panel(request, version, message=message)
         messages.error(request, message)
         return redirect(_back(request, version))
-    terms = selectors.version_terms(version)
+    terms = versions.version_terms(version)
     parameter = row_of(terms.parameters, parameter_id)
     form = _value_form(parameter, request.POST)
     if form.is_valid():
@@ -266,6 +267,6 @@ def parameter_quick_edit(request, reference: str, number: int, parameter_id: int
             return redirect(_back(request, version))
     if htmx:
         return _render_panel(request, version, bound={parameter.pk: form})
-    context = parameters_panel_context(version, selectors.version_terms(version), bound={parameter.pk: form})
+    context = parameters_panel_context(version, versions.version_terms(version), bound={parameter.pk: form})
     context.update(version=version, contract=terms.contract, back_url=_back(request, version))
     return render(request, "contracts/terms/parameter_quick_edit.html", context, status=400)

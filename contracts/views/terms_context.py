@@ -13,8 +13,8 @@ from typing import Any
 
 from django import forms
 
-from .. import terms_display as td
-from ..forms_terms import (
+from contracts import terms_display as td
+from contracts.forms.terms import (
     CreditCapForm,
     HoursCommitmentForm,
     MaintenanceWindowForm,
@@ -23,10 +23,15 @@ from ..forms_terms import (
     ResponsibilityForm,
     ServiceForm,
 )
-from ..forms_terms_levels import CalendarForm, ServiceLevelForm, credit_tier_formset, holiday_subdivisions
-from ..models import Version
-from ..rendering import parameter_names
-from ..selectors import VersionTerms
+from contracts.forms.terms_levels import (
+    CalendarForm,
+    ServiceLevelForm,
+    credit_tier_formset,
+    holiday_subdivisions,
+)
+from contracts.models import Version
+from contracts.selectors.versions import VersionTerms
+from contracts.texts.rendering import parameter_names
 
 #: (anchor, heading) of the page's sections, in page order.
 SECTIONS = [

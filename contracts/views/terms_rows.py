@@ -10,9 +10,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import services
-from . import terms_context as tc
-from .terms import open_draft, posted, remove, row_of, submit
+from contracts import services
+from contracts.views import terms_context as tc
+from contracts.views.terms import open_draft, posted, remove, row_of, submit
 
 
 def _authoring_post(view):

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from contracts.library_starter import library_install_starter
+from contracts.library.starter import library_install_starter
 from contracts.models import Contract
 from tests.browser.axe import assert_accessible
 from tests.browser.test_customer_journey import sign_in

@@ -5,9 +5,9 @@ from email.header import decode_header, make_header
 
 import pytest
 
+from contracts.documents.sealing import verify_pdf_bytes
 from contracts.models import Contract
 from contracts.models.contract import ContractStatus
-from contracts.sealing import verify_pdf_bytes
 from tests import factories
 from tests.browser.axe import assert_accessible
 from tests.browser.test_customer_journey import sign_in

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from compliance import calendars as cal
-from compliance import credits as cr
-from compliance.evaluation import (
+from compliance.engine import calendars as cal
+from compliance.engine import credits as cr
+from compliance.engine.evaluation import (
     ClauseRef,
     EvaluationInputs,
     HoursInput,
@@ -20,7 +20,7 @@ from compliance.evaluation import (
     ResponsibilityInput,
     ServiceInput,
 )
-from compliance.hours_bank import HoursBankRules
+from compliance.engine.hours_bank import HoursBankRules
 
 D = Decimal
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -11,9 +11,9 @@ from io import BytesIO
 import pytest
 
 from compliance.models import Report
+from contracts.documents.sealing import generate_sealing_key
 from contracts.models import Membership, Version
 from contracts.models.contract import ContractStatus
-from contracts.sealing import generate_sealing_key
 from tests import factories
 from tests.compliance.compliance_fixtures import PERIOD, published_contract, record_month
 

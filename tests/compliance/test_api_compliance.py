@@ -8,9 +8,8 @@ from django.utils import timezone
 
 from compliance.models import Evaluation
 from contracts.models import AuditAction, AuditEvent, Contract
-
-from .compliance_fixtures import PERIOD, published_contract, record_month
-from .test_api_events import api_for
+from tests.compliance.compliance_fixtures import PERIOD, published_contract, record_month
+from tests.compliance.test_api_events import api_for
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compliance.availability import (
+from compliance.engine.availability import (
     achieved_percentage,
     clip_intervals,
     error_budget,
@@ -14,7 +14,7 @@ from compliance.availability import (
     merge_intervals,
     subtract_intervals,
 )
-from compliance.periods import period_bounds
+from compliance.engine.periods import period_bounds
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 JANUARY = period_bounds(2024, 1, UTC)  # 31 days: 2,678,400 s

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from compliance.calendars import (
+from compliance.engine.calendars import (
     BusinessCalendar,
     MaintenanceWindow,
     TimeRange,
@@ -14,7 +14,7 @@ from compliance.calendars import (
     maintenance_intervals,
     public_holidays,
 )
-from compliance.periods import period_bounds
+from compliance.engine.periods import period_bounds
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 HOUR = timedelta(hours=1)

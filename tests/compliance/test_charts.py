@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compliance import charts
-from compliance.charts import Series, error_budget_chart, hours_bank_chart, trend_chart
+from compliance.engine import charts
+from compliance.engine.charts import Series, error_budget_chart, hours_bank_chart, trend_chart
 
 D = Decimal
 SVG = "{http://www.w3.org/2000/svg}"
@@ -222,7 +222,7 @@ def test_concurrent_drawing_gives_the_same_charts():
 
 
 def test_the_lines_of_a_busy_trend_chart_all_look_different():
-    from compliance.charts import series_style
+    from compliance.engine.charts import series_style
 
     # Six response and resolution levels, with room to spare.
     assert len({series_style(index) for index in range(12)}) == 12
@@ -418,13 +418,13 @@ def level(metric="resolution", **fields):
     ],
 )
 def test_what_a_level_plots(figures, plotted):
-    from compliance.evaluation_json import level_plotted
+    from compliance.engine.evaluation_json import level_plotted
 
     assert level_plotted(figures) == plotted
 
 
 def test_report_level_chart_leaves_months_without_incidents_out():
-    from compliance.report_pdf import level_chart
+    from compliance.reports.pdf import level_chart
 
     quiet = level(achieved="100", counted=0)
     assert level_chart(quiet, (("2026-01", None), ("2026-02", None)), "2026-03") == ""

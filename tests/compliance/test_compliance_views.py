@@ -8,16 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from compliance import services
+from compliance.engine.periods import next_period, period_of
 from compliance.models import Evaluation
-from compliance.periods import next_period, period_of
 from compliance.services.evaluations import period_standing
 from compliance.views.compliance import default_period
 from contracts import services as contract_services
 from contracts.models import AuditAction, AuditEvent, Contract, ServiceLevel
 from tests import factories
-
-from .compliance_fixtures import PERIOD, outage_row, published_contract, record_month
-from .hour_credits import hour_credit_contract, visible_text
+from tests.compliance.compliance_fixtures import PERIOD, outage_row, published_contract, record_month
+from tests.compliance.hour_credits import hour_credit_contract, visible_text
 
 pytestmark = pytest.mark.django_db
 

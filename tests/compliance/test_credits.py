@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compliance.credits import (
+from compliance.engine.credits import (
     CapKind,
     CreditCap,
     CreditKind,

@@ -9,9 +9,8 @@ from compliance.views.dashboards import last_complete_month
 from contracts import services as contract_services
 from contracts.models import Contract
 from tests import factories
-
-from .compliance_fixtures import outage_row, published_contract
-from .hour_credits import hour_credit_contract, visible_text
+from tests.compliance.compliance_fixtures import outage_row, published_contract
+from tests.compliance.hour_credits import hour_credit_contract, visible_text
 
 pytestmark = pytest.mark.django_db
 

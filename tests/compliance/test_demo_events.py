@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from compliance.demo import seed_demo_events, seed_demo_reports
+from compliance.management.demo import seed_demo_events, seed_demo_reports
 from compliance.models import Delivery, Evaluation, Incident, Outage, Report, WorkLog
 from compliance.services.evaluations import evaluations_run
 from contracts.models import Contract

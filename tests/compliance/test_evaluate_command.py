@@ -9,8 +9,7 @@ from django.core.management import CommandError, call_command
 
 from compliance.models import Evaluation
 from contracts.models import AuditAction, AuditEvent, Contract
-
-from .compliance_fixtures import PERIOD, published_contract, record_month
+from tests.compliance.compliance_fixtures import PERIOD, published_contract, record_month
 
 pytestmark = pytest.mark.django_db
 

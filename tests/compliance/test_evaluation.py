@@ -1,4 +1,4 @@
-"""compliance.evaluation: hand-checked figures for one contract and one period."""
+"""compliance.engine.evaluation: hand-checked figures for one contract and one period."""
 
 from dataclasses import replace
 from datetime import date, timedelta
@@ -6,10 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from compliance.evaluation import LevelInput, evaluate, shown_to_precision
-from compliance.evaluation_json import figures_json, inputs_hash
-
-from .evaluation_support import (
+from compliance.engine.evaluation import LevelInput, evaluate, shown_to_precision
+from compliance.engine.evaluation_json import figures_json, inputs_hash
+from tests.compliance.evaluation_support import (
     AMS,
     AVAILABILITY,
     BUSINESS,

@@ -8,13 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compliance import services
-from compliance.evaluation_inputs import choose_version, evaluation_inputs_for
 from compliance.models import Evaluation
+from compliance.selectors.evaluation_inputs import choose_version, evaluation_inputs_for
 from compliance.services.evaluations import evaluation_run, evaluations_run
 from contracts import services as contract_services
 from tests import factories
-
-from .compliance_fixtures import PERIOD, outage_row, published_contract, record_month
+from tests.compliance.compliance_fixtures import PERIOD, outage_row, published_contract, record_month
 
 pytestmark = pytest.mark.django_db
 LATER = datetime(2026, 6, 1, tzinfo=UTC)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compliance.credits import (
+from compliance.engine.credits import (
     CapKind,
     CreditCap,
     CreditKind,
@@ -16,8 +16,8 @@ from compliance.credits import (
     applicable_tier,
     service_level_credit,
 )
-from compliance.forecast import availability_forecast, format_day
-from compliance.periods import period_bounds
+from compliance.engine.forecast import availability_forecast, format_day
+from compliance.engine.periods import period_bounds
 
 D = Decimal
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

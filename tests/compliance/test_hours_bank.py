@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compliance.hours_bank import (
+from compliance.engine.hours_bank import (
     HoursBankRules,
     HoursLot,
     LotKind,

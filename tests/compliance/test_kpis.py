@@ -6,19 +6,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from compliance import credits as cr
-from compliance.evaluation import LevelInput, evaluate
-from compliance.evaluation_inputs import evaluation_inputs_for
-from compliance.evaluation_json import figures_json, inputs_hash
+from compliance.engine import credits as cr
+from compliance.engine.evaluation import LevelInput, evaluate
+from compliance.engine.evaluation_json import figures_json, inputs_hash
 from compliance.models import Evaluation, KpiValue
+from compliance.selectors.evaluation_inputs import evaluation_inputs_for
 from compliance.services.evaluations import evaluation_run
 from compliance.services.kpis import kpi_value_set
 from contracts import services as contract_services
 from contracts.models import Calendar
 from tests import factories
-
-from .evaluation_support import inputs
-from .test_api_events import api_for
+from tests.compliance.evaluation_support import inputs
+from tests.compliance.test_api_events import api_for
 
 D = Decimal
 PERIOD = "2026-03"

@@ -22,8 +22,7 @@ from compliance.services.evaluations import (
 from contracts import services as contract_services
 from contracts.models import AuditAction, AuditEvent, Contract
 from tests import factories
-
-from .compliance_fixtures import PERIOD, published_contract, record_month
+from tests.compliance.compliance_fixtures import PERIOD, published_contract, record_month
 
 # 12:00 UTC on 15 November 2026: November is running, October is over.
 NOW = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compliance.periods import (
+from compliance.engine.periods import (
     format_period,
     local_to_utc,
     next_period,

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from compliance.models import Report
-from compliance.report_verification import report_pdf_verify
+from compliance.reports.verification import report_pdf_verify
 from compliance.services import reports
 from contracts.models import Organisation
 from contracts.terms_display import format_datetime
@@ -95,7 +95,7 @@ def test_a_report_with_a_forged_signed_contract_hash_is_not_valid(active_contrac
 
 def test_verify_pdf_still_checks_signed_contracts(report_settings, tmp_path, capsys):
     path = tmp_path / "plain.pdf"
-    from contracts.pdf import html_to_pdf
+    from contracts.documents.pdf import html_to_pdf
 
     path.write_bytes(html_to_pdf("<p>Not sealed</p>"))
     with pytest.raises(SystemExit):

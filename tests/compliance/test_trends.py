@@ -5,13 +5,19 @@ from decimal import Decimal
 
 import pytest
 
-from compliance import selectors, services, trends
+from compliance import services
 from compliance.models import Evaluation
+from compliance.selectors import scorecards, trends
+from compliance.selectors.trends import (
+    common_target,
+    contract_trend,
+    monthly_figures,
+    months_ending,
+    period_elapsed,
+)
 from compliance.services.evaluations import evaluation_run
-from compliance.trends import common_target, contract_trend, monthly_figures, months_ending, period_elapsed
 from contracts.models import Contract
-
-from .compliance_fixtures import outage_row, published_contract, record_month
+from tests.compliance.compliance_fixtures import outage_row, published_contract, record_month
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +149,7 @@ def _running_march(tenants, end: str):
     )
     now = datetime(2026, 3, 10, 11, 0, tzinfo=UTC)
     run = evaluation_run(contract=contract, period=(2026, 3), now=now)
-    tiers, cap = selectors.availability_credit_terms(run.evaluation.version)
+    tiers, cap = scorecards.availability_credit_terms(run.evaluation.version)
     return trends.month_forecasts(run.figures, tiers, cap, contract.time_zone)
 
 

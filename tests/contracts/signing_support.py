@@ -5,9 +5,9 @@ from functools import cache
 
 import pytest
 
+from contracts.documents.pdf import html_to_pdf
+from contracts.documents.sealing import generate_sealing_key
 from contracts.models import Side
-from contracts.pdf import html_to_pdf
-from contracts.sealing import generate_sealing_key
 from contracts.services import signing
 from tests import factories
 
@@ -38,7 +38,9 @@ def _small_pdf() -> bytes:
 @pytest.fixture
 def fast_document(monkeypatch):
     """The version's PDF replaced by a small one: rendering the real one is tested elsewhere."""
-    monkeypatch.setattr("contracts.contract_pdf.contract_pdf", lambda reading, rendering="both": _small_pdf())
+    monkeypatch.setattr(
+        "contracts.documents.contract_pdf.contract_pdf", lambda reading, rendering="both": _small_pdf()
+    )
 
 
 def send(tenants, *, version=None, extra=(), provider_signer=None):

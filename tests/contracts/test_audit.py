@@ -11,11 +11,11 @@ from compliance import services as compliance_services
 from compliance.services import reports
 from compliance.services.evaluations import evaluation_run
 from contracts import services
-from contracts.contract_files_parse import parse_contract_file
+from contracts.contract_files.parse import parse_contract_file
 from contracts.models import SYSTEM_ACTOR, AuditAction, AuditAppendOnly, AuditEvent, Membership, Organisation
+from contracts.selectors.tenancy import audit_events_for_user
 from contracts.services import signing
 from contracts.services.imports import PartyChoice, contract_import
-from contracts.tenancy import audit_events_for_user
 from contracts.terms_display import format_datetime
 from tests import factories
 from tests.compliance.compliance_fixtures import PERIOD, published_contract, record_month

@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from contracts import selectors, services
+from contracts import services
 from contracts.models import Clause, ClauseTemplate
+from contracts.selectors.versions import clause_template_for_user, clause_templates_for_user
 from tests import factories
 
 
@@ -149,9 +150,9 @@ def test_deleting_a_template_keeps_the_clause_text(version, template):
 
 
 def test_library_is_visible_to_the_providers_authors_only(tenants, template):
-    assert list(selectors.clause_templates_for_user(tenants.provider_author)) == [template]
-    assert not selectors.clause_templates_for_user(tenants.provider_viewer).exists()
-    assert not selectors.clause_templates_for_user(tenants.customer_admin).exists()
+    assert list(clause_templates_for_user(tenants.provider_author)) == [template]
+    assert not clause_templates_for_user(tenants.provider_viewer).exists()
+    assert not clause_templates_for_user(tenants.customer_admin).exists()
     with pytest.raises(Http404):
-        selectors.clause_template_for_user(tenants.outsider_admin, template.pk)
+        clause_template_for_user(tenants.outsider_admin, template.pk)
     assert ClauseTemplate.objects.count() == 1

@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from contracts import selectors, services
-from contracts.consistency import (
+from contracts import services
+from contracts.selectors.versions import version_findings, version_terms
+from contracts.texts.consistency import (
     ClauseInfo,
     ParameterInfo,
     ResponsibilityInfo,
@@ -192,7 +193,7 @@ def test_errors_keeps_only_errors():
 
 def test_factory_version_only_warns_about_the_uncredited_level(tenants):
     version = factories.version_with_terms(tenants.contract)
-    findings = selectors.version_findings(selectors.version_terms(version))
+    findings = version_findings(version_terms(version))
     assert [(f.code, f.subject) for f in findings] == [("service_level_without_credits", "response_p1")]
 
 
@@ -210,7 +211,7 @@ def test_findings_follow_the_terms(tenants):
     services.service_level_update(
         service_level=level, data={"target": version.parameters.get(name="response_p1"), "calendar": None}
     )
-    findings = selectors.version_findings(selectors.version_terms(version))
+    findings = version_findings(version_terms(version))
     codes = {f.code for f in findings}
     assert codes >= {
         "parameter_unused",

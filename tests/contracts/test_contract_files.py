@@ -10,9 +10,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from contracts import services
-from contracts.consistency import errors
-from contracts.contract_files import ContractFileInvalid, contract_file_text
-from contracts.contract_files_parse import parse_contract_file
+from contracts.contract_files.export import ContractFileInvalid, contract_file_text
+from contracts.contract_files.parse import parse_contract_file
 from contracts.models import (
     Clause,
     Contract,
@@ -24,8 +23,9 @@ from contracts.models import (
     VersionState,
 )
 from contracts.models.contract import ContractStatus
-from contracts.selectors import latest_version, version_findings, version_terms
+from contracts.selectors.versions import latest_version, version_findings, version_terms
 from contracts.services.imports import PartyChoice, contract_import
+from contracts.texts.consistency import errors
 from tests import factories
 
 EXAMPLE = Path(settings.BASE_DIR) / "examples" / "contract.yaml"

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contracts import services
-from contracts.documents import reader_for, version_in_force
 from contracts.models import Version
+from contracts.selectors.reading import reader_for, version_in_force
 from contracts.views import documents as document_views
 from tests import factories
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from contracts import services
-from contracts.contract_pdf import contract_pdf_context, contract_pdf_filename
-from contracts.documents import version_reading
+from contracts.documents.contract_pdf import contract_pdf_context, contract_pdf_filename
+from contracts.selectors.reading import version_reading
 from tests import factories
 from tests.services import require_tool
 
@@ -154,7 +154,7 @@ def test_version_signed_outside_the_portal_says_so_on_the_cover(frozen, tenants,
 
 
 def test_a_document_is_rendered_once_and_a_changed_draft_anew(tenants, client_for, monkeypatch):
-    from contracts import contract_pdf as module
+    from contracts.documents import contract_pdf as module
     from contracts.models import Clause
 
     rendered = []

@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from contracts import services, tenancy
+from contracts import services
 from contracts.models import ClauseTemplate, Contract, Invitation, Organisation, Version
+from contracts.selectors import tenancy
 from tests import factories
 
 NEW = reverse("contracts:contract_new")

@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from contracts import services
-from contracts.contract_files import contract_file_text
+from contracts.contract_files.export import contract_file_text
 from contracts.models import Contract, Organisation, Parameter, Version, VersionState
 from contracts.models.contract import ContractStatus
-from contracts.selectors import version_terms
+from contracts.selectors.versions import version_terms
 from tests import factories
 
 EXAMPLE = (Path(settings.BASE_DIR) / "examples" / "contract.yaml").read_text(encoding="utf-8")

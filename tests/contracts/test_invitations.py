@@ -210,7 +210,7 @@ def test_invitation_email_is_sent_once_when_the_task_runs_twice(tenants):
 
 @pytest.mark.django_db(transaction=True)
 def test_failed_invitation_email_is_sent_by_the_retry(tenants, monkeypatch):
-    from contracts import emails
+    from contracts.services import emails
 
     invitation = Invitation.objects.create(
         organisation=tenants.customer,

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from contracts import services
-from contracts.library_starter import STARTER_CLAUSES, library_install_starter
+from contracts.library.starter import STARTER_CLAUSES, library_install_starter
 from contracts.models import ClauseCategory, ClauseTemplate
 
 LIBRARY = reverse("contracts:library")

@@ -1,4 +1,4 @@
-"""contracts.pdf: rendering, the print stylesheet, and the static-only fetcher."""
+"""contracts.documents.pdf: rendering, the print stylesheet, and the static-only fetcher."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from PIL import Image
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from contracts.pdf import ResourceRefused, StaticOnlyURLFetcher, html_to_pdf, static_base_url
+from contracts.documents.pdf import ResourceRefused, StaticOnlyURLFetcher, html_to_pdf, static_base_url
 
 LEAK = "LEAKED"
 SECRET_CSS = f'body::before {{ content: "{LEAK}"; }}'

@@ -1,4 +1,4 @@
-"""contracts.pdf.with_stack_room: a deep call kept within one stack chunk of its own.
+"""contracts.documents.pdf.with_stack_room: a deep call kept within one stack chunk of its own.
 
 On CPython 3.11 and 3.12 a call that keeps crossing a boundary between two of the
 interpreter's 16 KiB frame chunks maps a fresh chunk at each crossing (python/cpython#142183),
@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from contracts.pdf import with_stack_room
+from contracts.documents.pdf import with_stack_room
 
 chunks_freed_at_once = pytest.mark.skipif(
     not (3, 11) <= sys.version_info[:2] < (3, 13),

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contracts.redline import (
+from contracts.texts.redline import (
     ClauseText,
     DiffSegment,
     TermChange,
@@ -18,7 +18,7 @@ from contracts.redline import (
     redline_html,
     word_diff,
 )
-from contracts.rendering import substitute_source
+from contracts.texts.rendering import substitute_source
 
 
 def deleted(text: str) -> str:

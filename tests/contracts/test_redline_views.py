@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contracts import services
-from contracts.documents import announced_marks
+from contracts.selectors.reading import announced_marks
 from contracts.terms_display import RANGE_DASH
 from tests import factories
 

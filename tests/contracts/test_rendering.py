@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contracts import rendering
-from contracts.rendering import (
+from contracts.texts import rendering
+from contracts.texts.rendering import (
     Block,
     find_placeholders,
     parameter_names,

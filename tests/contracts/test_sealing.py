@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from asn1crypto import keys, tsp
 
-from contracts.pdf import html_to_pdf
-from contracts.sealing import (
+from contracts.documents.pdf import html_to_pdf
+from contracts.documents.sealing import (
     SealingFailed,
     check_seal,
     generate_sealing_key,
@@ -55,7 +55,7 @@ def test_a_sealed_pdf_checks_valid(key, document):
 
 def test_a_seal_larger_than_the_room_kept_for_it_is_still_made(key, document, monkeypatch):
     # A larger key or certificate than the portal's own: pyHanko sizes the room itself.
-    monkeypatch.setattr("contracts.sealing.SEAL_BYTES_RESERVED", 256)
+    monkeypatch.setattr("contracts.documents.sealing.SEAL_BYTES_RESERVED", 256)
     check = check_seal(seal_pdf(document, key=key), key=key)
     assert check.valid, check.problems
 

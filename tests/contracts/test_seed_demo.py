@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.http import HttpRequest
 
-from contracts.demo import DEMO_PASSWORD
+from contracts.management.demo import DEMO_PASSWORD
 from contracts.models import Contract, Membership, Organisation, User
 
 

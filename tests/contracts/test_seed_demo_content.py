@@ -5,8 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from contracts.consistency import errors
-from contracts.library_starter import STARTER_CLAUSES
+from contracts.library.starter import STARTER_CLAUSES
 from contracts.models import (
     Clause,
     ClauseCategory,
@@ -20,8 +19,9 @@ from contracts.models import (
     VersionState,
 )
 from contracts.models.contract import ContractStatus
-from contracts.redline import changed_terms
-from contracts.selectors import version_findings, version_parameter_display, version_terms
+from contracts.selectors.versions import version_findings, version_parameter_display, version_terms
+from contracts.texts.consistency import errors
+from contracts.texts.redline import changed_terms
 
 MODELS = (
     Organisation,

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from contracts import services
+from contracts.documents.sealing import verify_pdf_bytes
 from contracts.models import (
     Contract,
     EventKind,
@@ -22,7 +23,6 @@ from contracts.models import (
     Version,
 )
 from contracts.models.contract import ContractStatus
-from contracts.sealing import verify_pdf_bytes
 from contracts.services import signing
 from tests import factories
 from tests.contracts.signing_support import fast_document, sealing_key_files, send, sign, signing_settings  # noqa: F401
@@ -194,7 +194,7 @@ def test_the_last_signature_activates_the_contract_and_mails_the_sealed_pdf(
 def test_sealing_fails_visibly_when_the_timestamp_authority_is_unreachable(
     tenants, settings, django_capture_on_commit_callbacks
 ):
-    from contracts.sealing import SealingFailed
+    from contracts.documents.sealing import SealingFailed
     from contracts.tasks import signature_seal
 
     settings.SIGNING_TSA_URL = "http://127.0.0.1:9/tsa"  # discard port: nothing answers

@@ -8,10 +8,10 @@ from celery.exceptions import Retry
 from django.core import mail
 from django.core.files.storage import default_storage
 
-from contracts import emails, sealing
+from contracts.documents import sealing
+from contracts.documents.sealing import SealingFailed, verify_pdf_bytes
 from contracts.models import EventKind, SealStatus, Signer, SigningEvent
-from contracts.sealing import SealingFailed, verify_pdf_bytes
-from contracts.services import signing
+from contracts.services import emails, signing
 from contracts.tasks import signature_email_signer, signature_seal
 from tests.contracts.signing_support import fast_document, sealing_key_files, send, sign, signing_settings  # noqa: F401
 

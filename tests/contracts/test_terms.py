@@ -7,14 +7,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from compliance import calendars as cal
-from compliance import credits as cr
-from compliance.hours_bank import HoursBankRules
-from contracts import selectors, services
+from compliance.engine import calendars as cal
+from compliance.engine import credits as cr
+from compliance.engine.hours_bank import HoursBankRules
+from contracts import services
 from contracts.models import Calendar, Parameter, ServiceLevel
 from contracts.models.terms import parse_parameter_value
-from contracts.rendering import Block, render_clause
+from contracts.selectors.versions import version_render_values, version_rendered_clauses, version_terms
 from contracts.terms_display import RANGE_DASH
+from contracts.texts.rendering import Block, render_clause
 from tests import factories
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -199,7 +200,7 @@ def test_maintenance_window_converts(version):
 
 
 def test_credit_tiers_and_cap_convert_to_compliance_values(full):
-    terms = selectors.version_terms(full)
+    terms = version_terms(full)
     availability = next(level for level in terms.service_levels if level.key == "availability")
     tiers = terms.credit_tiers(availability)
     assert tiers == [
@@ -217,7 +218,7 @@ def test_credit_tiers_and_cap_convert_to_compliance_values(full):
 
 
 def test_hours_commitment_converts_to_bank_rules(full):
-    rules = selectors.version_terms(full).hours_bank_rules()
+    rules = version_terms(full).hours_bank_rules()
     assert rules == HoursBankRules(deficit_carry_months=3, surplus_carry_months=0)
 
 
@@ -240,7 +241,7 @@ def test_duplicate_tier_threshold_is_refused(full):
 
 
 def test_render_values_show_terms_and_blocks(full):
-    values = selectors.version_render_values(selectors.version_terms(full))
+    values = version_render_values(version_terms(full))
     assert values["uptime_target"] == "99.9%"
     assert values["response_p1"] == "1 business hour"
     assert values["monthly_fee"] == "EUR 1,000.00"
@@ -263,7 +264,7 @@ def test_generated_blocks_escape_term_text(full):
     services.service_create(version=full, name="<script>alert(1)</script>")
     level = ServiceLevel.objects.get(version=full, key="availability")
     services.service_level_update(service_level=level, data={"name": "Up <b>time</b>"})
-    values = selectors.version_render_values(selectors.version_terms(full))
+    values = version_render_values(version_terms(full))
     rendered = render_clause("{{ scope_list }}\n\n{{ credit_table }}", values)
     assert rendered.ok
     assert "<script>" not in rendered.html and "&lt;script&gt;" in rendered.html
@@ -271,7 +272,7 @@ def test_generated_blocks_escape_term_text(full):
 
 
 def test_rendered_clauses_carry_both_renderings(full):
-    rendered = selectors.version_rendered_clauses(selectors.version_terms(full))
+    rendered = version_rendered_clauses(version_terms(full))
     assert [r.clause.key for r in rendered] == [
         "scope",
         "service-levels-and-credits",

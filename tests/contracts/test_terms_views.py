@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from django.template.loader import render_to_string
 
-from contracts import selectors, services
+from contracts import services
 from contracts.models import CreditTier, Parameter
+from contracts.selectors.versions import version_terms
 from contracts.terms_display import RANGE_DASH
 from contracts.views.terms import parameters_panel_context
 from tests import factories
@@ -283,7 +284,7 @@ def test_deleting_a_parameter_a_service_level_uses_says_which(author, draft):
 
 
 def test_panel_posts_with_htmx_to_itself(draft):
-    context = parameters_panel_context(draft, selectors.version_terms(draft))
+    context = parameters_panel_context(draft, version_terms(draft))
     html = render_to_string("contracts/terms/_parameters_panel.html", context)
     parameter = draft.parameters.get(name="uptime_target")
     action = url("parameter_quick_edit", draft, parameter_id=parameter.pk)

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from contracts.pdf import html_to_pdf
+from contracts.documents.pdf import html_to_pdf
 from tests.contracts.signing_support import fast_document, sealing_key_files, send, sign, signing_settings  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_settings", "fast_document")]

@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
-from contracts import selectors, services
+from contracts import services
 from contracts.models import (
     Calendar,
     Clause,
@@ -23,6 +23,16 @@ from contracts.models import (
     ServiceLevel,
     Version,
     VersionFrozen,
+)
+from contracts.selectors.versions import (
+    draft_version,
+    latest_version,
+    version_findings,
+    version_for_author,
+    version_for_user,
+    version_parameter_display,
+    version_rendered_clauses,
+    version_terms,
 )
 from tests import factories
 
@@ -58,8 +68,8 @@ def frozen(draft, tenants):
 def test_first_draft_is_version_one_and_empty(tenants):
     version = services.version_create_draft(contract=tenants.contract, user=tenants.provider_author)
     assert (version.number, version.is_draft) == (1, True)
-    assert selectors.version_terms(version).clauses == []
-    assert selectors.draft_version(tenants.contract) == version
+    assert version_terms(version).clauses == []
+    assert draft_version(tenants.contract) == version
 
 
 def test_second_draft_is_refused(draft, tenants):
@@ -81,8 +91,8 @@ def test_new_draft_deep_copies_every_term_and_clause(frozen, tenants):
     assert {level.target.version_id, level.share.version_id, level.calendar.version_id} == {copy.pk}
     tier = CreditTier.objects.filter(version=copy).first()
     assert tier.service_level.version_id == copy.pk
-    old_terms, new_terms = selectors.version_terms(frozen), selectors.version_terms(copy)
-    assert selectors.version_parameter_display(old_terms) == selectors.version_parameter_display(new_terms)
+    old_terms, new_terms = version_terms(frozen), version_terms(copy)
+    assert version_parameter_display(old_terms) == version_parameter_display(new_terms)
     assert [(c.key, c.legal_text) for c in old_terms.clauses] == [
         (c.key, c.legal_text) for c in new_terms.clauses
     ]
@@ -104,8 +114,8 @@ def test_changing_the_copy_leaves_the_old_version_intact(frozen, tenants):
 
 def test_latest_version_is_the_highest_number(frozen, tenants):
     copy = services.version_create_draft(contract=tenants.contract, user=None)
-    assert selectors.latest_version(tenants.contract) == copy
-    assert selectors.latest_version(tenants.outsider_contract) is None
+    assert latest_version(tenants.contract) == copy
+    assert latest_version(tenants.outsider_contract) is None
 
 
 def test_discard_draft_deletes_it_with_its_terms(draft):
@@ -201,7 +211,7 @@ def test_services_refuse_on_a_frozen_version(frozen, write):
 
 
 def test_publish_freezes_with_only_warnings(draft, tenants):
-    findings = selectors.version_findings(selectors.version_terms(draft))
+    findings = version_findings(version_terms(draft))
     assert [f.code for f in findings] == ["service_level_without_credits"]
     version = services.version_publish(version=draft, user=tenants.provider_admin)
     assert version.is_frozen and version.frozen_by == tenants.provider_admin and version.frozen_at
@@ -228,14 +238,14 @@ def test_publish_twice_is_refused(frozen):
 
 def test_version_for_user_answers_404_to_another_tenant(frozen, tenants):
     reference = tenants.contract.reference
-    assert selectors.version_for_user(tenants.customer_signer, reference, 1) == frozen
+    assert version_for_user(tenants.customer_signer, reference, 1) == frozen
     with pytest.raises(Http404):
-        selectors.version_for_user(tenants.outsider_admin, reference, 1)
+        version_for_user(tenants.outsider_admin, reference, 1)
     with pytest.raises(Http404):
-        selectors.version_for_user(tenants.provider_viewer, reference, 2)
+        version_for_user(tenants.provider_viewer, reference, 2)
     with pytest.raises(Http404):
-        selectors.version_for_author(tenants.customer_admin, reference, 1)
-    assert selectors.version_for_author(tenants.provider_author, reference, 1) == frozen
+        version_for_author(tenants.customer_admin, reference, 1)
+    assert version_for_author(tenants.provider_author, reference, 1) == frozen
 
 
 def _grow(version, count: int) -> None:
@@ -258,9 +268,9 @@ def _grow(version, count: int) -> None:
 
 def _queries_to_load(version) -> int:
     with CaptureQueriesContext(connection) as queries:
-        terms = selectors.version_terms(version)
-        selectors.version_findings(terms)
-        selectors.version_rendered_clauses(terms)
+        terms = version_terms(version)
+        version_findings(terms)
+        version_rendered_clauses(terms)
         for level in terms.service_levels:
             terms.credit_tiers(level)
             terms.business_calendar(level, [2026])
@@ -273,7 +283,7 @@ def test_version_terms_loads_in_a_constant_number_of_queries(tenants):
     other = factories.contract(tenants.provider, tenants.customer)
     large = factories.version_with_terms(other)
     _grow(large, 28)
-    assert len(selectors.version_terms(large).clauses) == 31
+    assert len(version_terms(large).clauses) == 31
     assert _queries_to_load(small) == _queries_to_load(large) <= 10
 
 
@@ -292,9 +302,9 @@ def test_contract_create_from_copies_the_latest_version(frozen, tenants):
         customer,
         Decimal("1000.00"),
     )
-    version = selectors.latest_version(contract)
+    version = latest_version(contract)
     assert (version.number, version.is_draft) == (1, True)
-    terms = selectors.version_terms(version)
+    terms = version_terms(version)
     assert terms.parameters_by_name["uptime_target"].value == "99.5"
     assert len(terms.clauses) == 3 and len(terms.service_levels) == 2
     assert terms.hours_commitment.deficit_carry_months == 3

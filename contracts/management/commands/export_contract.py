@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from contracts.contract_files import contract_file_text
+from contracts.contract_files.export import contract_file_text
 from contracts.models import Contract
-from contracts.selectors import latest_version, version_terms
+from contracts.selectors.versions import latest_version, version_terms
 
 
 class Command(BaseCommand):

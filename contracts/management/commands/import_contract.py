@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from contracts.contract_files import ContractFileInvalid
-from contracts.contract_files_parse import parse_contract_file
+from contracts.contract_files.export import ContractFileInvalid
+from contracts.contract_files.parse import parse_contract_file
 from contracts.models import Organisation, User
 from contracts.services.imports import PartyChoice, contract_import
 

@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from contracts.demo import DEMO_PASSWORD, OPERATOR_EMAIL, seed_demo
+from contracts.management.demo import DEMO_PASSWORD, OPERATOR_EMAIL, seed_demo
 
 
 class Command(BaseCommand):
     help = "Create (or refresh) the demo organisations, users and contracts. Safe to run repeatedly."
 
     def handle(self, *args, **options):
-        from compliance.demo import seed_demo_events, seed_demo_reports
+        from compliance.management.demo import seed_demo_events, seed_demo_reports
 
         users = seed_demo()
         events = seed_demo_events()

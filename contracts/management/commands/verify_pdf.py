@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from compliance.report_verification import verify_pdf_bytes  # reports, else signed contracts
+from compliance.reports.verification import verify_pdf_bytes  # reports, else signed contracts
 
 
 class Command(BaseCommand):

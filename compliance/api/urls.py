@@ -1,0 +1,48 @@
+"""The REST API (under /api/): version 1 of the contract and event endpoints, the OpenAPI
+schema and its browsable docs (Swagger UI served from the installed sidecar, no CDN)."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from compliance.api import compliance, kpis, views
+
+urlpatterns = [
+    path("v1/contracts/", views.ContractList.as_view(), name="api-contract-list"),
+    path("v1/contracts/<str:reference>/", views.ContractDetail.as_view(), name="api-contract-detail"),
+    path(
+        "v1/contracts/<str:reference>/incidents/",
+        views.IncidentCollection.as_view(),
+        name="api-incident-list",
+    ),
+    path(
+        "v1/contracts/<str:reference>/incidents/<str:external_id>/",
+        views.IncidentItem.as_view(),
+        name="api-incident-detail",
+    ),
+    path("v1/contracts/<str:reference>/outages/", views.OutageCollection.as_view(), name="api-outage-list"),
+    path(
+        "v1/contracts/<str:reference>/outages/<str:external_id>/",
+        views.OutageItem.as_view(),
+        name="api-outage-detail",
+    ),
+    path(
+        "v1/contracts/<str:reference>/worklogs/", views.WorkLogCollection.as_view(), name="api-worklog-list"
+    ),
+    path(
+        "v1/contracts/<str:reference>/worklogs/<str:external_id>/",
+        views.WorkLogItem.as_view(),
+        name="api-worklog-detail",
+    ),
+    path(
+        "v1/contracts/<str:reference>/compliance/<str:period>/",
+        compliance.ContractCompliance.as_view(),
+        name="api-contract-compliance",
+    ),
+    path(
+        "v1/contracts/<str:reference>/kpis/<str:period>/<str:level_key>/",
+        kpis.KpiValueItem.as_view(),
+        name="api-kpi-value",
+    ),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,32 @@
+"""Forms of the report pages: the month to regenerate."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from compliance.engine.periods import format_period, parse_period
+
+
+class RegenerateForm(forms.Form):
+    """The month whose report to make again (YYYY-MM, on the contract's clock)."""
+
+    period = forms.CharField(
+        label="Month",
+        widget=forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+        help_text="A new revision is made when the terms or events of that month changed.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.add_input(Submit("regenerate", "Regenerate the report", css_class="btn-outline-primary"))
+
+    def clean_period(self) -> str:
+        try:
+            return format_period(*parse_period(self.cleaned_data["period"].strip()))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None

@@ -1,0 +1,298 @@
+"""A compliance report as a sealed PDF: report data → HTML → PDF bytes → sealed PDF bytes.
+
+Pure: plain values in (``ReportData``, built by ``compliance.services.reports``), bytes out;
+no ORM, no request. The HTML is rendered from ``templates/pdf/report.html`` (its own print
+stylesheet, apart from the web templates) and turned into PDF by ``contracts.documents.pdf.html_to_pdf``,
+whose fetcher serves only the static tree. Charts are the portal's own SVG charts
+(``compliance.engine.charts``), inlined.
+
+The PDF's document information carries the report's verification code and the SHA-256 of
+the signed contract version measured against; the file is then sealed with the portal's key
+(``contracts.documents.sealing.seal_pdf``), so ``manage.py verify_pdf`` tells a genuine report from an
+altered one (``compliance.reports.verification``).
+"""
+
+from __future__ import annotations
+
+import base64
+import calendar
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from compliance.engine.evaluation_json import level_plotted
+from contracts.documents.pdf import RenderedPdf, render_pdf
+from contracts.documents.sealing import INFO_DOCUMENT_SHA256, SealingKey, seal_pdf
+
+TEMPLATE = "pdf/report.html"
+#: Document information keys of a report PDF (the document hash key is shared with signing),
+#: written from ``<meta name="…">`` tags of the report template.
+INFO_REPORT_CODE = "/SLAPortalReportCode"
+INFO_REPORT_PERIOD = "/SLAPortalReportPeriod"
+INFO_DOCUMENT = INFO_DOCUMENT_SHA256
+
+CAUSES = {
+    "provider": "provider",
+    "customer": "customer",
+    "third_party": "third party",
+    "out_of_scope": "out-of-scope system",
+}
+TIER_KINDS = {
+    "percent_of_fee": "{value}% of the monthly fee",
+    "fixed_amount": "{value} {currency}",
+    "hours": "{value} {hours} of work",
+}
+
+
+@dataclass(frozen=True)
+class ReportParty:
+    name: str
+    company: str = ""  # the company a department belongs to (internal SLAs)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.company})" if self.company else self.name
+
+
+@dataclass(frozen=True)
+class ReportIncident:
+    external_id: str
+    service: str
+    priority: str
+    opened_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    cause: str
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class ReportOutage:
+    external_id: str
+    service: str
+    start: datetime
+    end: datetime | None
+    planned: bool
+    cause: str
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class ReportTier:
+    below: Decimal
+    kind: str
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything one report shows. ``figures`` is the stored evaluation's JSON;
+    ``history`` maps a service level key to (period, plotted figure) pairs of earlier
+    months, oldest first, for the trend charts (see ``level_plotted``); times are shown in ``time_zone``."""
+
+    reference: str
+    title: str
+    provider: ReportParty
+    customer: ReportParty
+    internal: bool
+    period: str
+    revision: int
+    version: int
+    figures: dict
+    verification_code: str
+    document_sha256: str
+    computed_at: datetime
+    time_zone: str
+    verify_url: str
+    report_url: str
+    cap_label: str = ""
+    tiers: dict[str, tuple[ReportTier, ...]] = field(default_factory=dict)
+    history: dict[str, tuple[tuple[str, Decimal | None], ...]] = field(default_factory=dict)
+    incidents: tuple[ReportIncident, ...] = ()
+    outages: tuple[ReportOutage, ...] = ()
+    #: The version was signed on paper and imported: the portal holds no signed document.
+    signed_outside_portal: bool = False
+
+
+# ---------------------------------------------------------------- plain-language values
+
+
+def period_label(period: str) -> str:
+    """``"2026-03"`` → ``"March 2026"``."""
+    year, month = (int(part) for part in period.split("-"))
+    return f"{calendar.month_name[month]} {year}"
+
+
+def verdict(figures: dict) -> dict[str, Any]:
+    """The at-a-glance verdict: levels met and missed, credit due, hours balance."""
+    levels = figures.get("service_levels", [])
+    measured = [level for level in levels if level.get("measured")]
+    missed = [level for level in measured if level.get("met") is False]
+    credits = figures.get("credits") or {}
+    due = _decimal(credits.get("capped_total"))
+    hours_due = _decimal(credits.get("hours"))
+    if not measured:
+        headline = "No service level could be measured this month."
+    elif not missed:
+        headline = f"All {len(measured)} measured service levels were met."
+    else:
+        headline = f"{len(missed)} of {len(measured)} measured service levels were missed."
+    return {
+        "headline": headline,
+        "met": len(measured) - len(missed),
+        "missed": len(missed),
+        "measured": len(measured),
+        "missed_names": [level["name"] for level in missed],
+        "credit_due": credits.get("capped_total", "0.00"),
+        "credit_hours": credits.get("hours", "0"),
+        "owes_credit": bool(due or hours_due),
+        "currency": credits.get("currency", figures.get("currency", "")),
+        "hours_balance": (figures.get("hours_bank") or {}).get("carried_on"),
+    }
+
+
+def _decimal(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return Decimal(0)
+
+
+def _clause_text(clause: dict | None) -> str:
+    if not clause:
+        return "the contract's term"
+    return f"clause {clause['number']}, “{clause['heading']}”"
+
+
+def _target_text(level: dict) -> str:
+    if level["target_unit"] == "minutes":
+        share = f"{level['share']}% of incidents" if level.get("share") else "every incident"
+        return f"{level['target']} minutes for {share}"
+    return f"{level['target']}%"
+
+
+def _tier_text(tier: ReportTier, currency: str) -> str:
+    below = format(tier.below.normalize(), "f")
+    value = format(tier.value.normalize(), "f")
+    hours = "hour" if tier.value == 1 else "hours"
+    text = TIER_KINDS.get(tier.kind, "{value}").format(value=value, currency=currency, hours=hours)
+    return f"below {below}%: {text}"
+
+
+# ---------------------------------------------------------------- charts
+
+
+def chart_image(svg: str) -> dict[str, str] | None:
+    """An SVG chart as an ``<img>`` source (a ``data:`` URI) and its text alternative.
+
+    WeasyPrint draws an SVG image with its SVG renderer alone; inlined, every element of the
+    chart would also go through the HTML cascade, which costs time and logs a warning per
+    SVG-only property.
+    """
+    if not svg:
+        return None
+    match = re.search(r'aria-label="([^"]*)"', svg)
+    alt = html.unescape(match.group(1)) if match else "Chart"
+    encoded = base64.b64encode(svg.encode()).decode("ascii")
+    return {"src": f"data:image/svg+xml;base64,{encoded}", "alt": alt}
+
+
+def level_chart(level: dict, history: tuple[tuple[str, Decimal | None], ...], period: str) -> str:
+    """The level's chart: the error budget for availability, the trend of the share within
+    target over the recent months for response and resolution; "" when not measured."""
+    from compliance.engine import charts
+
+    if not level.get("measured"):
+        return ""
+    budget = level.get("error_budget")
+    if level["metric"] == "availability" and budget:
+        return charts.error_budget_chart(
+            allowed_minutes=Decimal(budget["allowed_minutes"]),
+            used_minutes=Decimal(budget["used_minutes"]),
+            elapsed_fraction=1,
+            title=f"{level['name']}: error budget",
+        )
+    points = [*history, (period, level_plotted(level))]
+    if all(value is None for _, value in points):
+        return ""  # no incidents in any of these months: nothing to draw
+    return charts.trend_chart(
+        title=f"{level['name']}: share within target",
+        periods=[p for p, _ in points],
+        series=[charts.Series(level["name"], [value for _, value in points])],
+        target=Decimal(level["share"]) if level.get("share") else Decimal(100),
+        unit="%",
+    )
+
+
+def hours_chart(hours_bank: dict | None) -> str:
+    from compliance.engine import charts
+
+    if not hours_bank or not hours_bank.get("ledger"):
+        return ""
+    ledger = hours_bank["ledger"][-12:]
+    return charts.hours_bank_chart(
+        periods=[row["period"] for row in ledger],
+        committed=[Decimal(row["committed"]) for row in ledger],
+        delivered=[Decimal(row["delivered"]) for row in ledger],
+        balance=[Decimal(row["carried_on"]) for row in ledger],
+    )
+
+
+# ---------------------------------------------------------------- the document
+
+
+def report_context(data: ReportData) -> dict[str, Any]:
+    """What ``pdf/report.html`` shows."""
+    figures = data.figures
+    currency = (figures.get("credits") or {}).get("currency", figures.get("currency", ""))
+    levels = []
+    for level in figures.get("service_levels", []):
+        levels.append(
+            {
+                **level,
+                "target_text": _target_text(level),
+                "chart": chart_image(level_chart(level, data.history.get(level["key"], ()), data.period)),
+                "tiers": [_tier_text(t, currency) for t in data.tiers.get(level["key"], ())],
+                "exclusions": [
+                    {**e, "clause_text": _clause_text(e["clause"])} for e in level.get("excluded_events", [])
+                ],
+            }
+        )
+    exclusions = [{**e, "clause_text": _clause_text(e["clause"])} for e in figures.get("exclusions", [])]
+    return {
+        "data": data,
+        "figures": figures,
+        "period_label": period_label(data.period),
+        "verdict": verdict(figures),
+        "levels": levels,
+        "exclusions": exclusions,
+        "credits": figures.get("credits") or {},
+        "currency": currency,
+        "hours": figures.get("hours_bank"),
+        "hours_chart": chart_image(hours_chart(figures.get("hours_bank"))),
+        "causes": CAUSES,
+        "kind_label": "internal SLA" if data.internal else "service level agreement",
+    }
+
+
+def report_html(data: ReportData) -> str:
+    return render_to_string(TEMPLATE, report_context(data))
+
+
+def report_pdf(data: ReportData, *, key: SealingKey, tsa_url: str = "") -> RenderedPdf:
+    """The report as a sealed PDF and its page count. ``SealingFailed`` when it cannot be
+    sealed. The document information (title, verification code, period, signed-document
+    hash) comes from the template's ``<meta>`` tags, written by WeasyPrint itself."""
+    unsealed = render_pdf(report_html(data), custom_metadata=True)
+    sealed = seal_pdf(
+        unsealed.data,
+        key=key,
+        tsa_url=tsa_url,
+        reason=f"Compliance report {data.reference} {data.period} revision {data.revision}",
+    )
+    return RenderedPdf(sealed, unsealed.pages)

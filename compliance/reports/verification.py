@@ -1,0 +1,104 @@
+"""Verifying a report PDF: the portal's seal, and the report the file names.
+
+A report PDF carries its verification code (``/SLAPortalReportCode``) and the SHA-256 of the
+signed contract version measured against in its document information. It is genuine when
+the seal is intact, made with the portal's key over the whole file, and the file is byte
+for byte the PDF stored for the report its code names. ``verify_pdf_bytes`` checks reports
+this way and hands every other PDF to the signed-contract verification.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from io import BytesIO
+
+from compliance.models import Report, ReportStatus
+from compliance.reports.pdf import INFO_REPORT_CODE
+from contracts.documents.sealing import SealCheck, check_seal, info_get, sealing_key_from_settings
+
+
+def report_code_of(data: bytes) -> str:
+    """The report verification code in a PDF's document information, or ""."""
+    from pypdf import PdfReader
+
+    try:
+        info = PdfReader(BytesIO(data), strict=False).metadata or {}
+        value = info_get(info, INFO_REPORT_CODE)
+    except Exception:
+        return ""
+    return str(value) if value else ""
+
+
+@dataclass
+class ReportVerification:
+    """What the portal can say about an uploaded report PDF."""
+
+    check: SealCheck
+    code: str
+    record: Report | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return self.check.valid and self.record is not None and not self.problems
+
+    @property
+    def all_problems(self) -> list[str]:
+        return [*self.check.problems, *self.problems]
+
+    def report(self) -> str:
+        """A plain-text report, as ``manage.py verify_pdf`` prints it (the interface of
+        ``contracts.services.signing.VerificationResult``)."""
+        lines = [f"File SHA-256: {self.check.file_sha256}"]
+        if self.valid:
+            lines.append("VALID: a compliance report issued by this portal, unaltered since it was sealed.")
+        elif self.record is not None:
+            lines.append("NOT VALID: a compliance report of this portal, but ALTERED since it was sealed.")
+        else:
+            lines.append("NOT VALID: not a compliance report issued by this portal.")
+        if self.record is not None:
+            contract = self.record.contract
+            lines += [
+                f"Report: {contract.reference} {contract.title}, {self.record.period}, "
+                f"revision {self.record.revision}",
+                f"Parties: {contract.provider.name} (provider), {contract.customer.name} (customer)",
+                f"Verification code: {self.record.verification_code}",
+                "Signed contract SHA-256: " + (self.record.document_sha256 or "none recorded"),
+            ]
+        lines += [f"Problem: {problem}" for problem in self.all_problems]
+        return "\n".join(lines)
+
+
+def report_pdf_verify(data: bytes, *, code: str | None = None) -> ReportVerification:
+    """Check a report PDF (see the module docstring)."""
+    check = check_seal(data, key=sealing_key_from_settings())
+    code = report_code_of(data) if code is None else code
+    reports = Report.objects.select_related("contract__provider", "contract__customer").filter(
+        status=ReportStatus.READY
+    )
+    report = reports.filter(verification_code=code).first() if code else None
+    if report is None:
+        report = reports.filter(pdf_sha256=check.file_sha256).first()
+    result = ReportVerification(check=check, code=code, record=report)
+    if report is None:
+        result.problems.append("The report code in the file is not one this portal issued.")
+        return result
+    if report.pdf_sha256 != check.file_sha256:
+        result.problems.append(
+            "The file is not byte for byte the report PDF the portal issued for this code."
+        )
+    if check.document_sha256 != report.document_sha256:
+        result.problems.append(
+            "The signed-contract hash in the file differs from the one the report measured."
+        )
+    return result
+
+
+def verify_pdf_bytes(data: bytes):
+    """A report PDF's verification, or for any other PDF the signed-contract one."""
+    code = report_code_of(data)
+    if code:
+        return report_pdf_verify(data, code=code)
+    from contracts.documents.sealing import verify_pdf_bytes as verify_signed
+
+    return verify_signed(data)
