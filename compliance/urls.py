@@ -2,13 +2,24 @@
 
 from django.urls import path
 
-from compliance.views import compliance, dashboards, events, imports, kpis, reports
+from compliance.views import compliance, dashboards, events, home, imports, kpis, profile, reports, verify
 
 app_name = "compliance"
 
 _BASE = "contracts/<str:reference>/"
 
 urlpatterns = [
+    path("", home.dashboard, name="dashboard"),
+    # The signed-in user's own page and API tokens.
+    path("accounts/profile/", profile.profile, name="profile"),
+    path("accounts/profile/tokens/", profile.api_token_create, name="api_token_create"),
+    path(
+        "accounts/profile/tokens/<int:api_token_id>/revoke/",
+        profile.api_token_revoke,
+        name="api_token_revoke",
+    ),
+    # Anyone holding a sealed PDF (report or signed contract) may verify it.
+    path("verify/", verify.verify, name="verify"),
     # Incidents and their pauses.
     path(f"{_BASE}incidents/", events.event_list, {"kind": "incidents"}, name="incidents"),
     path(f"{_BASE}incidents/new/", events.event_create, {"kind": "incidents"}, name="incident_create"),

@@ -1,11 +1,10 @@
 from django.urls import include, path
 
-from contracts.views import contracts, dashboard, invitations, organisations
+from contracts.views import contracts, invitations, organisations
 
 app_name = "contracts"
 
 urlpatterns = [
-    path("", dashboard.dashboard, name="dashboard"),
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     # Organisations and their members.
     path("organisations/<slug:slug>/", organisations.organisation_detail, name="organisation_detail"),
@@ -30,7 +29,6 @@ urlpatterns = [
     path("", include("contracts.urls_terms")),
     path("", include("contracts.urls_files")),
     path("", include("contracts.urls_library")),
-    path("", include("contracts.urls_profile")),
     path("", include("contracts.urls_documents")),
     path("", include("contracts.urls_signing")),
     path("", include("contracts.urls_audit")),

@@ -5,7 +5,6 @@ from django.urls import path
 from contracts.views import signing
 
 urlpatterns = [
-    path("verify/", signing.verify, name="verify"),
     path("contracts/<str:reference>/sign/send/", signing.signing_send, name="signing_send"),
     path("contracts/<str:reference>/sign/<int:request_id>/", signing.signing_page, name="signing_page"),
     path(

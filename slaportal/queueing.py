@@ -20,6 +20,8 @@ import socket
 from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerError
 
+from slaportal.celery import app
+
 logger = logging.getLogger("slaportal.queueing")
 
 # At most about two seconds of a web request are spent waiting for an unreachable broker:
@@ -38,9 +40,21 @@ except ImportError:  # pragma: no cover - redis is a dependency of the broker tr
 UNREACHABLE = (BrokerError, ConnectionError, socket.timeout, *_REDIS_ERRORS)
 
 
+def task_named(name: str):
+    """The registered Celery task called ``name`` (``"app.tasks.function"``).
+
+    Services queue work by name so that they never import the tasks that call them back."""
+    if name not in app.tasks:
+        # Outside a worker nothing imports the apps' task modules: load them as a worker does.
+        app.loader.import_default_modules()
+    return app.tasks[name]
+
+
 def enqueue(task, *args, **kwargs) -> bool:
-    """Publish ``task(*args, **kwargs)`` now. True when queued (or run, when eager);
-    False, with a warning logged, when the broker cannot be reached."""
+    """Publish ``task(*args, **kwargs)`` now; ``task`` is a task or its name. True when queued
+    (or run, when eager); False, with a warning logged, when the broker cannot be reached."""
+    if isinstance(task, str):
+        task = task_named(task)
     if task.app.conf.task_always_eager:
         task.apply_async(args=args, kwargs=kwargs)  # runs here; its errors are its own
         return True
@@ -63,7 +77,7 @@ def enqueue(task, *args, **kwargs) -> bool:
 
 
 def enqueue_on_commit(task, *args, robust: bool = False, **kwargs) -> None:
-    """Queue ``task(*args, **kwargs)`` once the current transaction commits (at once in
+    """Queue ``task(*args, **kwargs)`` (a task or its name) once the current transaction commits (at once in
     autocommit). ``robust``: an error of the task itself (eager mode) is logged rather than
     raised, see ``transaction.on_commit``."""
     transaction.on_commit(lambda: enqueue(task, *args, **kwargs), robust=robust)

@@ -30,87 +30,23 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.db.models import Max
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from slaportal.celery import app
 from slaportal.queueing import UNREACHABLE, enqueue
 
 logger = logging.getLogger("slaportal.queueing")
 
 
-def pending_work(*, older_than: timedelta, within: timedelta) -> list[tuple[object, tuple]]:
-    """(task, args) of the work pending for longer than ``older_than`` (and less than
-    ``within``), oldest kinds of work first."""
-    from compliance.models import Delivery, DeliveryStatus, ItemStatus, ReportRunItem, ReportStatus
-    from compliance.tasks import report_deliver, report_make
-    from contracts.models import Invitation, SignatureRequest, Signer
-    from contracts.models.signing import RequestStatus, SealStatus, SignerStatus
-    from contracts.services.signing import signers_at_turn
-    from contracts.tasks import (
-        invitation_send_email,
-        signature_email_signed_pdf,
-        signature_email_signer,
-        signature_seal,
-    )
-
+def pending_work(*, older_than: timedelta, within: timedelta) -> list[tuple[str, tuple]]:
+    """(task name, args) of the work pending for longer than ``older_than`` (and less than
+    ``within``), as each app's source in ``REQUEUE_SOURCES`` reads it from its records."""
     now = timezone.now()
     cutoff, since = now - older_than, now - within
-    work: list[tuple[object, tuple]] = []
-
-    invitations = Invitation.objects.filter(
-        email_sent_at=None, accepted_at=None, revoked_at=None, expires_at__gt=now
-    ).filter(created_at__lt=cutoff, created_at__gte=since)
-    work += [(invitation_send_email, (pk,)) for pk in invitations.values_list("pk", flat=True)]
-
-    # Signing: the request's last timeline event (sent, a signature, completion, a failed
-    # seal) is when the current step began.
-    requests = SignatureRequest.objects.annotate(last_event=Max("events__at")).filter(created_at__gte=since)
-    for request in requests.filter(status=RequestStatus.OPEN):
-        if (request.last_event or request.created_at) < cutoff:
-            work += [
-                (signature_email_signer, (s.pk, False))
-                for s in signers_at_turn(request)
-                if s.notified_at is None
-            ]
-    sealing = requests.filter(status=RequestStatus.COMPLETED, seal_status=SealStatus.PENDING)
-    for request in sealing:
-        if (request.last_event or request.closed_at or request.created_at) < cutoff:
-            work.append((signature_seal, (request.pk,)))
-    unsent_pdfs = Signer.objects.filter(
-        request__seal_status=SealStatus.SEALED,
-        request__sealed_at__lt=cutoff,
-        request__sealed_at__gte=since,
-        status=SignerStatus.SIGNED,
-        signed_pdf_sent_at=None,
-    )
-    work += [(signature_email_signed_pdf, (pk,)) for pk in unsent_pdfs.values_list("pk", flat=True)]
-
-    items = ReportRunItem.objects.filter(
-        status=ItemStatus.PENDING, attempts=0, run__started_at__lt=cutoff, run__started_at__gte=since
-    )
-    work += [(report_make, (pk,)) for pk in items.values_list("pk", flat=True)]
-    deliveries = Delivery.objects.filter(
-        status=DeliveryStatus.PENDING,
-        attempts=0,
-        report__status=ReportStatus.READY,
-        created_at__lt=cutoff,
-        created_at__gte=since,
-    )
-    work += [(report_deliver, (pk,)) for pk in deliveries.values_list("pk", flat=True)]
-
-    # Claims left behind by a dead worker. The tasks take over a stale claim themselves.
-    stale_items = ReportRunItem.objects.filter(
-        status=ItemStatus.RUNNING,
-        claimed_at__lt=min(cutoff, now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)),
-        run__started_at__gte=since,
-    )
-    work += [(report_make, (pk,)) for pk in stale_items.values_list("pk", flat=True)]
-    stale_deliveries = Delivery.objects.filter(
-        status=DeliveryStatus.SENDING,
-        claimed_at__lt=min(cutoff, now - timedelta(seconds=settings.REPORT_DELIVERY_STALE_AFTER)),
-        created_at__gte=since,
-    )
-    work += [(report_deliver, (pk,)) for pk in stale_deliveries.values_list("pk", flat=True)]
+    work: list[tuple[str, tuple]] = []
+    for source in settings.REQUEUE_SOURCES:
+        work += import_string(source)(now=now, cutoff=cutoff, since=since)
     return work
 
 
@@ -160,7 +96,6 @@ def requeue_pending(
     ``REQUEUE_PENDING_AFTER`` seconds). Returns how many tasks were queued, by task name;
     ``skipped`` counts what was left because the workers hold it or are behind (unless
     ``force``), ``unqueued`` what the broker refused."""
-    from slaportal.celery import app
 
     if older_than is None:
         older_than = timedelta(seconds=max(settings.REQUEUE_PENDING_AFTER, 0))
@@ -179,11 +114,11 @@ def requeue_pending(
         held = tasks_held_by_workers(app)
     else:
         held = set()
-    for task, args in work:
-        if (task.name, tuple(args)) in held:
+    for name, args in work:
+        if (name, tuple(args)) in held:
             counts["skipped"] += 1
-        elif enqueue(task, *args):
-            counts[task.name] += 1
+        elif enqueue(name, *args):
+            counts[name] += 1
         else:
             counts["unqueued"] += 1
     queued = sum(n for name, n in counts.items() if name not in ("skipped", "unqueued"))

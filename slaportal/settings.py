@@ -135,7 +135,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "contracts:dashboard"
+LOGIN_REDIRECT_URL = "compliance:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
@@ -401,6 +401,8 @@ REPORT_STORE_RETRY_DELAY = env_int("REPORT_STORE_RETRY_DELAY", 120)
 # again every REQUEUE_PENDING_AFTER seconds, for work pending at least that long
 # (0 turns the schedule off; `manage.py requeue_pending` does the same by hand).
 CELERY_IMPORTS = ["slaportal.requeue"]
+# Where each app reads back its pending work (oldest kinds of work first).
+REQUEUE_SOURCES = ["contracts.requeue.pending_work", "compliance.requeue.pending_work"]
 CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("socket_connect_timeout", 3)
 REQUEUE_PENDING_AFTER = env_int("REQUEUE_PENDING_AFTER", 300)
 # Work pending for longer than this is left alone (shown as pending; requeue by hand).

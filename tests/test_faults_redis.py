@@ -99,10 +99,10 @@ def test_pages_and_api_work_while_redis_is_down(tenants, client_for):
     contract = tenants.contract
     with broker_at(CLOSED_PORT_BROKER):
         for path in [
-            reverse("contracts:dashboard"),
+            reverse("compliance:dashboard"),
             reverse("contracts:organisation_detail", args=[tenants.provider.slug]),
             reverse("contracts:contract_detail", args=[contract.reference]),
-            reverse("contracts:profile"),
+            reverse("compliance:profile"),
             "/api/v1/contracts/",
         ]:
             started = time.monotonic()

@@ -154,7 +154,7 @@ def test_api_tokens_keep_working_while_the_sign_in_is_locked(client, person):
 
 def test_forced_sign_in_in_tests_and_sessions_are_unaffected(client, person):
     client.force_login(person)
-    assert client.get(reverse("contracts:dashboard")).status_code == 200
+    assert client.get(reverse("compliance:dashboard")).status_code == 200
 
 
 def test_limit_and_cool_off_are_read_from_the_environment(tmp_path):
@@ -223,13 +223,13 @@ def test_a_session_ends_after_its_age(client, person):
     response = sign_in(client, person.email, factories.PASSWORD)
     assert response.status_code == 302
     assert int(response.cookies["sessionid"]["max-age"]) == settings.SESSION_COOKIE_AGE == 12 * 60 * 60
-    assert client.get(reverse("contracts:dashboard")).status_code == 200
+    assert client.get(reverse("compliance:dashboard")).status_code == 200
     stored = Session.objects.get(session_key=client.session.session_key)
     assert abs(
         stored.expire_date - timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
     ) < timedelta(minutes=1)
     # The server, not only the browser, ends it: an expired session no longer signs anyone in.
     Session.objects.filter(pk=stored.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
-    response = client.get(reverse("contracts:dashboard"))
+    response = client.get(reverse("compliance:dashboard"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))

@@ -74,7 +74,7 @@ def test_signed_in_pages_pdf_and_api_carry_the_policy(tenants, frozen, client_fo
     client = client_for(tenants.customer_admin)
     reference = tenants.contract.reference
     urls = [
-        reverse("contracts:dashboard"),
+        reverse("compliance:dashboard"),
         reverse("contracts:contract_detail", args=[reference]),
         reverse("contracts:version_detail", args=[reference, 1]),
         reverse("contracts:version_pdf", args=[reference, 1]),

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from compliance.api.views import _contract
 from compliance.engine.periods import parse_period
-from compliance.services.evaluations import PeriodStanding, evaluation_run
+from compliance.selectors.evaluations import PeriodStanding, evaluation_current
 
 PERIOD_PATH = OpenApiParameter(
     "period",
@@ -65,7 +65,7 @@ class ContractCompliance(APIView):
         except ValueError as exc:
             return Response({"period": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
         try:
-            run = evaluation_run(contract=contract, period=period)
+            run = evaluation_current(contract=contract, period=period)
         except ValidationError as exc:
             if getattr(exc, "code", None) in _WITHOUT_FIGURES:
                 return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_404_NOT_FOUND)

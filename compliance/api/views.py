@@ -31,6 +31,7 @@ from compliance.engine.periods import parse_period
 from compliance.models import ApiToken, Priority
 from compliance.selectors.events import EVENTS_OF as EVENTS_OF_CONTRACT
 from compliance.selectors.events import event_terms
+from compliance.selectors.tenancy import incidents_for_user, outages_for_user, worklogs_for_user
 from contracts.models import Contract
 from contracts.selectors import tenancy
 
@@ -43,9 +44,9 @@ PERIOD = OpenApiParameter(
 ERRORS = OpenApiResponse(description="Per-field errors; for a list, per item index. Nothing was written.")
 NOT_FOUND = OpenApiResponse(description="No such contract or event among yours.")
 EVENTS_OF = {
-    "incidents": tenancy.incidents_for_user,
-    "outages": tenancy.outages_for_user,
-    "worklogs": tenancy.worklogs_for_user,
+    "incidents": incidents_for_user,
+    "outages": outages_for_user,
+    "worklogs": worklogs_for_user,
 }
 
 

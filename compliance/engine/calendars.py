@@ -21,7 +21,6 @@ look-ups per day spanned.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -30,6 +29,7 @@ from functools import lru_cache
 import holidays as holidays_package
 
 from compliance.engine.periods import local_to_utc, offset_change, utc_offset_seconds
+from contracts.texts.hours import parse_time_range
 
 _US = timedelta(microseconds=1)
 _SECOND = 1_000_000
@@ -45,8 +45,6 @@ _OFFSET_MARGIN = 26 * _HOUR
 _OFFSET_SAMPLE_STEP = 3 * 3600
 # add_business_duration gives up after this many days without reaching the duration.
 _SEARCH_LIMIT_DAYS = 366 * 50
-
-_TIME_RANGE_RE = re.compile(r"(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})")
 
 Interval = tuple[datetime, datetime]
 Pause = tuple[datetime, datetime | None]
@@ -72,13 +70,7 @@ class TimeRange:
     @classmethod
     def parse(cls, text: str) -> TimeRange:
         """A range from ``"HH:MM-HH:MM"``; ``24:00`` is accepted as the end of the day."""
-        match = _TIME_RANGE_RE.fullmatch(text.strip())
-        if match is None:
-            raise ValueError(f"time range must look like 09:00-17:00, got {text!r}")
-        start_hour, start_minute, end_hour, end_minute = (int(part) for part in match.groups())
-        if (end_hour, end_minute) == (24, 0):
-            end_hour = 0
-        return cls(time(start_hour, start_minute), time(end_hour, end_minute))
+        return cls(*parse_time_range(text))
 
     @property
     def start_offset(self) -> int:

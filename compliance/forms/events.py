@@ -235,4 +235,4 @@ class ApiTokenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.helper = _helper("Create token", "create_token")
-        self.helper.form_action = reverse("contracts:api_token_create")
+        self.helper.form_action = reverse("compliance:api_token_create")

@@ -97,7 +97,7 @@ def report_data(report: Report) -> ReportData:
         document_sha256=report.document_sha256,
         computed_at=evaluation.computed_at,
         time_zone=contract.time_zone,
-        verify_url=settings.SITE_URL + reverse("contracts:verify"),
+        verify_url=settings.SITE_URL + reverse("compliance:verify"),
         report_url=settings.SITE_URL
         + reverse(
             "compliance:report_detail", kwargs={"reference": contract.reference, "report_id": report.pk}

@@ -15,6 +15,7 @@ from io import BytesIO
 from compliance.models import Report, ReportStatus
 from compliance.reports.pdf import INFO_REPORT_CODE
 from contracts.documents.sealing import SealCheck, check_seal, info_get, sealing_key_from_settings
+from contracts.documents.verification import signed_pdf_verify
 
 
 def report_code_of(data: bytes) -> str:
@@ -48,7 +49,7 @@ class ReportVerification:
 
     def report(self) -> str:
         """A plain-text report, as ``manage.py verify_pdf`` prints it (the interface of
-        ``contracts.services.signing.VerificationResult``)."""
+        ``contracts.documents.verification.VerificationResult``)."""
         lines = [f"File SHA-256: {self.check.file_sha256}"]
         if self.valid:
             lines.append("VALID: a compliance report issued by this portal, unaltered since it was sealed.")
@@ -99,6 +100,5 @@ def verify_pdf_bytes(data: bytes):
     code = report_code_of(data)
     if code:
         return report_pdf_verify(data, code=code)
-    from contracts.documents.sealing import verify_pdf_bytes as verify_signed
 
-    return verify_signed(data)
+    return signed_pdf_verify(data)

@@ -38,6 +38,13 @@ from compliance.engine.evaluation import (
 )
 from compliance.engine.periods import format_period, next_period, period_bounds
 from compliance.models import Incident, IncidentPause, KpiValue, Outage, WorkLog
+from compliance.selectors.contract_terms import (
+    business_calendar,
+    credit_cap,
+    credit_tier,
+    hours_bank_rules,
+    maintenance_window,
+)
 from contracts.models import (
     Clause,
     Contract,
@@ -108,7 +115,7 @@ class _Calendars:
         )
         found = self.cache.get(key)
         if found is None:
-            found = self.cache[key] = calendar.to_business_calendar(tz, self.years)
+            found = self.cache[key] = business_calendar(calendar, tz, self.years)
         return found
 
 
@@ -221,15 +228,15 @@ def evaluation_inputs_for(
                 )
                 for r in responsibilities.get(version.pk, [])
             ),
-            maintenance_windows=tuple(w.to_window() for w in windows.get(version.pk, [])),
+            maintenance_windows=tuple(maintenance_window(w) for w in windows.get(version.pk, [])),
             scope_clause=_clause_using(version_clauses, "scope_list"),
             maintenance_clause=_clause_using(version_clauses, "maintenance_list"),
-            cap=cap.to_cap() if cap else None,
+            cap=credit_cap(cap) if cap else None,
             hours=None
             if commitment is None
             else HoursInput(
                 committed=commitment.hours_per_month,
-                rules=commitment.to_rules(),
+                rules=hours_bank_rules(commitment),
                 first_period=(contract.start_date.year, contract.start_date.month),
                 delivered=delivered.get(contract.pk, {}),
             ),
@@ -264,7 +271,7 @@ def _level(level: ServiceLevel, tz: ZoneInfo, calendars: _Calendars) -> LevelInp
         share=Decimal(share) if isinstance(share, int | Decimal) else None,
         calendar=calendars.get(level.calendar, tz) if level.calendar_id else None,
         remove_excluded_from_measured=level.remove_excluded_from_measured,
-        tiers=tuple(tier.to_tier() for tier in level.credit_tiers.all()),
+        tiers=tuple(credit_tier(tier) for tier in level.credit_tiers.all()),
     )
 
 

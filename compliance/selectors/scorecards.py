@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, QuerySet
 
+from compliance.selectors.contract_terms import credit_cap, credit_tier
 from contracts.models import Contract, Version
 
 # ---------------------------------------------------------------- compliance figures
@@ -24,9 +25,9 @@ def availability_credit_terms(version: Version) -> tuple[dict[str, tuple], objec
         Prefetch("credit_tiers", queryset=CreditTier.objects.order_by("-below"))
     )
     for level in levels:
-        tiers[level.key] = tuple(tier.to_tier() for tier in level.credit_tiers.all())
+        tiers[level.key] = tuple(credit_tier(tier) for tier in level.credit_tiers.all())
     cap = CreditCap.objects.filter(version=version).first()
-    return tiers, (cap.to_cap() if cap else None)
+    return tiers, (credit_cap(cap) if cap else None)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Figures of many months at once: the trend of a contract and the provider's scorecard.
 
 ``monthly_figures(contracts, periods)`` gives the figures of every (contract, month) pair:
-the latest stored revision where there is one, otherwise evaluated now — and stored, for a
-month that is over — exactly as ``services.evaluations.evaluations_run`` would evaluate
-it, so opening that month's page later finds the same inputs and adds no revision.
+the latest stored revision where there is one, otherwise evaluated now, exactly as
+``services.evaluations.evaluations_run`` would evaluate it, and not stored: a page never
+writes (the monthly run stores each month once it is over).
 
 Reading the inputs month by month would cost eleven queries per month. Instead the terms
 are read once per version and calendar year (``evaluation_inputs_for`` for the latest
@@ -37,7 +37,7 @@ from compliance.engine.forecast import Forecast, availability_forecast
 from compliance.engine.periods import format_period, period_bounds, previous_period
 from compliance.models import Evaluation, Incident, IncidentPause, Outage
 from compliance.selectors.evaluation_inputs import LoadedInputs, choose_version, evaluation_inputs_for
-from compliance.services.evaluations import period_standing
+from compliance.selectors.evaluations import evaluation_of, period_standing
 from contracts.models import Contract, Version
 
 Month = tuple[int, int]
@@ -74,7 +74,7 @@ def monthly_figures(
 ) -> dict[tuple[int, str], dict]:
     """Figures (the stored JSON) per (contract id, ``"YYYY-MM"``) for every month in
     ``periods`` that has figures; see the module docstring. Months that are over and were
-    not stored yet are stored as revision 1."""
+    not stored yet are computed live and not stored."""
     now = now or timezone.now()
     labels = {month: format_period(*month) for month in periods}
     wanted = [(c, m) for c in contracts for m in periods if _has_figures(c, m, now)]
@@ -84,20 +84,11 @@ def monthly_figures(
     stored = latest_stored({c.pk for c in contracts}, labels.values())
     found = {key: evaluation.figures for key, evaluation in stored.items() if key in keys}
     missing = [(c, m) for c, m in wanted if (c.pk, labels[m]) not in found]
-    if missing:
-        # The same revision ``evaluations_run`` makes for a month without revisions.
-        from compliance.services.evaluations import _run_one
-
-        new = []
-        for loaded in _loaded_months(missing, now):
-            label = labels[loaded.inputs.period]
-            run = _run_one(loaded, label, None)
-            found[(loaded.contract.pk, label)] = run.figures
-            if run.created:
-                new.append(run.evaluation)
-        if new:
-            # A revision stored meanwhile by another request wins: its inputs are the same.
-            Evaluation.objects.bulk_create(new, ignore_conflicts=True)
+    # Months never stored are computed live, as the monthly run would evaluate them; a page
+    # never stores them.
+    for loaded in _loaded_months(missing, now):
+        label = labels[loaded.inputs.period]
+        found[(loaded.contract.pk, label)] = evaluation_of(loaded, label, None).figures
     return found
 
 

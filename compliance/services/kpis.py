@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from compliance.engine.periods import format_period, parse_period
 from compliance.models import KpiValue
+from compliance.selectors.evaluations import period_check
 from compliance.selectors.kpis import KpiLevels, kpi_levels
-from compliance.services.evaluations import period_check
 from contracts.models import AuditAction, Contract, ParameterKind
 from contracts.services.audit import audit_record
 

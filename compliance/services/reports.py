@@ -55,6 +55,7 @@ from compliance.models import (
 from compliance.services.evaluations import evaluation_run
 from contracts.models import Contract, Membership, Role
 from contracts.models.contract import ContractStatus
+from slaportal.queueing import enqueue
 
 logger = logging.getLogger("slaportal.reports")
 
@@ -160,19 +161,15 @@ def report_run_start(
 
 
 def _enqueue_items(item_ids: list[int]) -> None:
-    from compliance.tasks import report_make
-    from slaportal.queueing import enqueue
 
     for item_id in item_ids:
-        enqueue(report_make, item_id)
+        enqueue("compliance.tasks.report_make", item_id)
 
 
 def _enqueue_deliveries(delivery_ids: list[int]) -> None:
-    from compliance.tasks import report_deliver
-    from slaportal.queueing import enqueue
 
     for delivery_id in delivery_ids:
-        enqueue(report_deliver, delivery_id)
+        enqueue("compliance.tasks.report_deliver", delivery_id)
 
 
 # ---------------------------------------------------------------- one contract

@@ -26,8 +26,8 @@ from compliance.engine.periods import format_period, next_period, period_of, pre
 from compliance.forms.events import PeriodForm
 from compliance.forms.kpis import KpiValueForm
 from compliance.selectors import scorecards, trends
+from compliance.selectors.evaluations import EvaluationRun, evaluation_current, period_standing
 from compliance.selectors.kpis import kpi_levels
-from compliance.services.evaluations import EvaluationRun, evaluation_run, period_standing
 from contracts.selectors import tenancy
 
 
@@ -58,7 +58,7 @@ def compliance_page(
     now = timezone.now()
     context.update(period=format_period(*period), **_months_around(contract, period, now))
     try:
-        run = evaluation_run(contract=contract, period=period, now=now)
+        run = evaluation_current(contract=contract, period=period, now=now)
     except ValidationError as exc:
         context["problem"] = " ".join(exc.messages)
     else:

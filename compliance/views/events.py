@@ -17,15 +17,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from compliance import services
 from compliance.forms.events import FORMS, PauseForm, PeriodForm, initial_of
 from compliance.selectors import events
+from compliance.selectors.tenancy import (
+    incident_pauses_authored_by,
+    incidents_authored_by,
+    outages_authored_by,
+    worklogs_authored_by,
+)
 from contracts.selectors import tenancy
 
 PAGE_SIZE = 50
 LABELS = {"incidents": "Incidents", "outages": "Outages", "worklogs": "Work logs"}
 SINGULAR = {"incidents": "incident", "outages": "outage", "worklogs": "work log"}
 AUTHORED = {
-    "incidents": tenancy.incidents_authored_by,
-    "outages": tenancy.outages_authored_by,
-    "worklogs": tenancy.worklogs_authored_by,
+    "incidents": incidents_authored_by,
+    "outages": outages_authored_by,
+    "worklogs": worklogs_authored_by,
 }
 
 
@@ -163,9 +169,7 @@ def worklog_edit(request, reference: str, worklog_id: int):
 @require_POST
 def pause_add(request, reference: str, incident_id: int):
     incident = tenancy.get_for_user_or_404(
-        tenancy.incidents_authored_by(request.user)
-        .filter(contract__reference=reference)
-        .select_related("contract"),
+        incidents_authored_by(request.user).filter(contract__reference=reference).select_related("contract"),
         pk=incident_id,
     )
     terms = events.event_terms(incident.contract)
@@ -194,7 +198,7 @@ def pause_add(request, reference: str, incident_id: int):
 @require_POST
 def pause_delete(request, reference: str, incident_id: int, pause_id: int):
     pause = tenancy.get_for_user_or_404(
-        tenancy.incident_pauses_authored_by(request.user).filter(
+        incident_pauses_authored_by(request.user).filter(
             incident_id=incident_id, incident__contract__reference=reference
         ),
         pk=pause_id,

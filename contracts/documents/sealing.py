@@ -7,8 +7,8 @@ timestamp from a timestamp authority; when one is configured and cannot be reach
 sealing fails with :class:`SealingFailed` — it never falls back to the local clock.
 
 :func:`check_seal` says whether a file is intact and sealed by the portal's key over its
-whole content; :func:`verify_pdf_bytes` adds what the portal recorded about it (which
-contract, version and signers), found by the verification code the file carries.
+whole content; ``contracts.documents.verification`` adds what the portal recorded about it
+(which contract, version and signers), found by the verification code the file carries.
 """
 
 from __future__ import annotations
@@ -348,15 +348,3 @@ def check_seal(data: bytes, *, key: SealingKey) -> SealCheck:
     if check.intact and not check.covers_whole_file:
         check.problems.append("Content was added to the file after it was sealed.")
     return check
-
-
-def verify_pdf_bytes(data: bytes):
-    """Check a PDF's seal and find what the portal recorded about it.
-
-    Returns a ``contracts.services.signing.VerificationResult``: valid only when the seal
-    is intact, by the portal's key, over the whole file, and the file is the very one the
-    portal issued for the request its verification code names.
-    """
-    from contracts.services.signing import signed_pdf_verify
-
-    return signed_pdf_verify(data)

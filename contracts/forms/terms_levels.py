@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
-from compliance.engine import calendars as cal
 from contracts.forms.terms import RowChoiceField, TermsForm
 from contracts.models.terms import NAME_VALIDATOR, WEEKDAYS, CreditKind, Metric, Priority
 from contracts.terms_display import trim
+from contracts.texts.hours import parse_time_range
 
 # ---------------------------------------------------------------- calendars
 
@@ -48,13 +48,13 @@ def parse_hours(text: str) -> str:
     parts = []
     for part in text.split(","):
         try:
-            time_range = cal.TimeRange.parse(part)
+            start, end_time = parse_time_range(part)
         except ValueError as exc:
             raise ValidationError(
                 f"“{part.strip()}” is not a time range; write 09:00-17:00, or 09:00-12:00, 13:00-17:00."
             ) from exc
-        end = "24:00" if time_range.end.hour == time_range.end.minute == 0 else f"{time_range.end:%H:%M}"
-        parts.append(f"{time_range.start:%H:%M}-{end}")
+        end = "24:00" if end_time.hour == end_time.minute == 0 else f"{end_time:%H:%M}"
+        parts.append(f"{start:%H:%M}-{end}")
     return ", ".join(parts)
 
 

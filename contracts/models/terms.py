@@ -3,13 +3,13 @@
 Parameters are the named values substituted into both renderings; service levels point at
 them for their targets, so "the availability target IS ``uptime_target``". The other rows
 (scope, calendars, maintenance windows, credit tiers and cap, hours commitment, customer
-responsibilities) convert to the plain values of ``compliance`` with ``to_*`` methods.
+responsibilities) are converted to the engine's plain values by ``compliance.selectors.contract_terms``.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, time, timedelta, tzinfo
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 import holidays as holidays_package
@@ -17,10 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
-from compliance.engine import calendars as cal
-from compliance.engine import credits as cr
-from compliance.engine.hours_bank import HoursBankRules
 from contracts.models.versions import Version, VersionPart
+from contracts.texts.hours import parse_time_range
 
 NAME_VALIDATOR = RegexValidator(
     r"^[a-z][a-z0-9_]*\Z",
@@ -201,7 +199,7 @@ def validate_business_hours(hours) -> None:
             raise ValidationError(f"{WEEKDAYS[int(weekday)]}: give time ranges like 09:00-17:00.")
         for part in spec.split(","):
             try:
-                cal.TimeRange.parse(part)
+                parse_time_range(part)
             except ValueError as exc:
                 raise ValidationError(f"{WEEKDAYS[int(weekday)]}: {exc}") from exc
 
@@ -266,21 +264,6 @@ class Calendar(VersionPart):
     def extra_holiday_dates(self) -> list[date]:
         return sorted(date.fromisoformat(str(item)) for item in self.extra_holidays)
 
-    def to_business_calendar(self, tz: tzinfo, years) -> cal.BusinessCalendar:
-        """The compliance calendar in ``tz`` with the public holidays of ``years``."""
-        extra = self.extra_holiday_dates
-        if self.holiday_country:
-            holidays = cal.public_holidays(
-                self.holiday_country, years, subdivision=self.holiday_subdivision or None, extra=extra
-            )
-        else:
-            holidays = frozenset(extra)
-        if self.around_the_clock:
-            return cal.BusinessCalendar(tz=tz, weekly=((cal.ALL_DAY,),) * 7, holidays=holidays)
-        return cal.BusinessCalendar.from_hours(
-            tz, {int(day): spec for day, spec in self.hours.items()}, holidays=holidays
-        )
-
 
 class MaintenanceWindow(VersionPart):
     """A recurring planned maintenance window, excluded from the service levels."""
@@ -300,10 +283,6 @@ class MaintenanceWindow(VersionPart):
 
     def __str__(self) -> str:
         return f"{WEEKDAYS[self.weekday]} {self.start:%H:%M} for {self.duration_minutes} min"
-
-    def to_window(self) -> cal.MaintenanceWindow:
-        start: time = self.start.replace(tzinfo=None)
-        return cal.MaintenanceWindow(self.weekday, start, timedelta(minutes=self.duration_minutes))
 
 
 # ---------------------------------------------------------------- service levels and credits
@@ -371,16 +350,11 @@ class ServiceLevel(VersionPart):
             if related_id is not None and getattr(self, field).version_id != self.version_id:
                 raise ValidationError({field: "Choose one of this version's own terms."})
 
-    def to_credit_tiers(self, tiers=None) -> list[cr.CreditTier]:
-        """The compliance credit tiers; pass prefetched ``tiers`` to avoid a query."""
-        rows = self.credit_tiers.all() if tiers is None else tiers
-        return [row.to_tier() for row in rows]
-
 
 class CreditKind(models.TextChoices):
-    PERCENT_OF_FEE = cr.CreditKind.PERCENT_OF_FEE.value, "Percent of the monthly fee"
-    FIXED_AMOUNT = cr.CreditKind.FIXED_AMOUNT.value, "Fixed amount"
-    HOURS = cr.CreditKind.HOURS.value, "Hours of work"
+    PERCENT_OF_FEE = "percent_of_fee", "Percent of the monthly fee"
+    FIXED_AMOUNT = "fixed_amount", "Fixed amount"
+    HOURS = "hours", "Hours of work"
 
 
 class CreditTier(VersionPart):
@@ -410,13 +384,10 @@ class CreditTier(VersionPart):
         if self.kind == CreditKind.PERCENT_OF_FEE and self.value is not None and self.value > 100:
             raise ValidationError({"value": "A credit is at most 100% of the monthly fee."})
 
-    def to_tier(self) -> cr.CreditTier:
-        return cr.CreditTier(below=self.below, kind=cr.CreditKind(self.kind), value=self.value)
-
 
 class CapKind(models.TextChoices):
-    PERCENT_OF_FEE = cr.CapKind.PERCENT_OF_FEE.value, "Percent of the monthly fee"
-    AMOUNT = cr.CapKind.AMOUNT.value, "Amount"
+    PERCENT_OF_FEE = "percent_of_fee", "Percent of the monthly fee"
+    AMOUNT = "amount", "Amount"
 
 
 class CreditCap(VersionPart):
@@ -433,9 +404,6 @@ class CreditCap(VersionPart):
         super().clean()
         if self.kind == CapKind.PERCENT_OF_FEE and self.value is not None and self.value > 100:
             raise ValidationError({"value": "A cap is at most 100% of the monthly fee."})
-
-    def to_cap(self) -> cr.CreditCap:
-        return cr.CreditCap(kind=cr.CapKind(self.kind), value=self.value)
 
 
 # ---------------------------------------------------------------- hours and responsibilities
@@ -460,11 +428,6 @@ class HoursCommitment(VersionPart):
 
     def __str__(self) -> str:
         return f"{self.hours_per_month} h/month"
-
-    def to_rules(self) -> HoursBankRules:
-        return HoursBankRules(
-            deficit_carry_months=self.deficit_carry_months, surplus_carry_months=self.surplus_carry_months
-        )
 
 
 class ResponsibilityCategory(models.TextChoices):

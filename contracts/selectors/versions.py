@@ -7,13 +7,9 @@ a 404, the same as one that does not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, QuerySet
 
-from compliance.engine import calendars as cal
-from compliance.engine import credits as cr
-from compliance.engine.hours_bank import HoursBankRules
 from contracts import terms_display as td
 from contracts.models import (
     Calendar,
@@ -108,28 +104,6 @@ class VersionTerms:
 
     def tiers_of(self, level: ServiceLevel) -> list[CreditTier]:
         return list(level.credit_tiers.all())
-
-    # -- compliance values
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.contract.time_zone)
-
-    def business_calendar(self, level: ServiceLevel, years) -> cal.BusinessCalendar | None:
-        """The service level's calendar in the contract's time zone, or None when it has none."""
-        return level.calendar.to_business_calendar(self.tz, years) if level.calendar_id else None
-
-    def credit_tiers(self, level: ServiceLevel) -> list[cr.CreditTier]:
-        return level.to_credit_tiers(self.tiers_of(level))
-
-    def credit_cap_value(self) -> cr.CreditCap | None:
-        return self.credit_cap.to_cap() if self.credit_cap else None
-
-    def maintenance(self) -> list[cal.MaintenanceWindow]:
-        return [window.to_window() for window in self.maintenance_windows]
-
-    def hours_bank_rules(self) -> HoursBankRules | None:
-        return self.hours_commitment.to_rules() if self.hours_commitment else None
 
 
 def version_terms(version: Version) -> VersionTerms:

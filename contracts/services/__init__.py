@@ -16,6 +16,7 @@ from contracts.services.clauses import (
     clause_update,
 )
 from contracts.services.contracts import contract_create, contract_reference_next
+from contracts.services.drafts import ensure_draft
 from contracts.services.parties import (
     invitation_accept,
     invitation_create,
@@ -58,7 +59,6 @@ from contracts.services.terms import (
 )
 from contracts.services.versions import (
     contract_create_from,
-    ensure_draft,
     version_create_draft,
     version_discard_draft,
     version_publish,

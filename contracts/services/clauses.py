@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from contracts.models import Clause, ClauseCategory, ClauseTemplate, Organisation, User, Version
-from contracts.services.versions import ensure_draft
+from contracts.services.drafts import ensure_draft
 
 _CLAUSE_FIELDS = ("key", "heading", "legal_text", "plain_text")
 

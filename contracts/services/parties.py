@@ -99,7 +99,6 @@ def invitation_create(
     *, organisation: Organisation, email: str, role: str, receives_reports: bool, invited_by: User
 ) -> Invitation:
     """Invite a person by email; the email goes out once the invitation is committed."""
-    from contracts.tasks import invitation_send_email
 
     email = email.strip().lower()
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
@@ -116,7 +115,7 @@ def invitation_create(
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    enqueue_on_commit(invitation_send_email, invitation.pk)
+    enqueue_on_commit("contracts.tasks.invitation_send_email", invitation.pk)
     return invitation
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from contracts.documents.sealing import SealCheck, SealingFailed
+from contracts.documents.sealing import SealingFailed
 from contracts.models import (
     AuditAction,
     Contract,
@@ -247,13 +247,12 @@ def signers_at_turn(request: SignatureRequest) -> list[Signer]:
 
 
 def _notify_turn(request: SignatureRequest, *, reminder: bool = False) -> list[Signer]:
-    from contracts.tasks import signature_email_signer
 
     turn = signers_at_turn(request)
     for signer in turn:
         if reminder or signer.notified_at is None:
             signer_id = signer.pk
-            enqueue_on_commit(signature_email_signer, signer_id, reminder)
+            enqueue_on_commit("contracts.tasks.signature_email_signer", signer_id, reminder)
     return turn
 
 
@@ -469,7 +468,6 @@ def signature_record(
 
 
 def _complete(request: SignatureRequest) -> None:
-    from contracts.tasks import signature_seal
 
     now = timezone.now()
     request.status, request.closed_at, request.seal_status = RequestStatus.COMPLETED, now, SealStatus.PENDING
@@ -491,7 +489,7 @@ def _complete(request: SignatureRequest) -> None:
     request_id = request.pk
     # robust: a sealing failure is recorded on the request and retried; it must not undo
     # or hide the signature that has just been committed.
-    enqueue_on_commit(signature_seal, request_id, robust=True)
+    enqueue_on_commit("contracts.tasks.signature_seal", request_id, robust=True)
 
 
 @transaction.atomic
@@ -545,7 +543,7 @@ def _certificate(request: SignatureRequest):
         customer=contract.customer.name,
         document_sha256=request.document_sha256,
         verification_code=request.verification_code,
-        verify_url=settings.SITE_URL + reverse("contracts:verify"),
+        verify_url=settings.SITE_URL + reverse("compliance:verify"),
         signatures=[
             CertificateSignature(
                 typed_name=s.typed_name,
@@ -575,7 +573,6 @@ def signature_request_seal(*, request_id: int) -> bool:
     """
     from contracts.documents.sealing import seal_pdf, sealing_key_from_settings
     from contracts.documents.signed_pdf import signed_pdf
-    from contracts.tasks import signature_email_signed_pdf
 
     request = SignatureRequest.objects.select_related(
         "version__contract__provider", "version__contract__customer"
@@ -631,13 +628,12 @@ def signature_request_seal(*, request_id: int) -> bool:
         return False
     _event(request, EventKind.SEALED, None, f"Verification code {request.verification_code}")
     for signer_id in request.signers.values_list("pk", flat=True):
-        enqueue_on_commit(signature_email_signed_pdf, signer_id)
+        enqueue_on_commit("contracts.tasks.signature_email_signed_pdf", signer_id)
     return True
 
 
 def signature_request_seal_again(*, request: SignatureRequest) -> None:
     """Queue the sealing of a completed request whose sealing failed."""
-    from contracts.tasks import signature_seal
 
     updated = SignatureRequest.objects.filter(
         pk=request.pk, status=RequestStatus.COMPLETED, seal_status=SealStatus.FAILED
@@ -645,7 +641,7 @@ def signature_request_seal_again(*, request: SignatureRequest) -> None:
     if not updated:
         raise ValidationError("Only a sealing that failed can be started again.")
     request_id = request.pk
-    enqueue_on_commit(signature_seal, request_id, robust=True)
+    enqueue_on_commit("contracts.tasks.signature_seal", request_id, robust=True)
 
 
 def signed_pdf_filename(request: SignatureRequest) -> str:
@@ -677,7 +673,7 @@ def signed_pdf_email_send(*, signer_id: int) -> bool:
                 "contract": request.version.contract,
                 "version": request.version,
                 "request": request,
-                "verify_url": settings.SITE_URL + reverse("contracts:verify"),
+                "verify_url": settings.SITE_URL + reverse("compliance:verify"),
             },
             to=[signer.email],
             attachments=[(signed_pdf_filename(request), pdf, "application/pdf")],
@@ -689,87 +685,3 @@ def signed_pdf_email_send(*, signer_id: int) -> bool:
         field="signed_pdf_sent_at",
         send=send,
     )
-
-
-# ---------------------------------------------------------------- verification
-
-
-@dataclass
-class VerificationResult:
-    """What the portal can say about an uploaded PDF."""
-
-    check: SealCheck
-    request: SignatureRequest | None = None
-    signatures: list[Signature] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return self.check.valid and self.request is not None and not self.problems
-
-    @property
-    def known(self) -> bool:
-        """The file names a signed document of this portal (valid or altered)."""
-        return self.request is not None
-
-    @property
-    def all_problems(self) -> list[str]:
-        return [*self.check.problems, *self.problems]
-
-    def report(self) -> str:
-        """A plain-text report, as ``manage.py verify_pdf`` prints it."""
-        lines = [f"File SHA-256: {self.check.file_sha256}"]
-        if self.valid:
-            lines.append("VALID: a document signed in this portal, unaltered since it was sealed.")
-        elif self.known:
-            lines.append("NOT VALID: a document signed in this portal, but ALTERED since it was sealed.")
-        else:
-            lines.append("NOT VALID: not a document signed in this portal.")
-        if self.request is not None:
-            version = self.request.version
-            contract = version.contract
-            lines += [
-                f"Contract: {contract.reference} {contract.title}",
-                f"Version: {version.number}",
-                f"Parties: {contract.provider.name} (provider), {contract.customer.name} (customer)",
-                f"Verification code: {self.request.verification_code}",
-                f"Document SHA-256: {self.request.document_sha256}",
-            ]
-            for s in self.signatures:
-                lines.append(
-                    f"Signed by {s.typed_name} <{s.user.email}> for {s.organisation.name} ({s.side}) "
-                    f"at {s.signed_at:%Y-%m-%d %H:%M:%S} UTC from {s.ip_address or 'an unrecorded address'}"
-                )
-        if self.check.timestamp:
-            lines.append(f"Timestamp: {self.check.timestamp:%Y-%m-%d %H:%M:%S} UTC")
-        lines += [f"Problem: {problem}" for problem in self.all_problems]
-        return "\n".join(lines)
-
-
-def signed_pdf_verify(data: bytes) -> VerificationResult:
-    """Check an uploaded PDF: the portal's seal (intact, over the whole file) and the record
-    it names — found by its verification code, else by the file's SHA-256."""
-    from contracts.documents.sealing import check_seal, sealing_key_from_settings
-
-    check = check_seal(data, key=sealing_key_from_settings())
-    requests = SignatureRequest.objects.select_related(
-        "version__contract__provider", "version__contract__customer"
-    ).filter(status=RequestStatus.COMPLETED)
-    request = None
-    if check.verification_code:
-        request = requests.filter(verification_code=check.verification_code).first()
-    if request is None:
-        request = requests.filter(signed_sha256=check.file_sha256).first()
-    result = VerificationResult(check=check, request=request)
-    if request is None:
-        if check.verification_code:
-            result.problems.append("The verification code in the file is not one this portal issued.")
-        return result
-    result.signatures = list(Signature.objects.filter(request=request).select_related("organisation", "user"))
-    if request.signed_sha256 != check.file_sha256:
-        result.problems.append(
-            "The file is not byte for byte the signed PDF the portal issued for this code."
-        )
-    if check.document_sha256 and check.document_sha256 != request.document_sha256:
-        result.problems.append("The document hash in the file differs from the one the parties signed.")
-    return result

@@ -26,7 +26,7 @@ from contracts.models import (
     ServiceLevel,
     Version,
 )
-from contracts.services.versions import ensure_draft
+from contracts.services.drafts import ensure_draft
 from contracts.terms_display import RESERVED_PARAMETER_NAMES, RESPONSIBILITY_PREFIX
 
 

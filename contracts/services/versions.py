@@ -29,16 +29,12 @@ from contracts.models import (
     VersionFrozen,
     VersionState,
 )
+from contracts.selectors.versions import version_findings, version_terms
 from contracts.services.audit import audit_record
+from contracts.services.clauses import clause_add_from_template
 from contracts.services.contracts import contract_create
-
-
-def ensure_draft(version: Version) -> None:
-    """Raise ``VersionFrozen`` (a ValidationError) unless the version is, in the database, a draft."""
-    if not Version.objects.filter(pk=version.pk, state=VersionState.DRAFT).exists():
-        raise VersionFrozen(
-            f"Version {version.number} is frozen and cannot change: create a new draft version to change it."
-        )
+from contracts.services.drafts import ensure_draft
+from contracts.texts.consistency import errors
 
 
 def _clone(model: type[models.Model], rows: Iterable[models.Model], **overrides) -> dict[int, models.Model]:
@@ -129,8 +125,6 @@ def version_create_draft(
             details={"version": version.number},
         )
     else:
-        from contracts.services.clauses import clause_add_from_template
-
         for template in templates:
             clause_add_from_template(version=version, template=template)
     return version
@@ -143,9 +137,6 @@ def version_publish(*, version: Version, user: User | None) -> Version:
     Refused with a ValidationError listing them while the consistency checker reports
     errors; warnings do not stop it. From then on the version and its terms are read-only.
     """
-    from contracts.selectors.versions import version_findings, version_terms
-    from contracts.texts.consistency import errors
-
     locked = Version.objects.select_for_update().get(pk=version.pk)
     if not locked.is_draft:
         raise VersionFrozen(f"Version {locked.number} is already published.")

@@ -50,7 +50,7 @@ def invitation_accept(request, token: str):
             return redirect("contracts:invitation_accept", token=token)
         if user is not None:
             messages.success(request, f"Welcome to {invitation.organisation}.")
-            return redirect("contracts:dashboard")
+            return redirect("compliance:dashboard")
 
     return render(
         request,

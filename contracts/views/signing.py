@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from contracts.forms.signing import DeclineForm, SendForm, SignForm, VerifyForm
+from contracts.forms.signing import DeclineForm, SendForm, SignForm
 from contracts.models import SealStatus, SignatureRequest
 from contracts.selectors.reading import reader_for, version_reading
 from contracts.selectors.signing import (
@@ -223,23 +223,3 @@ def signing_signed_document(request, reference: str, request_id: int):
     return _stored_pdf(
         signature_request.signed_document.name, signing_services.signed_pdf_filename(signature_request)
     )
-
-
-# ---------------------------------------------------------------- verification (public)
-
-
-@require_http_methods(["GET", "POST"])
-def verify(request):
-    """Anyone holding a PDF may check it: the result only describes the file they hold."""
-    form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
-    result = None
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            # Reports are sealed with the same key; compliance knows their records.
-            from compliance.reports.verification import verify_pdf_bytes
-
-            result = verify_pdf_bytes(form.cleaned_data["file"].read())
-        else:
-            status = 400
-    return render(request, "contracts/signing/verify.html", {"form": form, "result": result}, status=status)

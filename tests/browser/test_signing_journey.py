@@ -5,7 +5,7 @@ from email.header import decode_header, make_header
 
 import pytest
 
-from contracts.documents.sealing import verify_pdf_bytes
+from contracts.documents.verification import signed_pdf_verify
 from contracts.models import Contract
 from contracts.models.contract import ContractStatus
 from tests import factories
@@ -72,7 +72,7 @@ def test_customer_signs_provider_countersigns_and_both_get_the_signed_pdf(
     for message in signed:
         attachments = [part for part in message.walk() if part.get_content_type() == "application/pdf"]
         assert len(attachments) == 1
-        result = verify_pdf_bytes(attachments[0].get_payload(decode=True))
+        result = signed_pdf_verify(attachments[0].get_payload(decode=True))
         assert result.valid, result.report()
 
     # Anyone holding the file can check it on the public verification page.

@@ -15,7 +15,7 @@ from tests.compliance.hour_credits import hour_credit_contract, visible_text
 pytestmark = pytest.mark.django_db
 
 SCORECARD = reverse("compliance:provider_dashboard")
-DASHBOARD = reverse("contracts:dashboard")
+DASHBOARD = reverse("compliance:dashboard")
 
 
 def last_month() -> str:

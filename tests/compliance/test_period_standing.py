@@ -12,13 +12,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from compliance.models import Evaluation
-from compliance.services.evaluations import (
-    PeriodStanding,
-    evaluation_run,
-    evaluations_run,
-    period_check,
-    period_standing,
-)
+from compliance.selectors.evaluations import PeriodStanding, period_check, period_standing
+from compliance.services.evaluations import evaluation_run, evaluations_run
 from contracts import services as contract_services
 from contracts.models import AuditAction, AuditEvent, Contract
 from tests import factories

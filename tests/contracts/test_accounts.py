@@ -10,7 +10,7 @@ from tests.factories import PASSWORD
 @pytest.mark.django_db
 def test_sign_in_with_email_and_password(tenants, client):
     response = client.post(reverse("login"), {"username": tenants.customer_admin.email, "password": PASSWORD})
-    assert response.status_code == 302 and response.url == reverse("contracts:dashboard")
+    assert response.status_code == 302 and response.url == reverse("compliance:dashboard")
 
 
 @pytest.mark.django_db
@@ -42,4 +42,4 @@ def test_sign_out_needs_a_post(tenants, client_for):
     client = client_for(tenants.customer_admin)
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302
-    assert client.get(reverse("contracts:dashboard")).status_code == 302
+    assert client.get(reverse("compliance:dashboard")).status_code == 302

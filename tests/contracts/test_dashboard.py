@@ -6,7 +6,7 @@ from tests import factories
 
 @pytest.mark.django_db
 def test_dashboard_lists_own_organisations_and_contracts_only(tenants, client_for):
-    body = client_for(tenants.customer_admin).get(reverse("contracts:dashboard")).content.decode()
+    body = client_for(tenants.customer_admin).get(reverse("compliance:dashboard")).content.decode()
     assert tenants.contract.reference in body
     assert "Harbour Dental" in body
     assert tenants.outsider_contract.reference not in body
@@ -32,11 +32,11 @@ def test_dashboard_query_count_does_not_grow_with_contracts(
     tenants, client_for, django_assert_max_num_queries
 ):
     client = client_for(tenants.provider_author)
-    client.get(reverse("contracts:dashboard"))  # warm the session
+    client.get(reverse("compliance:dashboard"))  # warm the session
     for _ in range(30):
         factories.contract(tenants.provider, tenants.customer)
     with django_assert_max_num_queries(8):
-        response = client.get(reverse("contracts:dashboard"))
+        response = client.get(reverse("compliance:dashboard"))
     assert response.content.decode().count("/contracts/SLA-") == 31
 
 
@@ -97,10 +97,10 @@ def test_a_signed_contract_whose_term_has_not_begun_says_from_when(tenants, clie
         status=ContractStatus.ACTIVE, start_date=date(2099, 1, 1), end_date=None
     )
     client = client_for(tenants.customer_admin)
-    assert "Active from 1 January 2099" in client.get(reverse("contracts:dashboard")).content.decode()
+    assert "Active from 1 January 2099" in client.get(reverse("compliance:dashboard")).content.decode()
     page = client.get(reverse("contracts:contract_detail", args=[tenants.contract.reference]))
     assert "Active from 1 January 2099" in page.content.decode()
 
     Contract.objects.filter(pk=tenants.contract.pk).update(start_date=date(2020, 1, 1))
-    body = client.get(reverse("contracts:dashboard")).content.decode()
+    body = client.get(reverse("compliance:dashboard")).content.decode()
     assert "Active from" not in body and ">Active<" in body

@@ -220,5 +220,5 @@ def test_library_start_with_an_empty_library_says_so(author, tenants):
 
 
 def test_dashboard_offers_new_contract_to_provider_staff_only(tenants, client_for):
-    assert NEW in client_for(tenants.provider_author).get(reverse("contracts:dashboard")).content.decode()
-    assert NEW not in client_for(tenants.customer_admin).get(reverse("contracts:dashboard")).content.decode()
+    assert NEW in client_for(tenants.provider_author).get(reverse("compliance:dashboard")).content.decode()
+    assert NEW not in client_for(tenants.customer_admin).get(reverse("compliance:dashboard")).content.decode()

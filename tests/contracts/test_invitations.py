@@ -50,12 +50,12 @@ def test_invitee_sets_password_and_lands_in_the_portal(tenants, client_for, clie
             "password2": "a-long-passphrase",
         },
     )
-    assert response.status_code == 302 and response.url == reverse("contracts:dashboard")
+    assert response.status_code == 302 and response.url == reverse("compliance:dashboard")
     user = User.objects.get(email="newbie@brightline.example")
     assert user.check_password("a-long-passphrase")
     membership = Membership.objects.get(user=user, organisation=tenants.provider)
     assert (membership.role, membership.receives_reports) == ("author", True)
-    dashboard = client.get(reverse("contracts:dashboard"))
+    dashboard = client.get(reverse("compliance:dashboard"))
     assert tenants.contract.reference in dashboard.content.decode()
 
     # Single use: the same link now says so and creates nothing.

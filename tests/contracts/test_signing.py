@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from contracts import services
-from contracts.documents.sealing import verify_pdf_bytes
+from contracts.documents.verification import signed_pdf_verify
 from contracts.models import (
     Contract,
     EventKind,
@@ -185,7 +185,7 @@ def test_the_last_signature_activates_the_contract_and_mails_the_sealed_pdf(
             "application/pdf",
         )
         assert content == sealed
-    result = verify_pdf_bytes(sealed)
+    result = signed_pdf_verify(sealed)
     assert result.valid, result.report()
     assert result.request == request
     assert [s.typed_name for s in result.signatures] == ["Sam", "Alice"]

@@ -9,7 +9,8 @@ from django.core import mail
 from django.core.files.storage import default_storage
 
 from contracts.documents import sealing
-from contracts.documents.sealing import SealingFailed, verify_pdf_bytes
+from contracts.documents.sealing import SealingFailed
+from contracts.documents.verification import signed_pdf_verify
 from contracts.models import EventKind, SealStatus, Signer, SigningEvent
 from contracts.services import emails, signing
 from contracts.tasks import signature_email_signer, signature_seal
@@ -140,7 +141,7 @@ def test_failed_signed_pdf_email_is_not_counted_and_the_retry_sends_it(
     assert signing.signed_pdf_email_send(signer_id=slot.pk) is True
     assert Signer.objects.get(pk=slot.pk).signed_pdf_sent_at is not None
     ((filename, content, _mimetype),) = mail.outbox[0].attachments
-    assert verify_pdf_bytes(content).valid
+    assert signed_pdf_verify(content).valid
 
 
 # ---------------------------------------------------------------- the seal
@@ -183,7 +184,7 @@ def test_two_copies_sealing_at_once_record_and_mail_one_signed_pdf(
     for message in mail.outbox:
         ((_filename, content, _mimetype),) = message.attachments
         assert content == sealed
-    assert verify_pdf_bytes(sealed).valid
+    assert signed_pdf_verify(sealed).valid
 
 
 def test_a_copy_that_fails_after_another_sealed_does_not_mark_the_seal_failed(

@@ -231,7 +231,7 @@ def test_a_refused_signature_says_so_at_the_top_of_the_long_page(tenants, client
 
 def test_the_dashboard_lists_what_waits_for_the_users_signature_in_turn(tenants, client_for):
     request = send(tenants)
-    dashboard = reverse("contracts:dashboard")
+    dashboard = reverse("compliance:dashboard")
     body = client_for(tenants.customer_signer).get(dashboard).content.decode()
     assert "Waiting for your signature" in body
     assert _page_url(request) in body

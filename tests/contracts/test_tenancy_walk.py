@@ -22,11 +22,11 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "contracts:invitation_accept",
-    "contracts:verify",  # anyone holding a PDF may check it
+    "compliance:verify",  # anyone holding a PDF may check it
     "healthz",  # load balancers' liveness check: "ok", nothing else
 }
 # Pages every signed-in user has, showing only their own data.
-OWN = {"logout", "password_change", "password_change_done", "contracts:dashboard"}
+OWN = {"logout", "password_change", "password_change_done", "compliance:dashboard"}
 
 
 def _fill_modules():

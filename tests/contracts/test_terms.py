@@ -10,6 +10,13 @@ from django.core.exceptions import ValidationError
 from compliance.engine import calendars as cal
 from compliance.engine import credits as cr
 from compliance.engine.hours_bank import HoursBankRules
+from compliance.selectors.contract_terms import (
+    business_calendar,
+    credit_cap,
+    credit_tiers,
+    hours_bank_rules,
+    maintenance_window,
+)
 from contracts import services
 from contracts.models import Calendar, Parameter, ServiceLevel
 from contracts.models.terms import parse_parameter_value
@@ -139,7 +146,7 @@ def test_service_level_refuses_terms_of_another_version(full, tenants):
 
 def test_business_hours_calendar_converts_with_public_holidays(full):
     calendar = Calendar.objects.get(version=full, name="Business hours")
-    business = calendar.to_business_calendar(AMSTERDAM, [2026])
+    business = business_calendar(calendar, AMSTERDAM, [2026])
     nine_to_five = (cal.TimeRange(time(9), time(17)),)
     assert business.weekly == (nine_to_five,) * 5 + ((), ())
     assert date(2026, 4, 27) in business.holidays  # King's Day
@@ -150,7 +157,7 @@ def test_business_hours_calendar_converts_with_public_holidays(full):
 
 
 def test_around_the_clock_calendar_converts(full):
-    business = Calendar.objects.get(version=full, name="24×7").to_business_calendar(AMSTERDAM, [2026])
+    business = business_calendar(Calendar.objects.get(version=full, name="24×7"), AMSTERDAM, [2026])
     assert business.is_around_the_clock
 
 
@@ -161,7 +168,7 @@ def test_extra_holidays_and_several_ranges_a_day(version):
         hours={0: "08:00-12:00, 13:00-17:00"},
         extra_holidays=[date(2026, 12, 28)],
     )
-    business = calendar.to_business_calendar(AMSTERDAM, [2026])
+    business = business_calendar(calendar, AMSTERDAM, [2026])
     assert business.weekly[0] == (cal.TimeRange(time(8), time(12)), cal.TimeRange(time(13), time(17)))
     assert business.holidays == frozenset({date(2026, 12, 28)})
 
@@ -193,7 +200,7 @@ def test_maintenance_window_converts(version):
     window = services.maintenance_window_create(
         version=version, weekday=6, start=time(2), duration_minutes=120
     )
-    assert window.to_window() == cal.MaintenanceWindow(6, time(2), timedelta(hours=2))
+    assert maintenance_window(window) == cal.MaintenanceWindow(6, time(2), timedelta(hours=2))
 
 
 # ---------------------------------------------------------------- credits and hours
@@ -202,7 +209,7 @@ def test_maintenance_window_converts(version):
 def test_credit_tiers_and_cap_convert_to_compliance_values(full):
     terms = version_terms(full)
     availability = next(level for level in terms.service_levels if level.key == "availability")
-    tiers = terms.credit_tiers(availability)
+    tiers = credit_tiers(availability, terms.tiers_of(availability))
     assert tiers == [
         cr.CreditTier(Decimal("99.9"), cr.CreditKind.PERCENT_OF_FEE, Decimal("10")),
         cr.CreditTier(Decimal("99.0"), cr.CreditKind.PERCENT_OF_FEE, Decimal("25")),
@@ -212,13 +219,13 @@ def test_credit_tiers_and_cap_convert_to_compliance_values(full):
     summary = cr.period_credits(
         [cr.ServiceLevelOutcome("Availability", Decimal("90"), tiers)],
         monthly_fee=terms.contract.monthly_fee,
-        cap=terms.credit_cap_value(),
+        cap=credit_cap(terms.credit_cap),
     )
     assert (summary.total, summary.capped_total) == (Decimal("1000.00"), Decimal("500.00"))
 
 
 def test_hours_commitment_converts_to_bank_rules(full):
-    rules = version_terms(full).hours_bank_rules()
+    rules = hours_bank_rules(version_terms(full).hours_commitment)
     assert rules == HoursBankRules(deficit_carry_months=3, surplus_carry_months=0)
 
 

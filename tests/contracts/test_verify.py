@@ -74,8 +74,8 @@ def test_verify_pdf_rejects_a_pdf_from_elsewhere(signed, tmp_path, capsys):
 
 def test_verify_page_is_public_and_reports_the_contract(signed, client, tenants):
     _request, data = signed
-    assert client.get(reverse("contracts:verify")).status_code == 200
-    response = client.post(reverse("contracts:verify"), {"file": SimpleUploadedFile("s.pdf", data)})
+    assert client.get(reverse("compliance:verify")).status_code == 200
+    response = client.post(reverse("compliance:verify"), {"file": SimpleUploadedFile("s.pdf", data)})
     body = response.content.decode()
     assert response.status_code == 200
     assert "Valid." in body and tenants.contract.reference in body
@@ -84,12 +84,12 @@ def test_verify_page_is_public_and_reports_the_contract(signed, client, tenants)
 def test_verify_page_says_altered(signed, client):
     _request, data = signed
     response = client.post(
-        reverse("contracts:verify"), {"file": SimpleUploadedFile("s.pdf", _one_byte_changed(data))}
+        reverse("compliance:verify"), {"file": SimpleUploadedFile("s.pdf", _one_byte_changed(data))}
     )
     assert "Not valid" in response.content.decode()
 
 
 def test_verify_page_without_a_file_is_a_400(client):
-    response = client.post(reverse("contracts:verify"), {})
+    response = client.post(reverse("compliance:verify"), {})
     assert response.status_code == 400
     assert "Choose a PDF file" in response.content.decode()

@@ -2,6 +2,7 @@
 
 from datetime import date, time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
+from compliance.selectors.contract_terms import business_calendar, credit_tiers
 from contracts import services
 from contracts.models import (
     Calendar,
@@ -272,8 +274,9 @@ def _queries_to_load(version) -> int:
         version_findings(terms)
         version_rendered_clauses(terms)
         for level in terms.service_levels:
-            terms.credit_tiers(level)
-            terms.business_calendar(level, [2026])
+            credit_tiers(level, terms.tiers_of(level))
+            if level.calendar_id:
+                business_calendar(level.calendar, ZoneInfo(terms.contract.time_zone), [2026])
     return len(queries)
 
 

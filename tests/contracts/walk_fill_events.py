@@ -7,8 +7,8 @@ from compliance.models import Incident
 
 # Pages every signed-in user has, showing only their own data.
 OWN = {
-    "contracts:profile",
-    "contracts:api_token_create",
+    "compliance:profile",
+    "compliance:api_token_create",
     "api-contract-list",
     "api-schema",
     "api-docs",

@@ -1,12 +1,12 @@
 """Signing's URL keywords for the tenancy walk: a signature request on frozen version 1.
 
-The verification page (``contracts:verify``) is public: anyone holding a signed PDF may
+The verification page (``compliance:verify``) is public: anyone holding a signed PDF may
 check it, and the page shows only what the uploaded file itself names.
 """
 
 from contracts.models import Side, SignatureRequest, Signer, Version
 
-OWN = {"contracts:verify"}
+OWN = {"compliance:verify"}
 
 
 def fill(tenants) -> dict:

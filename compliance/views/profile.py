@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from compliance import services as compliance_services
 from compliance.forms.events import ApiTokenForm
-from contracts.selectors.tenancy import api_tokens_of, get_for_user_or_404, organisations_for_user
+from compliance.selectors.tenancy import api_tokens_of
+from compliance.services import tokens
+from contracts.selectors.tenancy import get_for_user_or_404, organisations_for_user
 
 
 def _page(request, form, *, secret: str = "", status: int = 200):
@@ -37,7 +38,7 @@ def api_token_create(request):
     form = ApiTokenForm(request.POST, organisations=organisations)
     if form.is_valid():
         try:
-            token, secret = compliance_services.api_token_create(user=request.user, **form.cleaned_data)
+            token, secret = tokens.api_token_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -49,6 +50,6 @@ def api_token_create(request):
 @require_POST
 def api_token_revoke(request, api_token_id: int):
     token = get_for_user_or_404(api_tokens_of(request.user), pk=api_token_id)
-    compliance_services.api_token_revoke(token=token)
+    tokens.api_token_revoke(token=token)
     messages.success(request, f"Token “{token.name}” revoked; tools using it can no longer call the API.")
-    return redirect("contracts:profile")
+    return redirect("compliance:profile")

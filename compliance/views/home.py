@@ -1,3 +1,6 @@
+"""Everyone's first page: their organisations, the contracts they provide and receive, how
+each received contract stood last month, and the signatures awaiting them."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 

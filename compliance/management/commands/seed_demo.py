@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from compliance.management.demo import seed_demo_events, seed_demo_reports
 from contracts.management.demo import DEMO_PASSWORD, OPERATOR_EMAIL, seed_demo
 
 
@@ -7,8 +8,6 @@ class Command(BaseCommand):
     help = "Create (or refresh) the demo organisations, users and contracts. Safe to run repeatedly."
 
     def handle(self, *args, **options):
-        from compliance.management.demo import seed_demo_events, seed_demo_reports
-
         users = seed_demo()
         events = seed_demo_events()
         reports = seed_demo_reports()

@@ -1,0 +1,45 @@
+"""Monthly report work still to do, read back from its records (see ``slaportal.requeue``):
+a report run item never started, a delivery never attempted, and claims left running or
+sending by a worker that died, once stale."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+
+from compliance.models import Delivery, DeliveryStatus, ItemStatus, ReportRunItem, ReportStatus
+
+
+def pending_work(*, now: datetime, cutoff: datetime, since: datetime) -> list[tuple[str, tuple]]:
+    """(task name, args) of the work recorded after ``since`` and pending since before ``cutoff``."""
+    work: list[tuple[str, tuple]] = []
+    items = ReportRunItem.objects.filter(
+        status=ItemStatus.PENDING, attempts=0, run__started_at__lt=cutoff, run__started_at__gte=since
+    )
+    work += [("compliance.tasks.report_make", (pk,)) for pk in items.values_list("pk", flat=True)]
+    deliveries = Delivery.objects.filter(
+        status=DeliveryStatus.PENDING,
+        attempts=0,
+        report__status=ReportStatus.READY,
+        created_at__lt=cutoff,
+        created_at__gte=since,
+    )
+    work += [("compliance.tasks.report_deliver", (pk,)) for pk in deliveries.values_list("pk", flat=True)]
+
+    # Claims left behind by a dead worker. The tasks take over a stale claim themselves.
+    stale_items = ReportRunItem.objects.filter(
+        status=ItemStatus.RUNNING,
+        claimed_at__lt=min(cutoff, now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)),
+        run__started_at__gte=since,
+    )
+    work += [("compliance.tasks.report_make", (pk,)) for pk in stale_items.values_list("pk", flat=True)]
+    stale_deliveries = Delivery.objects.filter(
+        status=DeliveryStatus.SENDING,
+        claimed_at__lt=min(cutoff, now - timedelta(seconds=settings.REPORT_DELIVERY_STALE_AFTER)),
+        created_at__gte=since,
+    )
+    work += [
+        ("compliance.tasks.report_deliver", (pk,)) for pk in stale_deliveries.values_list("pk", flat=True)
+    ]
+    return work

@@ -1,0 +1,48 @@
+"""Tenancy of compliance's own rows: events and API tokens.
+
+Events are read by every member of either party and recorded by the provider's authors,
+exactly like the contract they belong to, so every queryset here starts from the contract
+selectors of ``contracts.selectors.tenancy``.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from compliance.models import ApiToken, Incident, IncidentPause, Outage, WorkLog
+from contracts.selectors.tenancy import contracts_authored_by, contracts_for_user
+
+
+def incidents_for_user(user) -> QuerySet[Incident]:
+    return Incident.objects.filter(contract__in=contracts_for_user(user))
+
+
+def incidents_authored_by(user) -> QuerySet[Incident]:
+    return Incident.objects.filter(contract__in=contracts_authored_by(user))
+
+
+def incident_pauses_authored_by(user) -> QuerySet[IncidentPause]:
+    return IncidentPause.objects.filter(incident__contract__in=contracts_authored_by(user))
+
+
+def outages_for_user(user) -> QuerySet[Outage]:
+    return Outage.objects.filter(contract__in=contracts_for_user(user))
+
+
+def outages_authored_by(user) -> QuerySet[Outage]:
+    return Outage.objects.filter(contract__in=contracts_authored_by(user))
+
+
+def worklogs_for_user(user) -> QuerySet[WorkLog]:
+    return WorkLog.objects.filter(contract__in=contracts_for_user(user))
+
+
+def worklogs_authored_by(user) -> QuerySet[WorkLog]:
+    return WorkLog.objects.filter(contract__in=contracts_authored_by(user))
+
+
+def api_tokens_of(user) -> QuerySet[ApiToken]:
+    """The user's own API tokens; nobody else's are reachable."""
+    if not user.is_authenticated:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user).select_related("organisation")
