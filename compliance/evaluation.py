@@ -9,12 +9,13 @@ database. The rules, documented for users in ``docs/compliance.md``:
 - **Exclusions**, checked in this order, each with its reason and the clause behind it:
   outside the contract's term (incidents opened outside it; the parts of outages outside
   it), a service the version does not name, an out-of-scope service, the cause
-  "out-of-scope system", a customer cause under a responsibility of the version, whatever
-  its consequence (the exclusion carries it: ``exclude_from_sla``, ``pause_clock``,
-  ``billable`` — the work is billable outside the contract and the hours bank —,
-  ``indemnify``); and for outages, the part of a *planned* outage inside a maintenance
-  window. A third party counts against the provider, and so
-  does a customer cause naming a responsibility the version does not have.
+  "out-of-scope system", a customer cause under a responsibility of the version whatever
+  its consequence; and for outages, the part of a *planned* outage inside a maintenance
+  window. The exclusion of a customer cause carries the consequence, and its explanation
+  says what else follows (``CONSEQUENCE_FOLLOWS``); under ``billable`` the work is billable
+  outside the contract and the hours bank (``PeriodFigures.billable_exclusions``). A third
+  party counts against the provider, and so does a customer cause naming a responsibility
+  the version does not have.
 - **Availability** (``compliance.availability``): an outage's exclusions apply to that
   outage only; counted downtime is the union over the level's outages of each outage less
   its own excluded parts, so overlapping outages count once and an excluded outage never
