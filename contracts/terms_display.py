@@ -58,11 +58,17 @@ RESERVED_PARAMETER_NAMES = BLOCK_NAMES | TERM_VALUE_NAMES
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
+#: What follows when a responsibility is not met, as the compliance evaluation applies it:
+#: whatever the consequence, incidents and outages the customer causes never count against
+#: the service levels; the consequence says what else follows.
+_NEVER_COUNTS = "incidents and outages it causes do not count against the service levels"
 CONSEQUENCE_TEXT = {
-    "exclude_from_sla": "incidents and outages it causes do not count against the service levels",
-    "pause_clock": "time spent waiting on the customer pauses the service level clock",
-    "billable": "work it causes is billable outside the contract",
-    "indemnify": "the customer alone is responsible and holds the provider harmless",
+    "exclude_from_sla": _NEVER_COUNTS,
+    "pause_clock": f"{_NEVER_COUNTS}, and time spent waiting on the customer pauses the service level clock",
+    "billable": (
+        f"{_NEVER_COUNTS}, and the work to resolve them is billable outside the contract and the hours bank"
+    ),
+    "indemnify": f"{_NEVER_COUNTS}, and the customer alone is responsible and holds the provider harmless",
 }
 METRIC_TEXT = {
     "availability": "Availability",

@@ -5,16 +5,20 @@ is still open, and it then runs to the period end. Everything is measured in who
 seconds: instants are truncated to the second (monitoring and ticketing tools report whole
 seconds) and the percentage is an exact ``Decimal`` quotient of integers, never a float.
 
-Two kinds of downtime are given separately:
+Two kinds of time are given separately:
 
-- ``outages``: downtime that counts against the provider;
-- ``excluded_intervals``: time that never counts against it — planned maintenance windows,
-  outages caused by the customer under a breached responsibility, out-of-scope systems.
-  An outage inside an excluded interval does not count either.
+- ``outages``: downtime that counts against the provider. Each outage's own excluded parts
+  are taken off it *before* it is given here (``counted_downtime``): an exclusion belongs to
+  one outage and never erases another outage's downtime at the same time.
+- ``excluded_intervals``: excluded downtime — the parts of outages that do not count against
+  the provider (planned maintenance inside a window, a customer-caused outage, an
+  out-of-scope system) and the part of the period outside the contract's term.
 
 By default every second of the period is measured and excluded downtime counts as
 available. With ``remove_excluded_from_measured`` excluded time is taken out of the
-measured time instead, so availability is over the time the provider was answerable for.
+measured time instead, so availability is over the time the provider was answerable for;
+only excluded time that no counted downtime overlaps leaves it, since a second counted as
+down is a second the provider answered for.
 """
 
 from __future__ import annotations
@@ -86,6 +90,22 @@ def subtract_intervals(intervals: Iterable[tuple[T, T]], removed: Iterable[tuple
     return result
 
 
+def counted_downtime(
+    outages: Iterable[tuple[Iterable[tuple[T, T]], Iterable[tuple[T, T]]]],
+) -> list[tuple[T, T]]:
+    """The downtime that counts: the union over ``outages`` of each outage's intervals less
+    *its own* excluded intervals, merged.
+
+    ``outages`` holds one ``(intervals, excluded)`` pair per outage. An outage's excluded
+    parts never take anything off another outage, so an excluded outage at the same time as
+    a counted one leaves the counted one whole.
+    """
+    counted: list[tuple[T, T]] = []
+    for intervals, excluded in outages:
+        counted.extend(subtract_intervals(intervals, excluded))
+    return merge_intervals(counted)
+
+
 def total_seconds(intervals: Iterable[tuple[int, int]]) -> int:
     """The length of the union of intervals given in seconds."""
     return sum(end - start for start, end in merge_intervals(intervals))
@@ -126,7 +146,9 @@ class AvailabilityFigures:
     measured_seconds: int
     # Downtime counted against the provider within the period.
     unavailable_seconds: int
-    # Excluded time within the period (maintenance, customer-caused, out of scope).
+    # Excluded time within the period (maintenance, customer-caused, out of scope, outside
+    # the term) that no counted downtime overlaps: what leaves the measured time when
+    # excluded time is removed from it.
     excluded_seconds: int
     achieved: Decimal
 
@@ -148,10 +170,11 @@ def measure_availability(
 ) -> AvailabilityFigures:
     """Availability of one service over ``[period_start, period_end)``.
 
-    Unavailable time is the union of ``outages`` within the period, less the excluded
-    intervals; achieved = 100 × (1 − unavailable / measured). Measured time is the whole
-    period, or the period less excluded time with ``remove_excluded_from_measured``. When
-    nothing is measured (all of it excluded) the service level was met: 100.
+    Unavailable time is the union of ``outages`` (counted downtime, see
+    ``counted_downtime``) within the period; excluded intervals never take anything off it.
+    Achieved = 100 × (1 − unavailable / measured). Measured time is the whole period, or
+    with ``remove_excluded_from_measured`` the period less the excluded time that no outage
+    overlaps. When nothing is measured (all of it excluded) the service level was met: 100.
     The result always lies in [0, 100].
     """
     start = to_seconds(period_start)
@@ -160,8 +183,8 @@ def measure_availability(
         raise ValueError(f"period end {period_end} is before its start {period_start}")
     down = clip_intervals(_spans_to_seconds(outages, end), start, end)
     excluded = clip_intervals(_spans_to_seconds(excluded_intervals, end), start, end)
-    unavailable = total_seconds(subtract_intervals(down, excluded))
-    excluded_seconds = total_seconds(excluded)
+    unavailable = total_seconds(down)
+    excluded_seconds = total_seconds(subtract_intervals(excluded, down))
     period_seconds = end - start
     measured = period_seconds - excluded_seconds if remove_excluded_from_measured else period_seconds
     if measured == 0:

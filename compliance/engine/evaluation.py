@@ -9,15 +9,21 @@ database. The rules, documented for users in ``docs/compliance.md``:
 - **Exclusions**, checked in this order, each with its reason and the clause behind it:
   outside the contract's term (incidents opened outside it; the parts of outages outside
   it), a service the version does not name, an out-of-scope service, the cause
-  "out-of-scope system", a customer cause under a responsibility whose consequence is
-  ``exclude_from_sla``; and for outages, the part of a *planned* outage inside a
-  maintenance window. A customer cause under any other consequence, or a third party,
-  counts against the provider.
-- **Availability** (``compliance.engine.availability``): every minute of the period is measured
-  and excluded downtime counts as available; with ``remove_excluded_from_measured`` the
-  excluded minutes (and the part of the period outside the term) leave the measured time.
-  A service level without a service covers every in-scope service; overlapping outages
-  count once.
+  "out-of-scope system", a customer cause under a responsibility of the version whatever
+  its consequence; and for outages, the part of a *planned* outage inside a maintenance
+  window. The exclusion of a customer cause carries the consequence, and its explanation
+  says what else follows (``CONSEQUENCE_FOLLOWS``); under ``billable`` the work is billable
+  outside the contract and the hours bank (``PeriodFigures.billable_exclusions``). A third
+  party counts against the provider, and so does a customer cause naming a responsibility
+  the version does not have.
+- **Availability** (``compliance.engine.availability``): an outage's exclusions apply to that
+  outage only; counted downtime is the union over the level's outages of each outage less
+  its own excluded parts, so overlapping outages count once and an excluded outage never
+  hides another at the same time. Every minute of the period is measured and excluded
+  downtime counts as available; with ``remove_excluded_from_measured`` the excluded minutes
+  (and the part of the period outside the term) that no counted downtime of the level
+  overlaps leave the measured time. A service level without a service covers every
+  in-scope service.
 - **First response / resolution**: each incident's business time in the level's calendar
   (24×7 in the contract's zone when it has none) minus its pauses, in the same business
   hours; within target when at most the target. An incident without the end time is
@@ -53,6 +59,17 @@ CUSTOM = "custom"
 DURATION_METRICS = (FIRST_RESPONSE, RESOLUTION)
 
 EXCLUDE_FROM_SLA = "exclude_from_sla"
+PAUSE_CLOCK = "pause_clock"
+BILLABLE = "billable"
+INDEMNIFY = "indemnify"
+# What else follows when the customer breaches a responsibility; the event itself never
+# counts against the provider, whatever the consequence.
+CONSEQUENCE_FOLLOWS = {
+    EXCLUDE_FROM_SLA: "",
+    PAUSE_CLOCK: "time spent waiting on the customer pauses the clock",
+    BILLABLE: "the work it caused is billable outside the contract and the hours bank",
+    INDEMNIFY: "the customer holds the provider harmless",
+}
 CAUSE_CUSTOMER = "customer"
 CAUSE_OUT_OF_SCOPE = "out_of_scope"
 
@@ -187,6 +204,14 @@ class Exclusion:
     # Outages: the excluded seconds inside the period, and whether the rest counts.
     excluded_seconds: int | None = None
     partial: bool = False
+    # Customer causes: the consequence of the breached responsibility (what else follows).
+    consequence: str = ""
+
+    @property
+    def billable(self) -> bool:
+        """True when the work on this event is billable outside the contract and the hours
+        bank: caused by the customer under a responsibility whose consequence is billable."""
+        return self.consequence == BILLABLE
 
 
 @dataclass(frozen=True)
@@ -256,6 +281,13 @@ class PeriodFigures:
     def final(self) -> bool:
         """True when the period is over: the figures will not change unless events do."""
         return self.as_of >= self.period_end
+
+    @property
+    def billable_exclusions(self) -> tuple[Exclusion, ...]:
+        """The excluded events whose work is billable outside the contract and the hours
+        bank. Work logs are not linked to events, so the report lists these for the provider
+        to invoice and to log the work against them as billable."""
+        return tuple(e for e in self.exclusions if e.billable)
 
 
 def shown_to_precision(value: Decimal, reference: Decimal) -> Decimal:
@@ -373,7 +405,9 @@ class _Context:
 
     def _scope_reason(
         self, service: str, cause: str, responsibility: str
-    ) -> tuple[str, str, ClauseRef | None] | None:
+    ) -> tuple[str, str, ClauseRef | None, str] | None:
+        """Why a whole event is excluded: (reason, explanation, clause, consequence), or
+        ``None`` when it counts."""
         inputs = self.inputs
         known = self.services.get(service)
         if known is None:
@@ -381,35 +415,51 @@ class _Context:
                 "unknown_service",
                 f"{service} is not named in the scope of version {inputs.version}",
                 inputs.scope_clause,
+                "",
             )
         if not known.in_scope:
             why = f": {known.out_of_scope_reason}" if known.out_of_scope_reason else ""
-            return "out_of_scope", f"{service} is out of scope{why}", inputs.scope_clause
+            return "out_of_scope", f"{service} is out of scope{why}", inputs.scope_clause, ""
         if cause == CAUSE_OUT_OF_SCOPE:
-            return "out_of_scope", "caused by an out-of-scope system", inputs.scope_clause
+            return "out_of_scope", "caused by an out-of-scope system", inputs.scope_clause, ""
         if cause == CAUSE_CUSTOMER:
+            # Whatever the consequence, what the customer caused by breaching one of its
+            # responsibilities never counts against the provider; the consequence says what
+            # else follows. A responsibility the version does not have excludes nothing: no
+            # clause of the version would stand behind the exclusion.
             duty = self.responsibilities.get(responsibility)
-            if duty is not None and duty.consequence == EXCLUDE_FROM_SLA:
-                return "customer", f"caused by the customer, against the duty: {duty.duty}", duty.clause
+            if duty is not None:
+                explanation = f"caused by the customer, against the duty: {duty.duty}"
+                follows = CONSEQUENCE_FOLLOWS.get(duty.consequence, "")
+                if follows:
+                    explanation = f"{explanation}; {follows}"
+                return "customer", explanation, duty.clause, duty.consequence
         return None
 
     def _incident_exclusion(self, incident: IncidentInput) -> Exclusion | None:
         low, high = self.term
         if not low <= incident.opened_at < high:
-            found = ("outside_term", "opened outside the contract's term", None)
+            found = ("outside_term", "opened outside the contract's term", None, "")
         else:
             found = self._scope_reason(incident.service, incident.cause, incident.responsibility)
         if found is None:
             return None
-        reason, explanation, clause = found
+        reason, explanation, clause, consequence = found
         return Exclusion(
-            "incident", incident.external_id, incident.service, reason, explanation, clause, incident.priority
+            "incident",
+            incident.external_id,
+            incident.service,
+            reason,
+            explanation,
+            clause,
+            incident.priority,
+            consequence=consequence,
         )
 
     def _outage_exclusions(self, outage: OutageInput, span, windows) -> tuple[list, list[Exclusion]]:
         whole = self._scope_reason(outage.service, outage.cause, outage.responsibility)
         if whole is not None:
-            reason, explanation, clause = whole
+            reason, explanation, clause, consequence = whole
             seconds = _seconds(span)
             return span, [
                 Exclusion(
@@ -420,6 +470,7 @@ class _Context:
                     explanation,
                     clause,
                     excluded_seconds=seconds,
+                    consequence=consequence,
                 )
             ]
         parts = [
@@ -481,16 +532,17 @@ class _Context:
 
 def _availability(context: _Context, level: LevelInput) -> LevelResult:
     services = context.level_services(level)
-    counted = []
-    excluded = list(context.outside_term)
+    outages = [(o, span, excluded) for o, span, excluded in context.outages if o.service in services]
+    # Each outage's exclusions apply to that outage only: an excluded outage (customer-caused,
+    # planned maintenance) never hides another outage's downtime at the same time.
+    counted = av.counted_downtime((span, excluded) for _, span, excluded in outages)
+    # Excluded time leaves the measured time (when the level removes it) only where no
+    # counted downtime overlaps it: measure_availability takes care of that.
+    excluded = [*context.outside_term, *(part for _, _, parts in outages for part in parts)]
     breaches = []
-    for outage, span, outage_excluded in context.outages:
-        if outage.service not in services:
-            continue
-        excluded.extend(outage_excluded)
+    for outage, span, outage_excluded in outages:
         counts = av.subtract_intervals(span, outage_excluded)
         if counts:
-            counted.extend(counts)
             breaches.append(
                 Breach(
                     outage.external_id,

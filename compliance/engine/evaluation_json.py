@@ -54,6 +54,10 @@ def exclusion_json(exclusion: Exclusion) -> dict:
         "reason": exclusion.reason,
         "explanation": exclusion.explanation,
         "clause": _clause(exclusion.clause),
+        # What else followed a customer cause ("" for other reasons); billable: the work on
+        # the event is invoiced outside the contract and the hours bank.
+        "consequence": exclusion.consequence,
+        "billable": exclusion.billable,
     }
     if exclusion.kind == "incident":
         data["priority"] = exclusion.priority

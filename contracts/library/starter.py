@@ -175,8 +175,8 @@ STARTER_CLAUSES = [
         "All of the customer's duties with their consequences, generated from the terms.",
         (
             "The Customer shall comply with the following obligations. Where an obligation is not met, "
-            "the consequence stated applies, and the Provider may invoice work arising from it "
-            "separately.\n\n"
+            "the consequence stated applies; work arising from it is invoiced separately only where "
+            "that consequence says so.\n\n"
             "{{ responsibilities_list }}"
         ),
         (
@@ -207,15 +207,12 @@ STARTER_CLAUSES = [
         "Customer responsibilities",
         "risky-behaviour",
         "Risky behaviour and liability",
-        "Needs the responsibility risky_behaviour (exclude_from_sla).",
+        "Needs the responsibility risky_behaviour (exclude_from_sla; billable to invoice the work).",
         (
             "{{ responsibility_risky_behaviour }} The Customer is liable for the consequences of such "
-            "behaviour, and the Provider's work to restore the services is billable at its current rates."
+            "behaviour."
         ),
-        (
-            "{{ responsibility_risky_behaviour }} If that happens, the outage is on you, and the work to "
-            "fix it is billed separately."
-        ),
+        ("{{ responsibility_risky_behaviour }} If that happens, the outage is on you."),
     ),
     StarterClause(
         "Credits and hours",

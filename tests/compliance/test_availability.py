@@ -118,39 +118,59 @@ def test_outage_over_the_whole_period_is_zero():
 
 
 def test_excluded_downtime_counts_as_available_by_default():
-    # A two-hour outage, one hour of it inside a maintenance window: one hour counts,
-    # the period is measured in full.
+    # Counted downtime 01:00–03:00 and excluded time 00:00–02:00 given with it. Excluded
+    # time used to erase the counted hour 01:00–02:00 (1 h unavailable, 99.86111 %); it no
+    # longer does: an exclusion belongs to its own outage, and the caller takes it off that
+    # outage first (counted_downtime). So the two counted hours count, and only the hour of
+    # excluded time without counted downtime (00:00–01:00) is excluded.
     outages = [(utc(2024, 4, 7, 1), utc(2024, 4, 7, 3))]
     maintenance = [(utc(2024, 4, 7, 0), utc(2024, 4, 7, 2))]
     figures = measure_availability(*APRIL, outages, maintenance)
-    assert figures.unavailable_seconds == 3600
-    assert figures.excluded_seconds == 7200
+    assert figures.unavailable_seconds == 7200
+    assert figures.excluded_seconds == 3600
     assert figures.measured_seconds == 2_592_000
-    # 100 × (2,588,400 / 2,592,000)
-    assert figures.achieved.quantize(Decimal("0.00001")) == Decimal("99.86111")
+    # 100 × (2,584,800 / 2,592,000)
+    assert figures.achieved.quantize(Decimal("0.00001")) == Decimal("99.72222")
 
 
 def test_excluded_time_can_be_removed_from_measured_time():
     outages = [(utc(2024, 4, 7, 1), utc(2024, 4, 7, 3))]
     maintenance = [(utc(2024, 4, 7, 0), utc(2024, 4, 7, 2))]
     figures = measure_availability(*APRIL, outages, maintenance, remove_excluded_from_measured=True)
-    # Measured 2,592,000 − 7200 = 2,584,800 s; 3600 unavailable: 100 × 2,581,200 / 2,584,800.
-    assert figures.measured_seconds == 2_584_800
-    assert figures.unavailable_seconds == 3600
-    assert figures.achieved.quantize(Decimal("0.00001")) == Decimal("99.86072")
+    # Only excluded time that no counted downtime overlaps leaves the measured time (it
+    # used to be all 7200 s, and the counted hour inside it was erased: 99.86072 %).
+    # Measured 2,592,000 − 3600 = 2,588,400 s; 7200 unavailable: 100 × 2,581,200 / 2,588,400.
+    assert figures.measured_seconds == 2_588_400
+    assert figures.unavailable_seconds == 7200
+    assert figures.achieved.quantize(Decimal("0.00001")) == Decimal("99.72184")
 
 
 def test_customer_caused_outage_is_excluded():
     # The provider's own outage of 2592 s plus a customer-caused outage of a day: only the
-    # provider's counts, so the month is at exactly 99.9 %.
+    # provider's counts, so the month is at exactly 99.9 %. The customer-caused outage is
+    # given as excluded time only: given as counted downtime too it would now count (it
+    # used to be erased by the excluded list, whatever outage it belonged to).
     provider = (utc(2024, 4, 10, 10), utc(2024, 4, 10, 10, 43, 12))
     customer = (utc(2024, 4, 20), utc(2024, 4, 21))
-    assert achieved_percentage(*APRIL, [provider, customer], [customer]) == Decimal("99.9")
+    assert achieved_percentage(*APRIL, [provider], [customer]) == Decimal("99.9")
+
+
+def test_excluded_time_never_erases_counted_downtime():
+    # A provider outage of 2592 s inside a day of excluded time: it counts in full.
+    provider = (utc(2024, 4, 20, 10), utc(2024, 4, 20, 10, 43, 12))
+    customer = (utc(2024, 4, 20), utc(2024, 4, 21))
+    assert achieved_percentage(*APRIL, [provider], [customer]) == Decimal("99.9")
+    # With excluded time removed: 2,592,000 − (86,400 − 2592) = 2,508,192 s measured,
+    # 100 × (1 − 2592 / 2,508,192) = 99.89666...
+    figures = measure_availability(*APRIL, [provider], [customer], remove_excluded_from_measured=True)
+    assert figures.measured_seconds == 2_508_192
+    assert figures.achieved.quantize(Decimal("0.00001")) == Decimal("99.89666")
 
 
 def test_everything_excluded_from_measured_is_full_availability():
+    # Excluded time only: given as counted downtime too it would now count (0 %).
     everything = [(APRIL[0], APRIL[1])]
-    assert achieved_percentage(*APRIL, everything, everything, True) == Decimal(100)
+    assert achieved_percentage(*APRIL, [], everything, True) == Decimal(100)
 
 
 def test_sub_second_parts_are_dropped():
@@ -228,16 +248,22 @@ def test_availability_stays_between_0_and_100(outages, excluded, remove):
 @given(outages=span_lists, excluded=span_lists, extra=spans)
 def test_adding_an_excluded_outage_never_lowers_availability(outages, excluded, extra):
     # Measured over the whole period (the default), excluded downtime counts as available.
-    before = achieved_percentage(*APRIL, outages, excluded)
-    after = achieved_percentage(*APRIL, [*outages, extra], [*excluded, extra])
-    assert after >= before
+    # An excluded outage is excluded time only (it used to be given as counted downtime
+    # too, and the excluded list erased it along with any other downtime under it): it
+    # changes neither the downtime that counts nor the percentage.
+    before = measure_availability(*APRIL, outages, excluded)
+    after = measure_availability(*APRIL, outages, [*excluded, extra])
+    assert after.unavailable_seconds == before.unavailable_seconds
+    assert after.achieved == before.achieved
 
 
 @given(outages=span_lists, excluded=span_lists, outage=spans, remove=st.booleans())
 def test_excluding_an_outage_never_lowers_availability(outages, excluded, outage, remove):
-    # Holds in both modes: reclassifying counted downtime as excluded can only help.
+    # Holds in both modes: reclassifying an outage from counted downtime to excluded time
+    # can only help (the downtime and the measured time lose the same seconds). It used to
+    # be given in both lists, which now counts it.
     counted = achieved_percentage(*APRIL, [*outages, outage], excluded, remove)
-    excused = achieved_percentage(*APRIL, [*outages, outage], [*excluded, outage], remove)
+    excused = achieved_percentage(*APRIL, outages, [*excluded, outage], remove)
     assert excused >= counted
 
 

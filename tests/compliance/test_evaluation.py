@@ -139,7 +139,9 @@ EXCLUSION_EVENTS = (
         cause="customer",
         responsibility="risky_behaviour",
     ),
-    # A customer cause whose consequence is not exclusion counts: 30 min.
+    # A customer cause under a responsibility whose consequence is "indemnify": excluded too,
+    # 30 min (it used to count: only "exclude_from_sla" excluded, against the rule that what
+    # the customer caused by breaching a responsibility never counts against the provider).
     outage(
         "LIC", local(2026, 1, 6, 10), local(2026, 1, 6, 10, 30), cause="customer", responsibility="licences"
     ),
@@ -159,15 +161,17 @@ def test_exclusions_carry_reason_and_clause():
     found = {(e.external_id, e.reason, e.clause, e.excluded_seconds, e.partial) for e in figures.exclusions}
     assert found == {
         ("CUST", "customer", RESPONSIBILITIES, 3600, False),
+        ("LIC", "customer", RESPONSIBILITIES, 1800, False),
         ("COPY", "out_of_scope", SCOPE, 7200, False),
         ("MAINT", "maintenance", MAINTENANCE, 3600, False),
         ("MAINT2", "maintenance", MAINTENANCE, 1800, True),
     }
     level = _availability(figures)
-    assert level.availability.unavailable_seconds == 30 * 60 + 30 * 60 + 10 * 60
-    assert {b.external_id for b in level.breaches} == {"LIC", "MAINT2", "NIGHT"}
+    # MAINT2 30 + NIGHT 10 minutes (LIC's 30 minutes used to count too).
+    assert level.availability.unavailable_seconds == 30 * 60 + 10 * 60
+    assert {b.external_id for b in level.breaches} == {"MAINT2", "NIGHT"}
     # The level over all services lists the out-of-scope outage too.
-    assert {e.external_id for e in level.exclusions} == {"CUST", "COPY", "MAINT", "MAINT2"}
+    assert {e.external_id for e in level.exclusions} == {"CUST", "LIC", "COPY", "MAINT", "MAINT2"}
 
 
 @pytest.mark.parametrize(
@@ -175,15 +179,17 @@ def test_exclusions_carry_reason_and_clause():
     [
         # Default: excluded downtime counts as available.
         (False, JANUARY),
-        # Removed from the measured time: CUST 60 + MAINT 60 + MAINT2 30 minutes.
-        (True, JANUARY - 9000),
+        # Removed from the measured time: CUST 60 + LIC 30 + MAINT 60 + MAINT2 30 minutes
+        # (LIC, a customer cause under "indemnify", used to count: JANUARY − 9000).
+        (True, JANUARY - 10800),
     ],
 )
 def test_both_availability_modes(remove, measured):
     level = replace(AVAILABILITY, remove_excluded_from_measured=remove)
     result = _availability(evaluate(inputs(outages=EXCLUSION_EVENTS, levels=(level,))))
     assert result.availability.measured_seconds == measured
-    assert _close(result.achieved, D(100) * (measured - 4200) / measured)
+    # MAINT2 30 + NIGHT 10 minutes count (4200 s while LIC's 30 minutes counted too).
+    assert _close(result.achieved, D(100) * (measured - 2400) / measured)
     assert result.error_budget.allowed_seconds == D(measured) / 1000
 
 
