@@ -233,11 +233,9 @@ def version_structured_terms_display(terms: VersionTerms) -> dict[str, str]:
         reason = f" ({service.out_of_scope_reason})" if service.out_of_scope_reason else ""
         shown[f"service “{service.name}”"] = "in scope" if service.in_scope else f"out of scope{reason}"
     for calendar in terms.calendars:
-        text = td.describe_calendar(calendar, time_zone=terms.contract.time_zone)
-        extra = calendar.extra_holiday_dates
-        if extra:
-            text += ", and closed on " + ", ".join(td.format_date(day) for day in extra)
-        shown[f"calendar “{calendar.name}”"] = text
+        shown[f"calendar “{calendar.name}”"] = td.describe_calendar(
+            calendar, time_zone=terms.contract.time_zone
+        )
     windows = sorted(terms.maintenance_windows, key=lambda w: (w.weekday, w.start, w.duration_minutes))
     if windows:
         shown["maintenance windows"] = "; ".join(td.describe_window(w) for w in windows)
