@@ -154,3 +154,19 @@ def version_with_terms(contract: Contract, *, user: User | None = None):
         plain_text="What we need from you:\n\n{{ responsibilities_list }}",
     )
     return version
+
+
+def maintenance_window_shown(version, **fields):
+    """A maintenance window on a ``version_with_terms`` draft, listed in its service levels clause
+    (``{{ maintenance_list }}`` in both renderings), as a window the engine measures must be."""
+    window = services.maintenance_window_create(version=version, **fields)
+    clause = version.clauses.get(heading="Service levels and credits")
+    if "{{ maintenance_list }}" not in clause.legal_text:
+        services.clause_update(
+            clause=clause,
+            data={
+                "legal_text": clause.legal_text + "\n\n{{ maintenance_list }}",
+                "plain_text": clause.plain_text + "\n\n{{ maintenance_list }}",
+            },
+        )
+    return window
