@@ -212,11 +212,26 @@ def describe_weekly_hours(hours: dict) -> str:
     )
 
 
+def extra_holiday_dates(calendar) -> list[date]:
+    """A calendar's extra holidays (stored as ISO dates or dates), sorted; none when it has none."""
+    return sorted(
+        day if isinstance(day, date) else date.fromisoformat(str(day))
+        for day in getattr(calendar, "extra_holidays", None) or ()
+    )
+
+
+def _and_list(items: Sequence[str]) -> str:
+    """``["a", "b", "c"]`` → ``"a, b and c"``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def describe_calendar(calendar, *, time_zone: str = "") -> str:
     """A calendar in one line: its hours in ``time_zone`` (when given), then the holidays.
 
     ``"Monday–Friday 08:00–18:00 (Europe/Amsterdam), except NL public holidays"``; a 24×7
-    calendar reads ``"24 hours a day, 7 days a week"`` and names no zone.
+    calendar reads ``"24 hours a day, 7 days a week"`` and names no zone. Extra holidays
+    follow the public ones by date, as the clock measures them:
+    ``"…, except NL public holidays, 24 December 2026 and 31 December 2026"``.
     """
     if calendar.around_the_clock:
         text = "24 hours a day, 7 days a week"
@@ -224,12 +239,23 @@ def describe_calendar(calendar, *, time_zone: str = "") -> str:
         text = describe_weekly_hours(calendar.hours)
         if time_zone:
             text += f" ({time_zone})"
+    closed = []
     if calendar.holiday_country:
         region = calendar.holiday_country + (
             f"-{calendar.holiday_subdivision}" if calendar.holiday_subdivision else ""
         )
-        text += f", except {region} public holidays"
+        closed.append(f"{region} public holidays")
+    closed.extend(format_date(day) for day in extra_holiday_dates(calendar))
+    if closed:
+        text += f", except {_and_list(closed)}"
     return text
+
+
+def calendar_is_plain_24x7(calendar) -> bool:
+    """Every minute counts: 24×7 without public or extra holidays, so there is nothing to spell out."""
+    return bool(
+        calendar.around_the_clock and not calendar.holiday_country and not extra_holiday_dates(calendar)
+    )
 
 
 def describe_window(window) -> str:
@@ -357,10 +383,12 @@ __all__ = [
     "RESPONSIBILITY_PREFIX",
     "TERM_VALUE_NAMES",
     "credit_table",
+    "calendar_is_plain_24x7",
     "describe_calendar",
     "describe_responsibility",
     "describe_weekly_hours",
     "describe_window",
+    "extra_holiday_dates",
     "format_cap",
     "format_credit",
     "format_date",

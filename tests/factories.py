@@ -48,7 +48,7 @@ def version_with_terms(contract: Contract, *, user: User | None = None):
     service levels availability (24×7, tiers below 99.9/99.0/95.0 → 10/25/100 % of the fee)
     and P1 first response (business hours, 95 % of tickets); a 50 % cap; 20 h/month with a
     3-month deficit carry; responsibilities licences (indemnify) and risky behaviour
-    (exclude_from_sla); three clauses.
+    (exclude_from_sla); three clauses, the service level table and the credit table in the second.
     """
     version = services.version_create_draft(contract=contract, user=user, note="First draft")
     uptime = services.parameter_set(version=version, name="uptime_target", kind="percentage", value="99.9")
@@ -137,12 +137,14 @@ def version_with_terms(contract: Contract, *, user: User | None = None):
         legal_text=(
             "Availability shall be at least {{ uptime_target }} per calendar month. The Provider shall "
             "respond to {{ response_p1_share }} of P1 incidents within {{ response_p1 }} and resolve them "
-            "within {{ resolution_p1 }}, for a fee of {{ monthly_fee }} per month.\n\n{{ credit_table }}"
+            "within {{ resolution_p1 }}, for a fee of {{ monthly_fee }} per month.\n\n"
+            "{{ service_level_table }}\n\n{{ credit_table }}"
         ),
         plain_text=(
             "Your systems are up at least {{ uptime_target }} of the month. We answer "
             "{{ response_p1_share }} of urgent calls within {{ response_p1 }} and fix them within "
-            "{{ resolution_p1 }}. You pay {{ monthly_fee }} a month.\n\n{{ credit_table }}"
+            "{{ resolution_p1 }}. You pay {{ monthly_fee }} a month.\n\n"
+            "{{ service_level_table }}\n\n{{ credit_table }}"
         ),
     )
     services.clause_add(
@@ -152,3 +154,19 @@ def version_with_terms(contract: Contract, *, user: User | None = None):
         plain_text="What we need from you:\n\n{{ responsibilities_list }}",
     )
     return version
+
+
+def maintenance_window_shown(version, **fields):
+    """A maintenance window on a ``version_with_terms`` draft, listed in its service levels clause
+    (``{{ maintenance_list }}`` in both renderings), as a window the engine measures must be."""
+    window = services.maintenance_window_create(version=version, **fields)
+    clause = version.clauses.get(heading="Service levels and credits")
+    if "{{ maintenance_list }}" not in clause.legal_text:
+        services.clause_update(
+            clause=clause,
+            data={
+                "legal_text": clause.legal_text + "\n\n{{ maintenance_list }}",
+                "plain_text": clause.plain_text + "\n\n{{ maintenance_list }}",
+            },
+        )
+    return window

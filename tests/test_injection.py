@@ -319,8 +319,10 @@ def test_contract_and_signed_pdfs_fetch_no_url(
         data={
             "heading": f"Heading {base}/heading",
             "key": clause.key,
-            "legal_text": _url_payloads(base),
-            "plain_text": _url_payloads(base),
+            # Added to the texts, which still show the hours commitment: the version must be
+            # consistent to be sent for signature.
+            "legal_text": f"{clause.legal_text}\n\n{_url_payloads(base)}",
+            "plain_text": f"{clause.plain_text}\n\n{_url_payloads(base)}",
         },
     )
     Contract.objects.filter(pk=tenants.contract.pk).update(title=f"Title <img src={base}/title.png>")

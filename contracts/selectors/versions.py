@@ -35,6 +35,7 @@ from contracts.selectors.tenancy import (
 from contracts.texts.consistency import (
     ClauseInfo,
     Finding,
+    MeasuredTermInfo,
     ParameterInfo,
     ResponsibilityInfo,
     ServiceLevelInfo,
@@ -211,11 +212,9 @@ def version_structured_terms_display(terms: VersionTerms) -> dict[str, str]:
         reason = f" ({service.out_of_scope_reason})" if service.out_of_scope_reason else ""
         shown[f"service “{service.name}”"] = "in scope" if service.in_scope else f"out of scope{reason}"
     for calendar in terms.calendars:
-        text = td.describe_calendar(calendar, time_zone=terms.contract.time_zone)
-        extra = calendar.extra_holiday_dates
-        if extra:
-            text += ", and closed on " + ", ".join(td.format_date(day) for day in extra)
-        shown[f"calendar “{calendar.name}”"] = text
+        shown[f"calendar “{calendar.name}”"] = td.describe_calendar(
+            calendar, time_zone=terms.contract.time_zone
+        )
     windows = sorted(terms.maintenance_windows, key=lambda w: (w.weekday, w.start, w.duration_minutes))
     if windows:
         shown["maintenance windows"] = "; ".join(td.describe_window(w) for w in windows)
@@ -301,6 +300,71 @@ def _clause_info(clause, unsaved: UnsavedClause | None) -> ClauseInfo:
     return ClauseInfo(clause.key, unsaved.heading or clause.heading, unsaved.legal_text, unsaved.plain_text)
 
 
+def version_measured_terms(terms: VersionTerms) -> list[MeasuredTermInfo]:
+    """The terms the compliance engine measures that the texts must show, and what shows them.
+
+    Calendars count when a service level uses them and they are more than 24×7 (business
+    hours, public or extra holidays): the service level table describes each with its extra
+    holidays. The cap counts when there are credit tiers (without them it caps nothing);
+    the banking of extra hours when the contract banks them at all.
+    """
+    measured: list[MeasuredTermInfo] = []
+    used_calendars = {level.calendar_id for level in terms.service_levels if level.calendar_id}
+    for calendar in terms.calendars:
+        if calendar.pk not in used_calendars or td.calendar_is_plain_24x7(calendar):
+            continue
+        measured.append(
+            MeasuredTermInfo(
+                subject=f"calendar “{calendar.name}”",
+                description=(
+                    f"the calendar “{calendar.name}” "
+                    f"({td.describe_calendar(calendar, time_zone=terms.contract.time_zone)})"
+                ),
+                shown_by=("service_level_table",),
+            )
+        )
+    if terms.maintenance_windows:
+        measured.append(
+            MeasuredTermInfo("maintenance windows", "the planned maintenance windows", ("maintenance_list",))
+        )
+    credited = [level for level in terms.service_levels if terms.tiers_of(level)]
+    if credited:
+        names = ", ".join(f"“{level.name}”" for level in credited)
+        measured.append(MeasuredTermInfo("credit tiers", f"the credit tiers of {names}", ("credit_table",)))
+        if terms.credit_cap:
+            cap = td.format_cap(terms.credit_cap.kind, terms.credit_cap.value, terms.contract.currency)
+            measured.append(
+                MeasuredTermInfo("credit cap", f"the credit cap ({cap})", ("credit_cap", "credit_table"))
+            )
+    hours = terms.hours_commitment
+    if hours:
+        measured.append(
+            MeasuredTermInfo(
+                "hours commitment",
+                f"the hours commitment ({td.format_hours(hours.hours_per_month)} a month)",
+                ("hours_per_month",),
+            )
+        )
+        measured.append(
+            MeasuredTermInfo(
+                "hours carry rule",
+                f"the carry of hours not delivered "
+                f"({_carry('a shortfall', 'carried', hours.deficit_carry_months)})",
+                ("hours_deficit_carry",),
+            )
+        )
+        if hours.surplus_carry_months != 0:
+            measured.append(
+                MeasuredTermInfo(
+                    "hours banking rule",
+                    f"the banking of extra hours "
+                    f"({_carry('extra hours', 'banked', hours.surplus_carry_months)})",
+                    ("hours_surplus_carry",),
+                )
+            )
+    return measured
+
+
 def version_findings(
     terms: VersionTerms,
     values: dict[str, Value] | None = None,
@@ -337,6 +401,7 @@ def version_findings(
         available_names=values.keys(),
         block_names={name for name, value in values.items() if isinstance(value, Block)},
         contract_monthly_fee=terms.contract.monthly_fee,
+        measured_terms=version_measured_terms(terms),
     )
 
 

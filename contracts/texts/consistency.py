@@ -17,6 +17,7 @@ code                            level   meaning
 ``target_wrong_type``           error   the target parameter's type does not fit the metric
 ``share_wrong_type``            error   the share parameter is not a percentage
 ``responsibility_unexplained``  error   no clause explains a responsibility and its consequence
+``term_not_shown``              error   a measured term is shown by no clause of one rendering
 ``no_clauses``                  error   the version has no clauses at all
 ``service_level_without_credits`` warning no credit tiers: a missed target costs nothing
 ``credit_gap``                  warning the first tier starts below the target: a near miss costs nothing
@@ -28,6 +29,14 @@ code                            level   meaning
 A responsibility counts as explained when some clause (either rendering) uses
 ``{{ responsibility_<key> }}`` or ``{{ responsibilities_list }}``; both show the duty with
 its consequence.
+
+Every other term the compliance engine measures arrives as a :class:`MeasuredTermInfo`
+with the names whose value shows it (a calendar and its extra holidays: the
+``service_level_table`` block; the maintenance windows: ``maintenance_list``; the credit
+tiers: ``credit_table``; the cap: ``credit_cap`` or ``credit_table``; the hours
+commitment: ``hours_per_month``, ``hours_deficit_carry``, ``hours_surplus_carry``). It is
+shown in a rendering when some clause uses one of those names in that rendering's text;
+each rendering is checked on its own, since either may be the one a reader signs.
 """
 
 from __future__ import annotations
@@ -87,6 +96,19 @@ class ResponsibilityInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class MeasuredTermInfo:
+    """A term the engine measures, and the names (placeholders or blocks) that show it.
+
+    ``subject`` names the term in a few words (“calendar “Office hours””); ``description``
+    says what it holds, for the message (“the calendar “Office hours” (Monday–Friday …)”).
+    """
+
+    subject: str
+    description: str
+    shown_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ClauseInfo:
     key: str
     heading: str
@@ -122,17 +144,20 @@ def check_version(
     available_names: Collection[str],
     block_names: Collection[str] = (),
     contract_monthly_fee: Decimal | None = None,
+    measured_terms: Iterable[MeasuredTermInfo] = (),
 ) -> list[Finding]:
     """Every finding on a version, clause findings first in clause order, then the terms.
 
     ``available_names`` are the names with a value for the texts (parameters, contract and
-    term values, blocks, responsibilities); ``block_names`` the subset that are blocks.
+    term values, blocks, responsibilities); ``block_names`` the subset that are blocks;
+    ``measured_terms`` the terms each rendering must show (see the module's docstring).
     """
     parameters = {p.name: p for p in parameters}
     known = set(available_names) | set(parameters)
     blocks = set(block_names)
     findings: list[Finding] = []
     used_anywhere: set[str] = set()
+    used_in: dict[str, set[str]] = {field: set() for field in TEXT_FIELDS}
 
     clauses = list(clauses)
     if not clauses:
@@ -196,6 +221,8 @@ def check_version(
                 )
             )
         used_anywhere |= used["legal_text"] | used["plain_text"]
+        for field in TEXT_FIELDS:
+            used_in[field] |= used[field] & known
 
     for level in service_levels:
         findings.extend(_check_service_level(level, parameters))
@@ -215,6 +242,9 @@ def check_version(
                     subject=responsibility.key,
                 )
             )
+
+    for term in measured_terms:
+        findings.extend(_check_term_shown(term, used_in))
 
     fee = parameters.get("monthly_fee")
     if fee is not None and fee.kind == "money" and contract_monthly_fee is not None:
@@ -240,6 +270,27 @@ def check_version(
             )
         )
     return findings
+
+
+def _check_term_shown(term: MeasuredTermInfo, used_in: dict[str, set[str]]) -> list[Finding]:
+    """One error per rendering in which no clause uses a name that shows ``term``."""
+    found: list[Finding] = []
+    names = " or ".join(f"{{{{ {name} }}}}" for name in term.shown_by)
+    for field in TEXT_FIELDS:
+        if used_in[field].intersection(term.shown_by):
+            continue
+        label = _FIELD_LABEL[field]
+        found.append(
+            Finding(
+                ERROR,
+                "term_not_shown",
+                f"No clause of the {label} shows {term.description}, which the compliance figures "
+                f"are measured by: add {names} to the {label} of a clause.",
+                field=field,
+                subject=term.subject,
+            )
+        )
+    return found
 
 
 def _check_service_level(level: ServiceLevelInfo, parameters: dict[str, ParameterInfo]) -> list[Finding]:

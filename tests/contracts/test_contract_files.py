@@ -68,8 +68,8 @@ def rich_version(tenants):
         version=version, name="notice_period", kind="text", value="drei Monate — “three months”"
     )
     services.parameter_set(version=version, name="signed_date", kind="date", value="2026-02-01")
-    services.maintenance_window_create(
-        version=version, weekday=6, start="02:30", duration_minutes=90, description="Patches ✓"
+    factories.maintenance_window_shown(
+        version, weekday=6, start="02:30", duration_minutes=90, description="Patches ✓"
     )
     services.calendar_create(
         version=version,

@@ -319,3 +319,18 @@ def test_key_figures_name_a_described_parameter_by_its_description(tenants, clie
     assert (
         'Monthly uptime <span class="small text-body-secondary">(<code>uptime_target</code>)</span>' in main
     )
+
+
+@pytest.mark.parametrize("rendering", ["plain", "legal"])
+def test_extra_holidays_are_written_into_the_text(tenants, client_for, rendering):
+    version = factories.version_with_terms(tenants.contract, user=tenants.provider_author)
+    services.calendar_update(
+        calendar=version.calendars.get(name="Business hours"), data={"extra_holidays": ["2026-12-24"]}
+    )
+    services.version_publish(version=version, user=tenants.provider_author)
+
+    main = main_of(client_for(tenants.customer_admin).get(contract_url(tenants, rendering=rendering)))
+
+    text = main[main.index('<div class="contract-text"') : main.index("Terms at a glance")]
+    assert (LEGAL if rendering == "legal" else PLAIN) in text
+    assert "(Europe/Amsterdam), except NL public holidays and 24 December 2026" in text

@@ -14,6 +14,7 @@ from contracts import services
 from contracts.documents.contract_pdf import contract_pdf_context, contract_pdf_filename
 from contracts.selectors.reading import version_reading
 from tests import factories
+from tests.contracts.signing_support import sealing_key_files, signing_settings  # noqa: F401
 from tests.services import require_tool
 
 LEGAL = "Availability shall be at least 99.9% per calendar month"
@@ -170,3 +171,60 @@ def test_a_document_is_rendered_once_and_a_changed_draft_anew(tenants, client_fo
     changed = client.get(pdf_url(tenants, 1)).content
     assert len(rendered) == 2
     assert "Changed plain words." in pdf_text(changed)
+
+
+# ---------------------------------------------------------------- extra holidays in the signed text
+
+HOLIDAYS = "except NL public holidays, 24 December 2026 and 31 December 2026"
+
+
+def with_extra_holidays(version):
+    services.calendar_update(
+        calendar=version.calendars.get(name="Business hours"),
+        data={"extra_holidays": ["2026-12-31", "2026-12-24"]},
+    )
+    return version
+
+
+def renderings_of(text: str) -> tuple[str, str]:
+    """The legal text and the plain-language schedule of a contract PDF's text."""
+    legal, rest = text.split("Schedule 1 — The agreement in plain language", 1)
+    plain = rest.split("Terms in tables", 1)[0]
+    return legal, plain
+
+
+def test_extra_holidays_are_written_into_both_renderings_of_the_pdf(tenants, client_for):
+    version = with_extra_holidays(
+        factories.version_with_terms(tenants.contract, user=tenants.provider_author)
+    )
+    services.version_publish(version=version, user=tenants.provider_author)
+
+    text = pdf_text(client_for(tenants.customer_admin).get(pdf_url(tenants, 1)).content)
+
+    legal, plain = renderings_of(text)
+    assert HOLIDAYS in legal
+    assert HOLIDAYS in plain
+
+
+@pytest.mark.usefixtures("signing_settings")
+def test_extra_holidays_are_in_the_signed_pdf(tenants, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+
+    from contracts.models import RequestStatus
+    from tests.contracts.signing_support import send, sign
+
+    version = with_extra_holidays(
+        factories.version_with_terms(tenants.contract, user=tenants.provider_author)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        request = send(tenants, version=version)
+        sign(request, tenants.customer_signer)
+        sign(request, tenants.provider_admin)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.COMPLETED
+    with default_storage.open(request.signed_document.name, "rb") as stored:
+        text = pdf_text(stored.read())
+
+    legal, plain = renderings_of(text)
+    assert HOLIDAYS in legal
+    assert HOLIDAYS in plain

@@ -13,12 +13,13 @@ WEEKDAYS = [str(day) for day in range(5)]
 NIGHT = datetime(2026, 11, 30, 1, 39, tzinfo=UTC)
 
 
-def calendar(hours=None, *, around_the_clock=False, country="", subdivision=""):
+def calendar(hours=None, *, around_the_clock=False, country="", subdivision="", extra=()):
     return SimpleNamespace(
         around_the_clock=around_the_clock,
         hours=hours or {},
         holiday_country=country,
         holiday_subdivision=subdivision,
+        extra_holidays=list(extra),
     )
 
 
@@ -95,6 +96,35 @@ def joined(text: str) -> str:
             "Europe/Amsterdam",
             "24 hours a day, 7 days a week, except NL public holidays",
             id="24x7-with-holidays",
+        ),
+        pytest.param(
+            calendar(
+                dict.fromkeys(WEEKDAYS, "09:00-17:00"), country="GB", subdivision="ENG", extra=["2026-12-24"]
+            ),
+            "Europe/London",
+            "Monday–Friday 09:00–17:00 (Europe/London), except GB-ENG public holidays and 24 December 2026",
+            id="extra-holiday-after-the-public-ones",
+        ),
+        pytest.param(
+            calendar(
+                dict.fromkeys(WEEKDAYS, "09:00-17:00"), country="NL", extra=["2026-12-31", "2026-12-24"]
+            ),
+            "Europe/Amsterdam",
+            "Monday–Friday 09:00–17:00 (Europe/Amsterdam), except NL public holidays, 24 December 2026 "
+            "and 31 December 2026",
+            id="extra-holidays-in-date-order",
+        ),
+        pytest.param(
+            calendar(around_the_clock=True, extra=["2026-12-25"]),
+            "Europe/Amsterdam",
+            "24 hours a day, 7 days a week, except 25 December 2026",
+            id="24x7-with-an-extra-holiday-only",
+        ),
+        pytest.param(
+            calendar(dict.fromkeys(WEEKDAYS, "09:00-17:00"), extra=["2026-12-24", "2027-01-02"]),
+            "",
+            "Monday–Friday 09:00–17:00, except 24 December 2026 and 2 January 2027",
+            id="extra-holidays-without-a-country",
         ),
     ],
 )

@@ -117,7 +117,7 @@ def test_row_form_without_htmx_is_the_page_with_the_form_unfolded(author, draft)
 
 @pytest.fixture
 def frozen(tenants, draft):
-    services.maintenance_window_create(version=draft, weekday=6, start="02:00", duration_minutes=60)
+    factories.maintenance_window_shown(draft, weekday=6, start="02:00", duration_minutes=60)
     return services.version_publish(version=draft, user=tenants.provider_author)
 
 

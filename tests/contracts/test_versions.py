@@ -55,7 +55,7 @@ PART_MODELS = [
 @pytest.fixture
 def draft(tenants):
     version = factories.version_with_terms(tenants.contract, user=tenants.provider_author)
-    services.maintenance_window_create(version=version, weekday=6, start=time(2), duration_minutes=120)
+    factories.maintenance_window_shown(version, weekday=6, start=time(2), duration_minutes=120)
     return version
 
 
