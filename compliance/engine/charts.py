@@ -29,7 +29,7 @@ from decimal import ROUND_DOWN, Decimal
 from xml.sax.saxutils import escape, quoteattr
 
 from compliance.engine.periods import parse_period
-from contracts.terms_display import format_money
+from contracts.texts.wording import format_money
 
 Number = Decimal | int | float
 

@@ -26,7 +26,7 @@ from decimal import ROUND_DOWN, ROUND_FLOOR, Decimal, localcontext
 
 from compliance.engine.availability import ErrorBudget, error_budget, to_seconds
 from compliance.engine.credits import CreditCap, CreditKind, CreditTier, applicable_tier, as_decimal, to_cents
-from contracts.terms_display import format_hours, format_money, trim
+from contracts.texts.wording import format_hours, format_money, trim
 
 SECONDS_PER_DAY = 86_400
 _PRECISION = 34

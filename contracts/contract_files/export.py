@@ -22,8 +22,7 @@ import yaml
 from django.core.exceptions import ValidationError
 
 from contracts.models import Contract
-from contracts.models.terms import WEEKDAYS
-from contracts.terms_display import trim
+from contracts.texts.wording import WEEKDAYS, trim
 
 FORMAT_VERSION = 1
 HEADER = "# SLA portal contract file; the keys are described in docs/contract-format.md\n"

@@ -58,7 +58,7 @@ from contracts.models import (
     ServiceLevel,
 )
 from contracts.models.terms import parameter_value_text
-from contracts.terms_display import RESERVED_PARAMETER_NAMES, RESPONSIBILITY_PREFIX
+from contracts.texts.wording import RESERVED_PARAMETER_NAMES, RESPONSIBILITY_PREFIX
 
 TOP_KEYS = (
     "format",

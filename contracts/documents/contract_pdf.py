@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 
 from contracts.documents.pdf import html_to_pdf
 from contracts.selectors.reading import VersionReading
-from contracts.terms_display import format_date
+from contracts.texts.wording import format_date
 
 PDF_RENDERINGS = ("both", "legal", "plain")
 TEMPLATE = "pdf/contract.html"

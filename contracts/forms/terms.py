@@ -27,7 +27,7 @@ from contracts.models.terms import (
     ResponsibilityCategory,
     parameter_value_text,
 )
-from contracts.terms_display import RESERVED_PARAMETER_NAMES, RESPONSIBILITY_PREFIX
+from contracts.texts.wording import RESERVED_PARAMETER_NAMES, RESPONSIBILITY_PREFIX
 
 VALUE_HELP = {
     ParameterKind.PERCENTAGE: "A percentage between 0 and 100, e.g. 99.9.",

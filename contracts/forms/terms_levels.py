@@ -16,8 +16,8 @@ from django.utils.html import format_html, format_html_join
 
 from contracts.forms.terms import RowChoiceField, TermsForm
 from contracts.models.terms import NAME_VALIDATOR, WEEKDAYS, CreditKind, Metric, Priority
-from contracts.terms_display import trim
 from contracts.texts.hours import parse_time_range
+from contracts.texts.wording import trim
 
 # ---------------------------------------------------------------- calendars
 

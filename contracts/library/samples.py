@@ -14,7 +14,8 @@ from datetime import time
 from decimal import Decimal
 from types import SimpleNamespace
 
-from contracts import terms_display as td
+from contracts import blocks
+from contracts.texts import wording
 from contracts.texts.rendering import Rendered, Value, find_placeholders, render_clause
 
 CURRENCY = "EUR"
@@ -27,7 +28,9 @@ class _SampleParameter:
     business_time: bool = False
 
     def display(self, *, currency: str = CURRENCY) -> str:
-        return td.format_parameter(self.kind, self.value, currency=currency, business_time=self.business_time)
+        return wording.format_parameter(
+            self.kind, self.value, currency=currency, business_time=self.business_time
+        )
 
 
 def _blocks() -> dict[str, Value]:
@@ -59,11 +62,11 @@ def _blocks() -> dict[str, Value]:
     ]
     cap = SimpleNamespace(kind="percent_of_fee", value=Decimal("50"))
     return {
-        "scope_list": td.scope_list(services),
-        "responsibilities_list": td.responsibilities_list(responsibilities),
-        "maintenance_list": td.maintenance_list(windows, time_zone="Europe/Amsterdam"),
-        "service_level_table": td.service_level_table([availability], currency=CURRENCY),
-        "credit_table": td.credit_table([(availability, tiers)], cap=cap, currency=CURRENCY),
+        "scope_list": blocks.scope_list(services),
+        "responsibilities_list": blocks.responsibilities_list(responsibilities),
+        "maintenance_list": blocks.maintenance_list(windows, time_zone="Europe/Amsterdam"),
+        "service_level_table": blocks.service_level_table([availability], currency=CURRENCY),
+        "credit_table": blocks.credit_table([(availability, tiers)], cap=cap, currency=CURRENCY),
     }
 
 
@@ -76,13 +79,13 @@ def sample_values(*, provider_name: str) -> dict[str, Value]:
         "contract_title": "Managed IT services",
         "start_date": "1 January 2026",
         "end_date": "31 December 2027",
-        "monthly_fee": td.format_money(Decimal("1000"), CURRENCY),
+        "monthly_fee": wording.format_money(Decimal("1000"), CURRENCY),
         "currency": CURRENCY,
         "time_zone": "Europe/Amsterdam",
-        "credit_cap": td.format_cap("percent_of_fee", Decimal("50"), CURRENCY),
-        "hours_per_month": td.format_hours(Decimal("20")),
-        "hours_deficit_carry": td.format_months(3, unlimited="without limit"),
-        "hours_surplus_carry": td.format_months(0, unlimited="without limit"),
+        "credit_cap": wording.format_cap("percent_of_fee", Decimal("50"), CURRENCY),
+        "hours_per_month": wording.format_hours(Decimal("20")),
+        "hours_deficit_carry": wording.format_months(3, unlimited="without limit"),
+        "hours_surplus_carry": wording.format_months(0, unlimited="without limit"),
         **_blocks(),
     }
 

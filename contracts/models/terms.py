@@ -19,13 +19,12 @@ from django.db import models
 
 from contracts.models.versions import Version, VersionPart
 from contracts.texts.hours import parse_time_range
+from contracts.texts.wording import WEEKDAYS
 
 NAME_VALIDATOR = RegexValidator(
     r"^[a-z][a-z0-9_]*\Z",
     "Use lower-case letters, digits and underscores, starting with a letter (e.g. uptime_target).",
 )
-
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 # ---------------------------------------------------------------- parameters
@@ -155,7 +154,7 @@ class Parameter(VersionPart):
 
     def display(self, *, currency: str = "EUR") -> str:
         """The value as the texts show it: "99.9%", "4 business hours", "EUR 1,200.00"."""
-        from contracts.terms_display import format_parameter
+        from contracts.texts.wording import format_parameter
 
         return format_parameter(
             self.kind, self.typed_value, currency=currency, business_time=self.business_time

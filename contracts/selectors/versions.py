@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
-from contracts import terms_display as td
+from contracts import blocks
 from contracts.models import (
     Calendar,
     Clause,
@@ -32,6 +32,7 @@ from contracts.selectors.tenancy import (
     get_for_user_or_404,
     organisations_authored_by,
 )
+from contracts.texts import wording
 from contracts.texts.consistency import (
     ClauseInfo,
     Finding,
@@ -145,35 +146,37 @@ def version_render_values(terms: VersionTerms, contract: Contract | None = None)
         "customer_name": contract.customer.name,
         "contract_reference": contract.reference,
         "contract_title": contract.title,
-        "start_date": td.format_date(contract.start_date),
-        "monthly_fee": td.format_money(contract.monthly_fee, currency),
+        "start_date": wording.format_date(contract.start_date),
+        "monthly_fee": wording.format_money(contract.monthly_fee, currency),
         "currency": currency,
         "time_zone": contract.time_zone,
     }
     if contract.end_date:
-        values["end_date"] = td.format_date(contract.end_date)
+        values["end_date"] = wording.format_date(contract.end_date)
     if terms.credit_cap:
-        values["credit_cap"] = td.format_cap(terms.credit_cap.kind, terms.credit_cap.value, currency)
+        values["credit_cap"] = wording.format_cap(terms.credit_cap.kind, terms.credit_cap.value, currency)
     if terms.hours_commitment:
         hours = terms.hours_commitment
-        values["hours_per_month"] = td.format_hours(hours.hours_per_month)
-        values["hours_deficit_carry"] = td.format_months(
+        values["hours_per_month"] = wording.format_hours(hours.hours_per_month)
+        values["hours_deficit_carry"] = wording.format_months(
             hours.deficit_carry_months, unlimited="without limit"
         )
-        values["hours_surplus_carry"] = td.format_months(
+        values["hours_surplus_carry"] = wording.format_months(
             hours.surplus_carry_months, unlimited="without limit"
         )
     for responsibility in terms.responsibilities:
-        values[responsibility.placeholder] = td.describe_responsibility(
+        values[responsibility.placeholder] = wording.describe_responsibility(
             responsibility.duty, responsibility.consequence
         )
-    values["scope_list"] = td.scope_list(terms.services)
-    values["responsibilities_list"] = td.responsibilities_list(terms.responsibilities)
-    values["maintenance_list"] = td.maintenance_list(terms.maintenance_windows, time_zone=contract.time_zone)
-    values["service_level_table"] = td.service_level_table(
+    values["scope_list"] = blocks.scope_list(terms.services)
+    values["responsibilities_list"] = blocks.responsibilities_list(terms.responsibilities)
+    values["maintenance_list"] = blocks.maintenance_list(
+        terms.maintenance_windows, time_zone=contract.time_zone
+    )
+    values["service_level_table"] = blocks.service_level_table(
         terms.service_levels, currency=currency, time_zone=contract.time_zone
     )
-    values["credit_table"] = td.credit_table(
+    values["credit_table"] = blocks.credit_table(
         [(level, terms.tiers_of(level)) for level in terms.service_levels],
         cap=terms.credit_cap,
         currency=currency,
@@ -194,7 +197,12 @@ def _carry(what: str, verb: str, months: int | None) -> str:
         return f"{what} {verb} without limit"
     if months == 0:
         return f"{what} not {verb}"
-    return f"{what} {verb} for {td.format_months(months, unlimited='')}"
+    return f"{what} {verb} for {wording.format_months(months, unlimited='')}"
+
+
+def tier_text(tier, currency: str) -> str:
+    credit = wording.format_credit(tier.kind, tier.value, currency)
+    return f"below {wording.format_threshold(tier.below)} → {credit}"
 
 
 def version_structured_terms_display(terms: VersionTerms) -> dict[str, str]:
@@ -212,12 +220,12 @@ def version_structured_terms_display(terms: VersionTerms) -> dict[str, str]:
         reason = f" ({service.out_of_scope_reason})" if service.out_of_scope_reason else ""
         shown[f"service “{service.name}”"] = "in scope" if service.in_scope else f"out of scope{reason}"
     for calendar in terms.calendars:
-        shown[f"calendar “{calendar.name}”"] = td.describe_calendar(
+        shown[f"calendar “{calendar.name}”"] = wording.describe_calendar(
             calendar, time_zone=terms.contract.time_zone
         )
     windows = sorted(terms.maintenance_windows, key=lambda w: (w.weekday, w.start, w.duration_minutes))
     if windows:
-        shown["maintenance windows"] = "; ".join(td.describe_window(w) for w in windows)
+        shown["maintenance windows"] = "; ".join(wording.describe_window(w) for w in windows)
     for level in terms.service_levels:
         applies = level.service.name if level.service_id else "all services in scope"
         if level.priority:
@@ -233,15 +241,14 @@ def version_structured_terms_display(terms: VersionTerms) -> dict[str, str]:
         tiers = terms.tiers_of(level)
         if tiers:
             shown[f"credits for {level.key}"] = ", ".join(
-                f"below {td.format_threshold(t.below)} → {td.format_credit(t.kind, t.value, currency)}"
-                for t in sorted(tiers, key=lambda t: t.below, reverse=True)
+                tier_text(t, currency) for t in sorted(tiers, key=lambda t: t.below, reverse=True)
             )
     if terms.credit_cap:
-        shown["credit cap"] = td.format_cap(terms.credit_cap.kind, terms.credit_cap.value, currency)
+        shown["credit cap"] = wording.format_cap(terms.credit_cap.kind, terms.credit_cap.value, currency)
     if terms.hours_commitment:
         hours = terms.hours_commitment
         shown["hours commitment"] = (
-            f"{td.format_hours(hours.hours_per_month)} a month, "
+            f"{wording.format_hours(hours.hours_per_month)} a month, "
             f"{_carry('a shortfall', 'carried', hours.deficit_carry_months)}, "
             f"{_carry('extra hours', 'banked', hours.surplus_carry_months)}"
         )
@@ -311,14 +318,14 @@ def version_measured_terms(terms: VersionTerms) -> list[MeasuredTermInfo]:
     measured: list[MeasuredTermInfo] = []
     used_calendars = {level.calendar_id for level in terms.service_levels if level.calendar_id}
     for calendar in terms.calendars:
-        if calendar.pk not in used_calendars or td.calendar_is_plain_24x7(calendar):
+        if calendar.pk not in used_calendars or wording.calendar_is_plain_24x7(calendar):
             continue
         measured.append(
             MeasuredTermInfo(
                 subject=f"calendar “{calendar.name}”",
                 description=(
                     f"the calendar “{calendar.name}” "
-                    f"({td.describe_calendar(calendar, time_zone=terms.contract.time_zone)})"
+                    f"({wording.describe_calendar(calendar, time_zone=terms.contract.time_zone)})"
                 ),
                 shown_by=("service_level_table",),
             )
@@ -332,7 +339,7 @@ def version_measured_terms(terms: VersionTerms) -> list[MeasuredTermInfo]:
         names = ", ".join(f"“{level.name}”" for level in credited)
         measured.append(MeasuredTermInfo("credit tiers", f"the credit tiers of {names}", ("credit_table",)))
         if terms.credit_cap:
-            cap = td.format_cap(terms.credit_cap.kind, terms.credit_cap.value, terms.contract.currency)
+            cap = wording.format_cap(terms.credit_cap.kind, terms.credit_cap.value, terms.contract.currency)
             measured.append(
                 MeasuredTermInfo("credit cap", f"the credit cap ({cap})", ("credit_cap", "credit_table"))
             )
@@ -341,7 +348,7 @@ def version_measured_terms(terms: VersionTerms) -> list[MeasuredTermInfo]:
         measured.append(
             MeasuredTermInfo(
                 "hours commitment",
-                f"the hours commitment ({td.format_hours(hours.hours_per_month)} a month)",
+                f"the hours commitment ({wording.format_hours(hours.hours_per_month)} a month)",
                 ("hours_per_month",),
             )
         )

@@ -27,7 +27,7 @@ from contracts.models import (
     Version,
 )
 from contracts.services.drafts import ensure_draft
-from contracts.terms_display import RESERVED_PARAMETER_NAMES, RESPONSIBILITY_PREFIX
+from contracts.texts.wording import RESERVED_PARAMETER_NAMES, RESPONSIBILITY_PREFIX
 
 
 def _save(row: models.Model) -> models.Model:

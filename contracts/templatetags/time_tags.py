@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import template
 
-from contracts.terms_display import format_datetime
+from contracts.texts.wording import format_datetime
 
 register = template.Library()
 

@@ -13,7 +13,7 @@ from contracts.selectors.reading import (
     version_to_read,
 )
 from contracts.selectors.tenancy import contracts_audited_for_user
-from contracts.terms_display import format_money
+from contracts.texts.wording import format_money
 from contracts.views.documents import author_links, reading_context
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django import forms
 
-from contracts import terms_display as td
+from contracts import blocks
 from contracts.forms.terms import (
     CreditCapForm,
     HoursCommitmentForm,
@@ -30,7 +30,8 @@ from contracts.forms.terms_levels import (
     holiday_subdivisions,
 )
 from contracts.models import Version
-from contracts.selectors.versions import VersionTerms
+from contracts.selectors.versions import VersionTerms, tier_text
+from contracts.texts import wording
 from contracts.texts.rendering import parameter_names
 
 #: (anchor, heading) of the page's sections, in page order.
@@ -170,7 +171,7 @@ def hours_form(terms: VersionTerms, data=None) -> HoursCommitmentForm:
     hours = terms.hours_commitment
     initial = (
         {
-            "hours_per_month": td.trim(hours.hours_per_month),
+            "hours_per_month": wording.trim(hours.hours_per_month),
             "deficit_carry_months": hours.deficit_carry_months,
             "surplus_carry_months": hours.surplus_carry_months,
         }
@@ -308,21 +309,21 @@ def terms_page_context(
         row(
             c,
             f"calendar-{c.pk}",
-            td.describe_calendar(c, time_zone=terms.contract.time_zone),
+            wording.describe_calendar(c, time_zone=terms.contract.time_zone),
             lambda c=c: calendar_form(terms, c),
             used_by=levels_by_calendar.get(c.pk, []),
         )
         for c in terms.calendars
     ]
     windows = [
-        row(w, f"window-{w.pk}", td.describe_window(w), lambda w=w: window_form(terms, w))
+        row(w, f"window-{w.pk}", wording.describe_window(w), lambda w=w: window_form(terms, w))
         for w in terms.maintenance_windows
     ]
     levels = [
         row(
             level,
             f"level-{level.pk}",
-            td.service_level_table(
+            blocks.service_level_table(
                 [level], currency=currency, time_zone=terms.contract.time_zone
             ).text.removeprefix("- "),
             lambda level=level: level_form(terms, level),
@@ -336,10 +337,7 @@ def terms_page_context(
             "",
             lambda level=level: tiers_formset(terms, level),
             eager=True,
-            used_by=[
-                f"below {td.format_threshold(t.below)} → {td.format_credit(t.kind, t.value, currency)}"
-                for t in terms.tiers_of(level)
-            ],
+            used_by=[tier_text(t, currency) for t in terms.tiers_of(level)],
         )
         for level in terms.service_levels
     ]
@@ -347,7 +345,7 @@ def terms_page_context(
         row(
             r,
             f"responsibility-{r.pk}",
-            td.describe_responsibility(r.duty, r.consequence),
+            wording.describe_responsibility(r.duty, r.consequence),
             lambda r=r: responsibility_form(terms, r),
         )
         for r in terms.responsibilities
@@ -376,7 +374,7 @@ def terms_page_context(
         "levels": levels,
         "level_new": new("level-new", lambda: level_form(terms)) if terms.parameters else None,
         "credits": credits,
-        "cap_display": td.format_cap(cap.kind, cap.value, currency) if cap else "",
+        "cap_display": wording.format_cap(cap.kind, cap.value, currency) if cap else "",
         "cap_form": new("cap", lambda: cap_form(terms)),
         "cap_errors": row_errors.get("cap", []),
         "hours": hours,
@@ -400,12 +398,11 @@ def _hours_display(hours) -> str:
         return ""
     deficit = {None: "may be made up at any later time", 0: "is not carried over"}.get(
         hours.deficit_carry_months,
-        f"is made up within {td.format_months(hours.deficit_carry_months, unlimited='')}",
+        f"is made up within {wording.format_months(hours.deficit_carry_months, unlimited='')}",
     )
     surplus = {None: "stay banked without limit", 0: "are not banked"}.get(
         hours.surplus_carry_months,
-        f"stay banked for {td.format_months(hours.surplus_carry_months, unlimited='')}",
+        f"stay banked for {wording.format_months(hours.surplus_carry_months, unlimited='')}",
     )
-    return (
-        f"{td.format_hours(hours.hours_per_month)} per month; a shortfall {deficit}; extra hours {surplus}."
-    )
+    per_month = wording.format_hours(hours.hours_per_month)
+    return f"{per_month} per month; a shortfall {deficit}; extra hours {surplus}."

@@ -7,7 +7,7 @@ from compliance.models import Report
 from compliance.reports.verification import report_pdf_verify
 from compliance.services import reports
 from contracts.models import Organisation
-from contracts.terms_display import format_datetime
+from contracts.texts.wording import format_datetime
 from tests import factories
 from tests.compliance.compliance_fixtures import published_contract, record_month
 from tests.compliance.hour_credits import hour_credit_contract

@@ -16,7 +16,7 @@ from contracts.models import SYSTEM_ACTOR, AuditAction, AuditAppendOnly, AuditEv
 from contracts.selectors.tenancy import audit_events_for_user
 from contracts.services import signing
 from contracts.services.imports import PartyChoice, contract_import
-from contracts.terms_display import format_datetime
+from contracts.texts.wording import format_datetime
 from tests import factories
 from tests.compliance.compliance_fixtures import PERIOD, published_contract, record_month
 from tests.compliance.event_fixtures import incident_csv, incident_row, with_terms

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from contracts import services
 from contracts.selectors.reading import announced_marks
-from contracts.terms_display import RANGE_DASH
+from contracts.texts.wording import RANGE_DASH
 from tests import factories
 
 

@@ -21,8 +21,8 @@ from contracts import services
 from contracts.models import Calendar, Parameter, ServiceLevel
 from contracts.models.terms import parse_parameter_value
 from contracts.selectors.versions import version_render_values, version_rendered_clauses, version_terms
-from contracts.terms_display import RANGE_DASH
 from contracts.texts.rendering import Block, render_clause
+from contracts.texts.wording import RANGE_DASH
 from tests import factories
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

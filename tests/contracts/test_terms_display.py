@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.template import Context, Template
 
-from contracts.terms_display import RANGE_DASH, describe_calendar, format_datetime
+from contracts.texts.wording import RANGE_DASH, describe_calendar, format_datetime
 
 WEEKDAYS = [str(day) for day in range(5)]
 #: 01:39 UTC on 30 November 2026: 02:39 in Amsterdam (CET), still 29 November in New York.

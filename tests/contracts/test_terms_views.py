@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from contracts import services
 from contracts.models import CreditTier, Parameter
 from contracts.selectors.versions import version_terms
-from contracts.terms_display import RANGE_DASH
+from contracts.texts.wording import RANGE_DASH
 from contracts.views.terms import parameters_panel_context
 from tests import factories
 from tests.contracts.terms_views_support import snapshot, text, tier_data, url

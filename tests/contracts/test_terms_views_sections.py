@@ -7,7 +7,7 @@ import pytest
 
 from contracts import services
 from contracts.models import CreditCap, HoursCommitment
-from contracts.terms_display import RANGE_DASH
+from contracts.texts.wording import RANGE_DASH
 from tests import factories
 from tests.contracts.terms_views_support import snapshot, text, tier_data, url
 
