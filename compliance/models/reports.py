@@ -47,6 +47,12 @@ class Report(models.Model):
     pdf_pages = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     rendered_at = models.DateTimeField(null=True, blank=True)
+    # A ready report is held for the provider's review until it is issued; what a customer
+    # sees of a month is its latest issued report.
+    issued_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-period", "contract", "-revision"]
@@ -61,6 +67,10 @@ class Report(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == ReportStatus.READY
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_at is not None
 
     @property
     def filename(self) -> str:
