@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from compliance.models import Evaluation
+from compliance.services.evaluations import evaluation_run
 from contracts.models import AuditAction, AuditEvent, Contract
 from tests.compliance.compliance_fixtures import PERIOD, published_contract, record_month
 from tests.compliance.test_api_events import api_for
@@ -26,6 +27,7 @@ def url(contract, period=PERIOD):
 
 
 def test_customer_reads_the_figures(tenants, contract):
+    evaluation_run(contract=contract, period=PERIOD)  # the month as the monthly run stored it
     response = api_for(tenants.customer_admin).get(url(contract))
     assert response.status_code == 200
     body = response.json()
@@ -52,10 +54,18 @@ def test_customer_reads_the_figures(tenants, contract):
 
 
 def test_repeated_calls_serve_the_same_revision(tenants, contract):
+    evaluation_run(contract=contract, period=PERIOD)
     client = api_for(tenants.provider_viewer)
     first = client.get(url(contract)).json()
     assert client.get(url(contract)).json()["computed_at"] == first["computed_at"]
     assert Evaluation.objects.count() == 1
+
+
+def test_a_month_never_stored_is_computed_live_and_reading_it_stores_nothing(tenants, contract):
+    body = api_for(tenants.customer_admin).get(url(contract)).json()
+    assert body["revision"] is None
+    assert body["credits"]["capped_total"] == "100.00"
+    assert not Evaluation.objects.exists()
 
 
 def test_other_tenant_gets_404(tenants, contract):
