@@ -10,7 +10,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from compliance.models import Incident, IncidentPause, Outage, WorkLog
-from compliance.models.events import EXTERNAL_ID_MAX
+from compliance.models.events import EXTERNAL_ID_MAX, INCIDENT_FIELDS, OUTAGE_FIELDS, WORKLOG_FIELDS
 from contracts.models import Contract
 
 TIME_HELP = (
@@ -93,21 +93,7 @@ class IncidentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Incident
-        fields = [
-            "external_id",
-            "service",
-            "priority",
-            "opened_at",
-            "first_response_at",
-            "resolved_at",
-            "reopened",
-            "cause",
-            "responsibility",
-            "summary",
-            "pauses",
-            "created_at",
-            "updated_at",
-        ]
+        fields = [*INCIDENT_FIELDS, "pauses", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {
             **_times("opened_at", "first_response_at", "resolved_at", required=("opened_at",)),
@@ -122,18 +108,7 @@ class OutageSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Outage
-        fields = [
-            "external_id",
-            "service",
-            "start",
-            "end",
-            "planned",
-            "cause",
-            "responsibility",
-            "summary",
-            "created_at",
-            "updated_at",
-        ]
+        fields = [*OUTAGE_FIELDS, "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {
             **_times("start", "end", required=("start",)),
@@ -149,22 +124,8 @@ class WorkLogSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WorkLog
-        fields = [
-            "external_id",
-            "date",
-            "hours",
-            "person",
-            "description",
-            "billable",
-            "created_at",
-            "updated_at",
-        ]
+        fields = [*WORKLOG_FIELDS, "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
-
-
-class BatchResultSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
 
 
 class BatchErrorSerializer(serializers.Serializer):

@@ -760,7 +760,3 @@ def _float(value: Number) -> float:
     if isinstance(value, bool):
         raise TypeError("expected a number, not a bool")
     return float(value)
-
-
-def _float_or_nan(value: Number | None) -> float:
-    return float("nan") if value is None else _float(value)

@@ -41,7 +41,7 @@ database. The rules, documented for users in ``docs/compliance.md``:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -708,8 +708,3 @@ def _minutes_of(duration: timedelta) -> Decimal:
     return (Decimal(duration // timedelta(microseconds=1)) / 60_000_000).quantize(
         Decimal("0.01"), rounding=ROUND_HALF_UP
     )
-
-
-def levels_missed(figures: PeriodFigures) -> Sequence[LevelResult]:
-    """The service levels whose target was missed."""
-    return [level for level in figures.levels if level.met is False]

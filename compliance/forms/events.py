@@ -17,26 +17,12 @@ from django.utils.text import Truncator
 
 from compliance.engine.periods import parse_period
 from compliance.models import Cause, Priority
+from compliance.models.events import EVENT_FIELDS
 from compliance.selectors.events import EventTerms
 from compliance.services.rows import Invalid, parse_instant
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-FIELD_NAMES = {
-    "incidents": [
-        "external_id",
-        "service",
-        "priority",
-        "opened_at",
-        "first_response_at",
-        "resolved_at",
-        "reopened",
-        "cause",
-        "responsibility",
-        "summary",
-    ],
-    "outages": ["external_id", "service", "start", "end", "planned", "cause", "responsibility", "summary"],
-    "worklogs": ["external_id", "date", "hours", "person", "description", "billable"],
-}
+FIELD_NAMES = {kind: list(names) for kind, names in EVENT_FIELDS.items()}
 
 
 class LocalDateTimeField(forms.DateTimeField):

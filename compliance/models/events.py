@@ -15,15 +15,34 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from contracts.models.terms import Priority as LevelPriority
+
 EXTERNAL_ID_MAX = 100
 
 
-class Priority(models.TextChoices):
-    # The priorities a service level can name (contracts.models.Priority without "all").
-    P1 = "P1", "P1"
-    P2 = "P2", "P2"
-    P3 = "P3", "P3"
-    P4 = "P4", "P4"
+# An incident's priority: one a service level can name (contracts' priorities without "all").
+Priority = models.TextChoices(
+    "Priority", [(choice.name, (choice.value, choice.label)) for choice in LevelPriority if choice.value]
+)
+
+
+# The columns of each kind of event, in the order forms, files, the API and the import show
+# them: one vocabulary for every path that reads or writes events.
+INCIDENT_FIELDS = (
+    "external_id",
+    "service",
+    "priority",
+    "opened_at",
+    "first_response_at",
+    "resolved_at",
+    "reopened",
+    "cause",
+    "responsibility",
+    "summary",
+)
+OUTAGE_FIELDS = ("external_id", "service", "start", "end", "planned", "cause", "responsibility", "summary")
+WORKLOG_FIELDS = ("external_id", "date", "hours", "person", "description", "billable")
+EVENT_FIELDS = {"incidents": INCIDENT_FIELDS, "outages": OUTAGE_FIELDS, "worklogs": WORKLOG_FIELDS}
 
 
 class Cause(models.TextChoices):

@@ -13,6 +13,7 @@ version; for a contract with only a draft, the draft.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -160,35 +161,7 @@ def evaluation_inputs_for(
     )
 
     # Events of the period, read as plain rows.
-    incidents: dict[int, list] = defaultdict(list)
-    incident_rows = Incident.objects.filter(contract_id__in=ids, opened_at__gte=low, opened_at__lt=high)
-    pauses: dict[int, list] = defaultdict(list)
-    for incident_id, start, end in IncidentPause.objects.filter(
-        incident__contract_id__in=ids, incident__opened_at__gte=low, incident__opened_at__lt=high
-    ).values_list("incident_id", "start", "end"):
-        pauses[incident_id].append((start, end))
-    for row in incident_rows.values_list(
-        "id",
-        "contract_id",
-        "external_id",
-        "service",
-        "priority",
-        "opened_at",
-        "first_response_at",
-        "resolved_at",
-        "cause",
-        "responsibility",
-    ):
-        incidents[row[1]].append(
-            IncidentInput(*row[2:], pauses=tuple(sorted(pauses.get(row[0], ()), key=_pause_key)))
-        )
-    outages: dict[int, list] = defaultdict(list)
-    for row in Outage.objects.filter(
-        Q(end__isnull=True) | Q(end__gt=low), contract_id__in=ids, start__lt=high
-    ).values_list(
-        "contract_id", "external_id", "service", "start", "end", "planned", "cause", "responsibility"
-    ):
-        outages[row[0]].append(OutageInput(*row[1:]))
+    incidents, outages = events_between(ids, low, high)
     delivered = _delivered_hours(contracts, period)
     kpi_values = _kpi_values(ids, period, levels)
 
@@ -310,3 +283,34 @@ def _delivered_hours(contracts: list[Contract], period: tuple[int, int]) -> dict
         total = Decimal(row["total"]).quantize(Decimal("0.01"))
         found[row["contract_id"]][f"{row['date__year']:04d}-{row['date__month']:02d}"] = total
     return found
+
+
+# ---------------------------------------------------------------- events as engine inputs
+
+_INCIDENT_INPUT_COLUMNS = tuple(f.name for f in dataclasses.fields(IncidentInput) if f.name != "pauses")
+_OUTAGE_INPUT_COLUMNS = tuple(f.name for f in dataclasses.fields(OutageInput))
+
+
+def events_between(
+    contract_ids, low: datetime, high: datetime
+) -> tuple[dict[int, list[IncidentInput]], dict[int, list[OutageInput]]]:
+    """The engine inputs of the contracts' incidents opened in ``[low, high)`` (with their
+    pauses, in order) and of their outages overlapping it, per contract id, in three queries."""
+    ids = list(contract_ids)
+    pauses: dict[int, list] = defaultdict(list)
+    for incident_id, start, end in IncidentPause.objects.filter(
+        incident__contract_id__in=ids, incident__opened_at__gte=low, incident__opened_at__lt=high
+    ).values_list("incident_id", "start", "end"):
+        pauses[incident_id].append((start, end))
+    incidents: dict[int, list[IncidentInput]] = defaultdict(list)
+    for row in Incident.objects.filter(
+        contract_id__in=ids, opened_at__gte=low, opened_at__lt=high
+    ).values_list("id", "contract_id", *_INCIDENT_INPUT_COLUMNS):
+        ordered = tuple(sorted(pauses.get(row[0], ()), key=_pause_key))
+        incidents[row[1]].append(IncidentInput(*row[2:], pauses=ordered))
+    outages: dict[int, list[OutageInput]] = defaultdict(list)
+    for row in Outage.objects.filter(
+        Q(end__isnull=True) | Q(end__gt=low), contract_id__in=ids, start__lt=high
+    ).values_list("contract_id", *_OUTAGE_INPUT_COLUMNS):
+        outages[row[0]].append(OutageInput(*row[1:]))
+    return incidents, outages

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from compliance.engine.credits import CreditCap
@@ -35,8 +35,13 @@ from compliance.engine.evaluation import IncidentInput, OutageInput
 from compliance.engine.evaluation_json import level_plotted
 from compliance.engine.forecast import Forecast, availability_forecast
 from compliance.engine.periods import format_period, period_bounds, previous_period
-from compliance.models import Evaluation, Incident, IncidentPause, Outage
-from compliance.selectors.evaluation_inputs import LoadedInputs, choose_version, evaluation_inputs_for
+from compliance.models import Evaluation
+from compliance.selectors.evaluation_inputs import (
+    LoadedInputs,
+    choose_version,
+    evaluation_inputs_for,
+    events_between,
+)
 from compliance.selectors.evaluations import evaluation_of, period_standing
 from contracts.models import Contract, Version
 
@@ -175,33 +180,7 @@ class _SpanEvents:
         ids = list({contract.pk for contract, _ in months})
         spans = [period_bounds(*month, ZoneInfo(contract.time_zone)) for contract, month in months]
         low, high = min(s for s, _ in spans), max(e for _, e in spans)
-        pauses: dict[int, list] = defaultdict(list)
-        for incident_id, start, end in IncidentPause.objects.filter(
-            incident__contract_id__in=ids, incident__opened_at__gte=low, incident__opened_at__lt=high
-        ).values_list("incident_id", "start", "end"):
-            pauses[incident_id].append((start, end))
-        for row in Incident.objects.filter(
-            contract_id__in=ids, opened_at__gte=low, opened_at__lt=high
-        ).values_list(
-            "id",
-            "contract_id",
-            "external_id",
-            "service",
-            "priority",
-            "opened_at",
-            "first_response_at",
-            "resolved_at",
-            "cause",
-            "responsibility",
-        ):
-            ordered = tuple(sorted(pauses.get(row[0], ()), key=_pause_key))
-            self._incidents[row[1]].append(IncidentInput(*row[2:], pauses=ordered))
-        for row in Outage.objects.filter(
-            Q(end__isnull=True) | Q(end__gt=low), contract_id__in=ids, start__lt=high
-        ).values_list(
-            "contract_id", "external_id", "service", "start", "end", "planned", "cause", "responsibility"
-        ):
-            self._outages[row[0]].append(OutageInput(*row[1:]))
+        self._incidents, self._outages = events_between(ids, low, high)
 
     def incidents(self, contract_id: int, start: datetime, end: datetime) -> tuple[IncidentInput, ...]:
         return tuple(i for i in self._incidents.get(contract_id, ()) if start <= i.opened_at < end)
@@ -209,10 +188,6 @@ class _SpanEvents:
     def outages(self, contract_id: int, start: datetime, end: datetime) -> tuple[OutageInput, ...]:
         found = self._outages.get(contract_id, ())
         return tuple(o for o in found if o.start < end and (o.end is None or o.end > start))
-
-
-def _pause_key(pause: tuple[datetime, datetime | None]):
-    return pause[0], pause[1] is None, pause[1] or pause[0]
 
 
 # ---------------------------------------------------------------- a contract's trend

@@ -19,6 +19,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from compliance.models import Incident, IncidentPause, Outage, WorkLog
+from compliance.models.events import EVENT_FIELDS
 from compliance.selectors.events import EventTerms, event_terms
 from compliance.services.rows import CLEANERS, Errors, Invalid, parse_instant
 from contracts.models import AuditAction, Contract
@@ -33,20 +34,8 @@ NOUNS = {
 }
 # Written on update; created_at and created_by keep their first values.
 _UPDATE_FIELDS = {
-    "incidents": [
-        "service",
-        "priority",
-        "opened_at",
-        "first_response_at",
-        "resolved_at",
-        "reopened",
-        "cause",
-        "responsibility",
-        "summary",
-        "updated_at",
-    ],
-    "outages": ["service", "start", "end", "planned", "cause", "responsibility", "summary", "updated_at"],
-    "worklogs": ["date", "hours", "person", "description", "billable", "updated_at"],
+    kind: [name for name in names if name != "external_id"] + ["updated_at"]
+    for kind, names in EVENT_FIELDS.items()
 }
 # Ids per DELETE of replaced pauses: below SQLite's 999 bound parameters.
 _DELETE_CHUNK = 900

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from compliance.engine.periods import local_to_utc
 from compliance.models import Cause, Priority
-from compliance.models.events import EXTERNAL_ID_MAX
+from compliance.models.events import EXTERNAL_ID_MAX, INCIDENT_FIELDS, OUTAGE_FIELDS, WORKLOG_FIELDS
 from compliance.selectors.events import EventTerms
 
 Errors = dict[str, list[str]]
@@ -42,21 +42,8 @@ _CAUSES = frozenset(Cause.values)
 _MAX_TEXT = 10_000
 _MAX_HOURS = Decimal("1000")
 
-INCIDENT_FIELDS = (
-    "external_id",
-    "service",
-    "priority",
-    "opened_at",
-    "first_response_at",
-    "resolved_at",
-    "reopened",
-    "cause",
-    "responsibility",
-    "summary",
-    "pauses",
-)
-OUTAGE_FIELDS = ("external_id", "service", "start", "end", "planned", "cause", "responsibility", "summary")
-WORKLOG_FIELDS = ("external_id", "date", "hours", "person", "description", "billable")
+# Rows of a batch: the event columns, and for incidents their pauses.
+INCIDENT_ROW_FIELDS = (*INCIDENT_FIELDS, "pauses")
 
 
 class Invalid(ValueError):
@@ -316,7 +303,7 @@ def clean_incident(data: Mapping[str, Any], terms: EventTerms) -> tuple[dict[str
     problems found, ``{field: [message, …]}`` (empty when the row is fine)."""
     tz = terms.tz
     row = _Row(data)
-    _unknown_fields(row, INCIDENT_FIELDS)
+    _unknown_fields(row, INCIDENT_ROW_FIELDS)
     row.take("external_id", parse_external_id, required=True)
     _service_and_cause(row, terms)
     row.take("priority", parse_text, required=True)
@@ -381,4 +368,4 @@ def clean_worklog(data: Mapping[str, Any], terms: EventTerms) -> tuple[dict[str,
 
 
 CLEANERS = {"incidents": clean_incident, "outages": clean_outage, "worklogs": clean_worklog}
-FIELDS = {"incidents": INCIDENT_FIELDS, "outages": OUTAGE_FIELDS, "worklogs": WORKLOG_FIELDS}
+FIELDS = {"incidents": INCIDENT_ROW_FIELDS, "outages": OUTAGE_FIELDS, "worklogs": WORKLOG_FIELDS}

@@ -8,7 +8,7 @@ as for an object that does not exist, which reveals nothing.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from contracts.models import Contract, Invitation, Membership, Organisation, Role
+from contracts.models import Contract, Membership, Organisation, Role
 
 AUTHOR_ROLES = (Role.ADMIN, Role.AUTHOR)
 
@@ -124,10 +124,6 @@ def audit_events_for_user(user):
     return AuditEvent.objects.filter(
         Q(contract__provider__in=admin_of) | (Q(contract__customer__in=member_of) & ~Q(action__in=DRAFT_WORK))
     )
-
-
-def invitations_for_admin(user) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(organisation__in=organisations_administered_by(user))
 
 
 def get_for_user_or_404(queryset: QuerySet, **lookup):

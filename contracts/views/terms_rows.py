@@ -7,31 +7,46 @@ terms page with status 400 (see ``contracts.views.terms.submit``).
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_http_methods, require_POST
 
 from contracts import services
+from contracts.models import Version
+from contracts.selectors.versions import VersionTerms
 from contracts.views import terms_context as tc
 from contracts.views.terms import open_draft, posted, remove, row_of, submit
 
 
+def _on_draft(view):
+    """Call ``view(request, version, terms, …)`` with the author's draft and its terms; the
+    answer of ``open_draft`` instead when the version is not the user's draft to edit."""
+
+    @wraps(view)
+    def wrapped(request, reference: str, number: int, **kwargs):
+        version, terms, refused = open_draft(request, reference, number)
+        if refused:
+            return refused
+        return view(request, version, terms, **kwargs)
+
+    return wrapped
+
+
 def _authoring_post(view):
-    return login_required(require_POST(view))
+    return login_required(require_POST(_on_draft(view)))
 
 
 def _row_form(view):
     """GET shows the row's form (see ``submit``), POST saves it."""
-    return login_required(require_http_methods(["GET", "POST"])(view))
+    return login_required(require_http_methods(["GET", "POST"])(_on_draft(view)))
 
 
 # ---------------------------------------------------------------- parameters
 
 
 @_authoring_post
-def parameter_create(request, reference: str, number: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def parameter_create(request, version: Version, terms: VersionTerms):
     form = tc.parameter_form(terms, data=posted(request))
 
     def act() -> str:
@@ -42,10 +57,7 @@ def parameter_create(request, reference: str, number: int):
 
 
 @_row_form
-def parameter_update(request, reference: str, number: int, parameter_id: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def parameter_update(request, version: Version, terms: VersionTerms, parameter_id: int):
     parameter = row_of(terms.parameters, parameter_id)
     form = tc.parameter_form(terms, parameter, data=posted(request))
 
@@ -57,10 +69,7 @@ def parameter_update(request, reference: str, number: int, parameter_id: int):
 
 
 @_authoring_post
-def parameter_delete(request, reference: str, number: int, parameter_id: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def parameter_delete(request, version: Version, terms: VersionTerms, parameter_id: int):
     parameter = row_of(terms.parameters, parameter_id)
 
     def act() -> str:
@@ -74,10 +83,7 @@ def parameter_delete(request, reference: str, number: int, parameter_id: int):
 
 
 @_authoring_post
-def service_create(request, reference: str, number: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def service_create(request, version: Version, terms: VersionTerms):
     form = tc.service_form(terms, data=posted(request))
 
     def act() -> str:
@@ -88,10 +94,7 @@ def service_create(request, reference: str, number: int):
 
 
 @_row_form
-def service_update(request, reference: str, number: int, service_id: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def service_update(request, version: Version, terms: VersionTerms, service_id: int):
     service = row_of(terms.services, service_id)
     form = tc.service_form(terms, service, data=posted(request))
 
@@ -103,10 +106,7 @@ def service_update(request, reference: str, number: int, service_id: int):
 
 
 @_authoring_post
-def service_delete(request, reference: str, number: int, service_id: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def service_delete(request, version: Version, terms: VersionTerms, service_id: int):
     service = row_of(terms.services, service_id)
 
     def act() -> str:
@@ -120,10 +120,7 @@ def service_delete(request, reference: str, number: int, service_id: int):
 
 
 @_authoring_post
-def calendar_create(request, reference: str, number: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def calendar_create(request, version: Version, terms: VersionTerms):
     form = tc.calendar_form(terms, data=posted(request))
 
     def act() -> str:
@@ -134,10 +131,7 @@ def calendar_create(request, reference: str, number: int):
 
 
 @_row_form
-def calendar_update(request, reference: str, number: int, calendar_id: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def calendar_update(request, version: Version, terms: VersionTerms, calendar_id: int):
     calendar = row_of(terms.calendars, calendar_id)
     form = tc.calendar_form(terms, calendar, data=posted(request))
 
@@ -149,10 +143,7 @@ def calendar_update(request, reference: str, number: int, calendar_id: int):
 
 
 @_authoring_post
-def calendar_delete(request, reference: str, number: int, calendar_id: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def calendar_delete(request, version: Version, terms: VersionTerms, calendar_id: int):
     calendar = row_of(terms.calendars, calendar_id)
 
     def act() -> str:
@@ -166,10 +157,7 @@ def calendar_delete(request, reference: str, number: int, calendar_id: int):
 
 
 @_authoring_post
-def window_create(request, reference: str, number: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def window_create(request, version: Version, terms: VersionTerms):
     form = tc.window_form(terms, data=posted(request))
 
     def act() -> str:
@@ -180,10 +168,7 @@ def window_create(request, reference: str, number: int):
 
 
 @_row_form
-def window_update(request, reference: str, number: int, window_id: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def window_update(request, version: Version, terms: VersionTerms, window_id: int):
     window = row_of(terms.maintenance_windows, window_id)
     form = tc.window_form(terms, window, data=posted(request))
 
@@ -195,10 +180,7 @@ def window_update(request, reference: str, number: int, window_id: int):
 
 
 @_authoring_post
-def window_delete(request, reference: str, number: int, window_id: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def window_delete(request, version: Version, terms: VersionTerms, window_id: int):
     window = row_of(terms.maintenance_windows, window_id)
 
     def act() -> str:
@@ -212,10 +194,7 @@ def window_delete(request, reference: str, number: int, window_id: int):
 
 
 @_authoring_post
-def level_create(request, reference: str, number: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def level_create(request, version: Version, terms: VersionTerms):
     form = tc.level_form(terms, data=posted(request))
 
     def act() -> str:
@@ -226,10 +205,7 @@ def level_create(request, reference: str, number: int):
 
 
 @_row_form
-def level_update(request, reference: str, number: int, level_id: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def level_update(request, version: Version, terms: VersionTerms, level_id: int):
     level = row_of(terms.service_levels, level_id)
     form = tc.level_form(terms, level, data=posted(request))
 
@@ -241,10 +217,7 @@ def level_update(request, reference: str, number: int, level_id: int):
 
 
 @_authoring_post
-def level_delete(request, reference: str, number: int, level_id: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def level_delete(request, version: Version, terms: VersionTerms, level_id: int):
     level = row_of(terms.service_levels, level_id)
 
     def act() -> str:
@@ -255,10 +228,7 @@ def level_delete(request, reference: str, number: int, level_id: int):
 
 
 @_authoring_post
-def credit_tiers_set(request, reference: str, number: int, level_id: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def credit_tiers_set(request, version: Version, terms: VersionTerms, level_id: int):
     level = row_of(terms.service_levels, level_id)
     formset = tc.tiers_formset(terms, level, data=posted(request))
 
@@ -270,10 +240,7 @@ def credit_tiers_set(request, reference: str, number: int, level_id: int):
 
 
 @_authoring_post
-def credit_cap_set(request, reference: str, number: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def credit_cap_set(request, version: Version, terms: VersionTerms):
     form = tc.cap_form(terms, data=posted(request))
 
     def act() -> str:
@@ -284,11 +251,7 @@ def credit_cap_set(request, reference: str, number: int):
 
 
 @_authoring_post
-def credit_cap_delete(request, reference: str, number: int):
-    version, _terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
-
+def credit_cap_delete(request, version: Version, _terms: VersionTerms):
     def act() -> str:
         services.credit_cap_delete(version=version)
         return "Credit cap removed: credits are no longer capped."
@@ -300,10 +263,7 @@ def credit_cap_delete(request, reference: str, number: int):
 
 
 @_authoring_post
-def hours_commitment_set(request, reference: str, number: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def hours_commitment_set(request, version: Version, terms: VersionTerms):
     form = tc.hours_form(terms, data=posted(request))
 
     def act() -> str:
@@ -314,11 +274,7 @@ def hours_commitment_set(request, reference: str, number: int):
 
 
 @_authoring_post
-def hours_commitment_delete(request, reference: str, number: int):
-    version, _terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
-
+def hours_commitment_delete(request, version: Version, _terms: VersionTerms):
     def act() -> str:
         services.hours_commitment_delete(version=version)
         return "Hours commitment removed."
@@ -327,10 +283,7 @@ def hours_commitment_delete(request, reference: str, number: int):
 
 
 @_authoring_post
-def responsibility_create(request, reference: str, number: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def responsibility_create(request, version: Version, terms: VersionTerms):
     form = tc.responsibility_form(terms, data=posted(request))
 
     def act() -> str:
@@ -341,10 +294,7 @@ def responsibility_create(request, reference: str, number: int):
 
 
 @_row_form
-def responsibility_update(request, reference: str, number: int, responsibility_id: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def responsibility_update(request, version: Version, terms: VersionTerms, responsibility_id: int):
     responsibility = row_of(terms.responsibilities, responsibility_id)
     form = tc.responsibility_form(terms, responsibility, data=posted(request))
 
@@ -356,10 +306,7 @@ def responsibility_update(request, reference: str, number: int, responsibility_i
 
 
 @_authoring_post
-def responsibility_delete(request, reference: str, number: int, responsibility_id: int):
-    version, terms, refused = open_draft(request, reference, number)
-    if refused:
-        return refused
+def responsibility_delete(request, version: Version, terms: VersionTerms, responsibility_id: int):
     responsibility = row_of(terms.responsibilities, responsibility_id)
 
     def act() -> str:
