@@ -18,7 +18,7 @@ from compliance.engine.periods import parse_period
 from compliance.forms.events import PeriodForm
 from compliance.forms.kpis import KpiValueForm
 from compliance.selectors.kpis import kpi_levels
-from compliance.services.kpis import kpi_value_set as record_kpi_value
+from compliance.services import kpis
 from compliance.views.compliance import compliance_page, default_period
 from compliance.views.events import add_service_errors
 from contracts.selectors import tenancy
@@ -33,7 +33,7 @@ def kpi_value_set(request, reference: str):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            kpi, _ = record_kpi_value(
+            kpi, _ = kpis.kpi_value_set(
                 contract=contract,
                 service_level_key=data["service_level_key"],
                 period=data["period"],

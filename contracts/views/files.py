@@ -12,8 +12,8 @@ from contracts.contract_files.export import ContractFileInvalid, contract_file_t
 from contracts.forms.files import ContractImportForm
 from contracts.selectors import tenancy
 from contracts.selectors.versions import latest_version, version_terms
+from contracts.services import imports
 from contracts.services.imports import PartyChoice
-from contracts.services.imports import contract_import as import_service
 
 
 def _providers_or_404(user):
@@ -36,7 +36,7 @@ def contract_import(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            contract = import_service(
+            contract = imports.contract_import(
                 document=form.document,
                 provider=PartyChoice(providers.filter(pk=data["provider"].pk)),
                 customer=PartyChoice(

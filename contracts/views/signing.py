@@ -22,7 +22,7 @@ from contracts.selectors.signing import (
 )
 from contracts.selectors.tenancy import contracts_authored_by, get_for_user_or_404
 from contracts.selectors.versions import latest_version
-from contracts.services import signing as signing_services
+from contracts.services import signing
 from slaportal.security import client_ip
 
 
@@ -56,7 +56,7 @@ def signing_send(request, reference: str):
     if request.method == "POST":
         if form.is_valid():
             try:
-                signing_services.signature_request_send(
+                signing.signature_request_send(
                     version=version, user=request.user, signers=form.signer_specs()
                 )
             except ValidationError as exc:
@@ -78,7 +78,7 @@ def signing_send(request, reference: str):
 def signing_remind(request, reference: str, request_id: int):
     signature_request = signature_request_for_author(request.user, reference, request_id)
     try:
-        turn = signing_services.signature_request_remind(request=signature_request, user=request.user)
+        turn = signing.signature_request_remind(request=signature_request, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -91,7 +91,7 @@ def signing_remind(request, reference: str, request_id: int):
 def signing_withdraw(request, reference: str, request_id: int):
     signature_request = signature_request_for_author(request.user, reference, request_id)
     try:
-        signing_services.signature_request_withdraw(request=signature_request, user=request.user)
+        signing.signature_request_withdraw(request=signature_request, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -104,7 +104,7 @@ def signing_withdraw(request, reference: str, request_id: int):
 def signing_seal_retry(request, reference: str, request_id: int):
     signature_request = signature_request_for_author(request.user, reference, request_id)
     try:
-        signing_services.signature_request_seal_again(request=signature_request)
+        signing.signature_request_seal_again(request=signature_request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return _back_to_contract(signature_request)
@@ -123,7 +123,7 @@ def _signing_page(request, signature_request, *, sign_form=None, decline_form=No
     version = signature_request.version
     reader = reader_for(request.user, version.contract)
     slot = waiting_slot_of(signature_request, request.user)
-    consent = signing_services.consent_text_for(slot.organisation if slot else version.contract.customer)
+    consent = signing.consent_text_for(slot.organisation if slot else version.contract.customer)
     if sign_form is None:
         sign_form = SignForm(
             initial={"shown_sha256": signature_request.document_sha256}, consent_text=consent
@@ -140,7 +140,7 @@ def _signing_page(request, signature_request, *, sign_form=None, decline_form=No
             "slot": slot,
             "sign_form": sign_form,
             "decline_form": decline_form or DeclineForm(),
-            "turn": signing_services.signers_at_turn(signature_request),
+            "turn": signing.signers_at_turn(signature_request),
         },
         status=status,
     )
@@ -151,14 +151,14 @@ def _signing_page(request, signature_request, *, sign_form=None, decline_form=No
 def signing_page(request, reference: str, request_id: int):
     signature_request = signature_request_for_user(request.user, reference, request_id)
     if request.method == "GET":
-        signing_services.signature_request_viewed(request=signature_request, user=request.user)
+        signing.signature_request_viewed(request=signature_request, user=request.user)
         return _signing_page(request, signature_request)
     slot = waiting_slot_of(signature_request, request.user)
     organisation = slot.organisation if slot else signature_request.version.contract.customer
-    form = SignForm(request.POST, consent_text=signing_services.consent_text_for(organisation))
+    form = SignForm(request.POST, consent_text=signing.consent_text_for(organisation))
     if form.is_valid():
         try:
-            signing_services.signature_record(
+            signing.signature_record(
                 request=signature_request,
                 user=request.user,
                 typed_name=form.cleaned_data["typed_name"],
@@ -182,7 +182,7 @@ def signing_decline(request, reference: str, request_id: int):
     form = DeclineForm(request.POST)
     if form.is_valid():
         try:
-            signing_services.signature_decline(
+            signing.signature_decline(
                 request=signature_request, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
@@ -220,6 +220,4 @@ def signing_signed_document(request, reference: str, request_id: int):
     signature_request = signature_request_for_user(request.user, reference, request_id)
     if signature_request.seal_status != SealStatus.SEALED:
         raise Http404("Not sealed yet.")
-    return _stored_pdf(
-        signature_request.signed_document.name, signing_services.signed_pdf_filename(signature_request)
-    )
+    return _stored_pdf(signature_request.signed_document.name, signing.signed_pdf_filename(signature_request))
