@@ -18,6 +18,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from compliance.services import reports
+from contracts.documents.sealing import SealingFailed
 
 REPORT_SOFT_TIME_LIMIT = 120
 REPORT_TIME_LIMIT = 150
@@ -47,7 +48,6 @@ def report_month_run(period: str | None = None) -> int:
 )
 def report_make(self, item_id: int) -> str:
     """One contract of a run: evaluate → render → seal → store → queue the emails."""
-    from contracts.documents.sealing import SealingFailed
 
     try:
         return reports.run_item_process(item_id=item_id)

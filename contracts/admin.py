@@ -27,6 +27,7 @@ from contracts.models import (
     User,
     Version,
 )
+from contracts.services.contracts import contract_reference_next
 
 
 class MembershipInline(admin.TabularInline):
@@ -85,8 +86,6 @@ class ContractAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         from django.db import transaction
         from django.utils import timezone
-
-        from contracts.services.contracts import contract_reference_next
 
         with transaction.atomic():
             if not obj.reference:

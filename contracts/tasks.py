@@ -3,6 +3,8 @@ import logging
 from celery import shared_task
 
 from contracts import services
+from contracts.documents.sealing import SealingFailed
+from contracts.services.signing import signature_request_seal, signed_pdf_email_send, signer_email_send
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +34,6 @@ def invitation_send_email(self, invitation_id: int) -> bool:
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
 def signature_email_signer(self, signer_id: int, reminder: bool = False) -> bool:
-    from contracts.services.signing import signer_email_send
 
     try:
         return signer_email_send(signer_id=signer_id, reminder=reminder)
@@ -43,8 +44,6 @@ def signature_email_signer(self, signer_id: int, reminder: bool = False) -> bool
 @shared_task(bind=True, max_retries=8, default_retry_delay=120, acks_late=True)
 def signature_seal(self, request_id: int) -> bool:
     """Seal the signed PDF; a failure is recorded on the request by the service and retried."""
-    from contracts.documents.sealing import SealingFailed
-    from contracts.services.signing import signature_request_seal
 
     try:
         return signature_request_seal(request_id=request_id)
@@ -56,7 +55,6 @@ def signature_seal(self, request_id: int) -> bool:
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
 def signature_email_signed_pdf(self, signer_id: int) -> bool:
-    from contracts.services.signing import signed_pdf_email_send
 
     try:
         return signed_pdf_email_send(signer_id=signer_id)

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from compliance.engine import charts
 from compliance.engine.evaluation_json import level_plotted
 from contracts.documents.pdf import RenderedPdf, render_pdf
 from contracts.documents.sealing import INFO_DOCUMENT_SHA256, SealingKey, seal_pdf
@@ -205,7 +206,6 @@ def chart_image(svg: str) -> dict[str, str] | None:
 def level_chart(level: dict, history: tuple[tuple[str, Decimal | None], ...], period: str) -> str:
     """The level's chart: the error budget for availability, the trend of the share within
     target over the recent months for response and resolution; "" when not measured."""
-    from compliance.engine import charts
 
     if not level.get("measured"):
         return ""
@@ -230,7 +230,6 @@ def level_chart(level: dict, history: tuple[tuple[str, Decimal | None], ...], pe
 
 
 def hours_chart(hours_bank: dict | None) -> str:
-    from compliance.engine import charts
 
     if not hours_bank or not hours_bank.get("ledger"):
         return ""

@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from compliance.engine import charts
 from compliance.engine.credits import CreditCap
 from compliance.engine.evaluation import IncidentInput, OutageInput
 from compliance.engine.evaluation_json import level_plotted
@@ -350,7 +351,6 @@ class Chart:
 def trend_charts(trend: ContractTrend) -> list[Chart]:
     """Availability, attainment of response and resolution targets, and credits over the
     trend's months."""
-    from compliance.engine import charts
 
     drawn = []
     if trend.availability:
@@ -402,7 +402,6 @@ def month_charts(figures: dict) -> list[Chart]:
     """The error budget of each availability service level in the month (for the running
     month, the whole month's budget with the part of the month elapsed marked), and the
     hours bank over the last twelve months."""
-    from compliance.engine import charts
 
     drawn = []
     elapsed = period_elapsed(figures)

@@ -3,7 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import password_validation
 
-from contracts.models import Membership, Role
+from contracts.models import Membership, Role, User
 from contracts.models.parties import ROLE_HELP
 
 
@@ -58,8 +58,6 @@ class AcceptInvitationForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords differ.")
         if p1:
-            from contracts.models import User
-
             probe = User(
                 email=self.email,
                 first_name=cleaned.get("first_name", ""),

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from contracts import services
 from contracts.models import ClauseCategory, ClauseTemplate, Organisation, User
 
 #: Library categories in display order.
@@ -339,7 +340,6 @@ def library_install_starter(*, owner: Organisation, user: User | None = None) ->
     Idempotent: a category or template whose name or key the library already has is left as
     it is (the provider may have edited it). Returns the templates in ``STARTER_CLAUSES`` order.
     """
-    from contracts import services
 
     categories = {c.name: c for c in ClauseCategory.objects.filter(owner=owner)}
     for position, name in enumerate(CATEGORIES, start=1):

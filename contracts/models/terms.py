@@ -19,7 +19,7 @@ from django.db import models
 
 from contracts.models.versions import Version, VersionPart
 from contracts.texts.hours import parse_time_range
-from contracts.texts.wording import WEEKDAYS
+from contracts.texts.wording import WEEKDAYS, format_parameter
 
 NAME_VALIDATOR = RegexValidator(
     r"^[a-z][a-z0-9_]*\Z",
@@ -154,7 +154,6 @@ class Parameter(VersionPart):
 
     def display(self, *, currency: str = "EUR") -> str:
         """The value as the texts show it: "99.9%", "4 business hours", "EUR 1,200.00"."""
-        from contracts.texts.wording import format_parameter
 
         return format_parameter(
             self.kind, self.typed_value, currency=currency, business_time=self.business_time

@@ -8,7 +8,8 @@ as for an object that does not exist, which reveals nothing.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from contracts.models import Contract, Membership, Organisation, Role
+from contracts.models import AuditEvent, ClauseCategory, Contract, Membership, Organisation, Role
+from contracts.models.audit import DRAFT_WORK
 
 AUTHOR_ROLES = (Role.ADMIN, Role.AUTHOR)
 
@@ -89,7 +90,6 @@ def customer_choices_for(user) -> QuerySet[Organisation]:
 
 def clause_categories_for_user(user):
     """Categories of the clause libraries of the provider organisations the user drafts for."""
-    from contracts.models import ClauseCategory
 
     return ClauseCategory.objects.filter(owner__in=provider_organisations_authored_by(user)).select_related(
         "owner"
@@ -114,8 +114,6 @@ def audit_events_for_user(user):
     """The audit events of :func:`contracts_audited_for_user`; the customer's members do not
     see the provider's work on drafts (terms and clause edits, new drafts), exactly as they
     do not see the drafts themselves — a version shows up in their log once published."""
-    from contracts.models import AuditEvent
-    from contracts.models.audit import DRAFT_WORK
 
     if not user.is_authenticated:
         return AuditEvent.objects.none()

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from contracts.contract_files.export import ContractDocument, ContractFileInvalid, Item, Problem
 from contracts.models import AuditAction, Contract, Organisation, User, Version
 from contracts.models.contract import ContractStatus
+from contracts.selectors.versions import version_findings, version_terms
 from contracts.services.audit import audit_record
 from contracts.services.clauses import clause_add
 from contracts.services.contracts import contract_create
@@ -37,6 +38,7 @@ from contracts.services.terms import (
     service_level_create,
 )
 from contracts.services.versions import version_create_draft, version_publish
+from contracts.texts.consistency import errors
 
 
 @dataclass(frozen=True)
@@ -237,8 +239,6 @@ def contract_import(
 
     Raises :class:`ContractFileInvalid` listing every problem; then nothing is created.
     """
-    from contracts.selectors.versions import version_findings, version_terms
-    from contracts.texts.consistency import errors
 
     problems: list[Problem] = []
     provider_org = _party(document, "provider", provider, problems)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from contracts.models import Invitation, Membership, Organisation, Role, User
+from contracts.services import emails
 from slaportal.queueing import enqueue_on_commit
 
 _INVITATION_SALT = "contracts.invitation"
@@ -169,16 +170,15 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     Claimed by setting ``email_sent_at`` before sending (see ``email_send_once``). Inviting
     the same address again sends a new link.
     """
-    from contracts.services.emails import email_send, email_send_once
 
     invitation = Invitation.objects.select_related("organisation", "invited_by").get(pk=invitation_id)
     if invitation.email_sent_at or not invitation.is_pending:
         return False
-    return email_send_once(
+    return emails.email_send_once(
         unclaimed=Invitation.objects.filter(email_sent_at=None),
         pk=invitation.pk,
         field="email_sent_at",
-        send=lambda: email_send(
+        send=lambda: emails.email_send(
             template="invitation",
             context={"invitation": invitation, "url": invitation_url(invitation)},
             to=[invitation.email],

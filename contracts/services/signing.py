@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from contracts.documents import sealing
 from contracts.documents.sealing import SealingFailed
 from contracts.models import (
     AuditAction,
@@ -41,7 +42,13 @@ from contracts.models import (
     Version,
 )
 from contracts.models.contract import ContractStatus
+from contracts.selectors.reading import version_reading
+from contracts.selectors.versions import version_findings, version_terms
+from contracts.services import emails
 from contracts.services.audit import audit_record
+from contracts.services.parties import invitation_create
+from contracts.services.versions import version_publish
+from contracts.texts.consistency import errors
 from slaportal.queueing import enqueue_on_commit
 
 logger = logging.getLogger("slaportal.signing")
@@ -101,7 +108,6 @@ def _resolve_signers(
     *, contract: Contract, specs: Sequence[SignerSpec], user: User
 ) -> list[tuple[SignerSpec, User | None, str]]:
     """(spec, user or None, email) per slot; invites people without an account."""
-    from contracts.services.parties import invitation_create
 
     parties = {Side.CUSTOMER: contract.customer, Side.PROVIDER: contract.provider}
     sides = {spec.side for spec in specs}
@@ -145,8 +151,8 @@ def _resolve_signers(
 
 def _signable_document(version: Version) -> tuple[str, str]:
     """(storage name, SHA-256) of the version's signable document, rendered once per version."""
+    # Imported here: it loads WeasyPrint, which web processes should pay for only when rendering.
     from contracts.documents.contract_pdf import contract_pdf
-    from contracts.selectors.reading import version_reading
 
     if version.document_sha256:
         earlier = (
@@ -184,9 +190,6 @@ def signature_request_send(
     membership are invited as signers first. ValidationError when the version is not the
     latest, is signed already, or another request of the contract is open.
     """
-    from contracts.selectors.versions import version_findings, version_terms
-    from contracts.services.versions import version_publish
-    from contracts.texts.consistency import errors
 
     contract = (
         Contract.objects.select_for_update()
@@ -265,7 +268,6 @@ def signer_email_send(*, signer_id: int, reminder: bool = False) -> bool:
     gives the claim back so that the retry can send. A reminder is sent every time it is
     asked for.
     """
-    from contracts.services.emails import email_send, email_send_once
 
     signer = Signer.objects.select_related(
         "request__version__contract__provider", "request__version__contract__customer", "organisation"
@@ -278,12 +280,12 @@ def signer_email_send(*, signer_id: int, reminder: bool = False) -> bool:
     unclaimed = Signer.objects.filter(status=SignerStatus.WAITING, request__status=RequestStatus.OPEN)
     if not reminder:
         unclaimed = unclaimed.filter(notified_at=None)
-    return email_send_once(
+    return emails.email_send_once(
         unclaimed=unclaimed,
         pk=signer.pk,
         field="notified_at",
         previous=signer.notified_at,
-        send=lambda: email_send(
+        send=lambda: emails.email_send(
             template="signature_request",
             context={
                 "signer": signer,
@@ -530,6 +532,7 @@ def signature_decline(*, request: SignatureRequest, user: User, reason: str) -> 
 
 
 def _certificate(request: SignatureRequest):
+    # Imported here: it loads WeasyPrint (see _signable_document).
     from contracts.documents.signed_pdf import Certificate, CertificateSignature
 
     version = request.version
@@ -571,7 +574,7 @@ def signature_request_seal(*, request_id: int) -> bool:
     request ("sealing failed: reason", and on the timeline) and raised as SealingFailed so
     that the task retries; nothing is sealed without the timestamp asked for.
     """
-    from contracts.documents.sealing import seal_pdf, sealing_key_from_settings
+    # Imported here: it loads WeasyPrint (see _signable_document).
     from contracts.documents.signed_pdf import signed_pdf
 
     request = SignatureRequest.objects.select_related(
@@ -584,9 +587,9 @@ def signature_request_seal(*, request_id: int) -> bool:
             document = handle.read()
         if hashlib.sha256(document).hexdigest() != request.document_sha256:
             raise SealingFailed("the stored signable document does not match its recorded SHA-256")
-        sealed = seal_pdf(
+        sealed = sealing.seal_pdf(
             signed_pdf(document, _certificate(request)),
-            key=sealing_key_from_settings(),
+            key=sealing.sealing_key_from_settings(),
             tsa_url=settings.SIGNING_TSA_URL,
             reason=f"{request.version} signed by all parties",
         )
@@ -654,7 +657,6 @@ def signed_pdf_email_send(*, signer_id: int) -> bool:
     Claimed by setting ``signed_pdf_sent_at`` before sending, as :func:`signer_email_send`
     claims the first email; a failed attempt gives the claim back for the retry.
     """
-    from contracts.services.emails import email_send, email_send_once
 
     signer = Signer.objects.select_related(
         "request__version__contract__provider", "request__version__contract__customer", "organisation"
@@ -666,7 +668,7 @@ def signed_pdf_email_send(*, signer_id: int) -> bool:
     def send() -> None:
         with default_storage.open(request.signed_document.name, "rb") as handle:
             pdf = handle.read()
-        email_send(
+        emails.email_send(
             template="signature_completed",
             context={
                 "signer": signer,
@@ -679,7 +681,7 @@ def signed_pdf_email_send(*, signer_id: int) -> bool:
             attachments=[(signed_pdf_filename(request), pdf, "application/pdf")],
         )
 
-    return email_send_once(
+    return emails.email_send_once(
         unclaimed=Signer.objects.filter(signed_pdf_sent_at=None),
         pk=signer.pk,
         field="signed_pdf_sent_at",
