@@ -5,7 +5,7 @@ import pytest
 from tests.browser.axe import assert_accessible
 from tests.browser.test_customer_journey import sign_in
 from tests.compliance.compliance_fixtures import published_contract
-from tests.compliance.test_dashboards import in_force, last_month
+from tests.compliance.views.test_dashboards import in_force, last_month
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,4 +1,4 @@
-"""Fixtures and helpers shared by the terms page tests (tests/contracts/test_terms_views*.py)."""
+"""Fixtures and helpers shared by the terms page tests (tests/contracts/views/test_terms_views*.py)."""
 
 from __future__ import annotations
 

@@ -19,8 +19,7 @@ from hypothesis import strategies as st
 from compliance.engine import availability as av
 from compliance.engine.evaluation import evaluate
 from compliance.engine.periods import period_bounds
-
-from .evaluation_support import AMS, AVAILABILITY, D, inputs, local, outage
+from tests.compliance.evaluation_support import AMS, AVAILABILITY, D, inputs, local, outage
 
 JANUARY = 2_678_400
 EMAIL_ONLY = replace(AVAILABILITY, key="availability_email", name="Email availability", service="Email")

@@ -9,8 +9,8 @@ from django.utils import timezone
 from compliance.models import Evaluation
 from compliance.services.evaluations import evaluation_run
 from contracts.models import AuditAction, AuditEvent, Contract
+from tests.compliance.api.test_api_events import api_for
 from tests.compliance.compliance_fixtures import PERIOD, published_contract, record_month
-from tests.compliance.test_api_events import api_for
 
 pytestmark = pytest.mark.django_db
 

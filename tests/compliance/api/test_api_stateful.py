@@ -19,7 +19,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.core.parameters import ParameterLocation
 
 from slaportal.wsgi import application
-from tests.compliance.test_api_schemathesis import auth_header, wsgi_keeps_test_connection  # noqa: F401
+from tests.compliance.api.test_api_schemathesis import auth_header, wsgi_keeps_test_connection  # noqa: F401
 
 SCENARIOS = 30
 STEPS = 5

@@ -16,8 +16,8 @@ from compliance.services.kpis import kpi_value_set
 from contracts import services as contract_services
 from contracts.models import Calendar
 from tests import factories
+from tests.compliance.api.test_api_events import api_for
 from tests.compliance.evaluation_support import inputs
-from tests.compliance.test_api_events import api_for
 
 D = Decimal
 PERIOD = "2026-03"

@@ -8,7 +8,7 @@ success and never a 5xx. Bounded to a few examples per operation to stay fast.
 
 Each operation is fuzzed on its own here. Chains of calls along the schema's OpenAPI links
 (create an event, then read, replace or change it) are fuzzed statefully by
-tests/compliance/test_api_stateful.py; tests/compliance/test_api_events.py and
+tests/compliance/api/test_api_stateful.py; tests/compliance/api/test_api_events.py and
 tests/test_tenancy_matrix.py check those chains' answers and another tenant trying the same.
 """
 

@@ -26,7 +26,7 @@ from tests.compliance.report_support import (
     report_settings_fixture,  # noqa: F401 - fixture
     stored_pdf,
 )
-from tests.compliance.test_report_disk_full import tiny_disk  # noqa: F401 - fixture
+from tests.compliance.services.test_report_disk_full import tiny_disk  # noqa: F401 - fixture
 from tests.services import require_broker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

@@ -14,8 +14,16 @@ import pytest
 
 from compliance.engine.evaluation import ClauseRef, ResponsibilityInput, evaluate
 from compliance.engine.evaluation_json import figures_json
-
-from .evaluation_support import AVAILABILITY, RESOLUTION, D, hours, incident, inputs, local, outage
+from tests.compliance.evaluation_support import (
+    AVAILABILITY,
+    RESOLUTION,
+    D,
+    hours,
+    incident,
+    inputs,
+    local,
+    outage,
+)
 
 JANUARY = 2_678_400
 DUTIES = ClauseRef(4, "Customer responsibilities")
