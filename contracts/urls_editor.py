@@ -8,6 +8,12 @@ VERSION = "contracts/<str:reference>/versions/<int:number>/"
 
 urlpatterns = [
     path("contracts/new/", editor.contract_new, name="contract_new"),
+    # How the contract's monthly reports reach the customer: held for review or issued at once.
+    path(
+        "contracts/<str:reference>/settings/reports/",
+        editor.contract_reports_settings,
+        name="contract_reports_settings",
+    ),
     path(
         "contracts/<str:reference>/versions/new/", editor_versions.version_new_draft, name="version_new_draft"
     ),
