@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from compliance.models import Evaluation
 from contracts.models import AuditAction, AuditEvent, Contract
-from tests.compliance.compliance_fixtures import PERIOD, published_contract, record_month
+from tests.compliance.compliance_fixtures import PERIOD, issue_month, published_contract, record_month
 from tests.compliance.test_api_events import api_for
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +26,7 @@ def url(contract, period=PERIOD):
 
 
 def test_customer_reads_the_figures(tenants, contract):
+    issue_month(contract)  # a month that is over reads, for the customer, as issued
     response = api_for(tenants.customer_admin).get(url(contract))
     assert response.status_code == 200
     body = response.json()
