@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from compliance.views import compliance, dashboards, events, home, imports, kpis, profile, reports, verify
+from compliance.views import (
+    compliance,
+    dashboards,
+    events,
+    home,
+    imports,
+    kpis,
+    profile,
+    reports,
+    review,
+    verify,
+)
 
 app_name = "compliance"
 
@@ -63,4 +74,16 @@ urlpatterns += [
     path("reports/customers/<slug:slug>/", reports.customer_reports, name="customer_reports"),
     path("reports/runs/<int:run_id>/", reports.report_run, name="report_run"),
     path("reports/runs/<int:run_id>/progress/", reports.report_run_progress, name="report_run_progress"),
+]
+
+# The month close: the provider reviews the month's reports and issues them; amendments of
+# issued months are issued as a new revision or discarded.
+
+urlpatterns += [
+    path("reports/review/", review.reports_review, name="reports_review"),
+    path("reports/review/issue/", review.reports_issue_all, name="reports_issue_all"),
+    path(f"{_BASE}reports/<int:report_id>/issue/", review.report_issue, name="report_issue"),
+    path(f"{_BASE}reports/amendment/", review.amendment, name="amendment"),
+    path(f"{_BASE}reports/amendment/issue/", review.amendment_issue_view, name="amendment_issue"),
+    path(f"{_BASE}reports/amendment/discard/", review.amendment_discard_view, name="amendment_discard"),
 ]

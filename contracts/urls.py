@@ -46,6 +46,12 @@ urlpatterns = [
     ),
     # ---- New contracts and the editor: clauses side by side, previews, publishing.
     path("contracts/new/", editor.contract_new, name="contract_new"),
+    # How the contract's monthly reports reach the customer: held for review or issued at once.
+    path(
+        "contracts/<str:reference>/settings/reports/",
+        editor.contract_reports_settings,
+        name="contract_reports_settings",
+    ),
     path(
         "contracts/<str:reference>/versions/new/", editor_versions.version_new_draft, name="version_new_draft"
     ),

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from compliance.api.views import _contract
 from compliance.engine.periods import parse_period
+from compliance.selectors import issued
 from compliance.selectors.evaluations import PeriodStanding, evaluation_current
 
 PERIOD_PATH = OpenApiParameter(
@@ -45,14 +46,18 @@ class ContractCompliance(APIView):
                     "contract, period, version, service_levels (name, metric, target, achieved, met, "
                     "breaches, excluded_events), error_budgets, exclusions, credits (lines, total, cap, "
                     "capped_total, currency), hours_bank (committed, delivered, brought_forward, "
-                    "carried_on); numbers as strings. See docs/compliance.md."
+                    "carried_on); numbers as strings. A month that is over reads, for the customer, "
+                    "as its latest issued report (issued_revision, issued_at); provider staff read "
+                    "the live figures with the amendment against the issued report. "
+                    "See docs/compliance.md."
                 ),
             ),
             400: OpenApiResponse(description="The period is not a month written YYYY-MM."),
             404: OpenApiResponse(
                 description=(
                     "No such contract among yours, or the month has no figures: it is before the "
-                    "contract's term, after it, or has not started yet (said in detail)."
+                    "contract's term, after it, or has not started yet (said in detail); for the "
+                    "customer, also a month that is over whose report has not been issued yet."
                 )
             ),
         },
@@ -64,17 +69,36 @@ class ContractCompliance(APIView):
             parse_period(period)
         except ValueError as exc:
             return Response({"period": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+        customer_view = issued.sees_issued_only(request.user, contract)
+        report = None
         try:
-            run = evaluation_current(contract=contract, period=period)
+            if customer_view:
+                month = issued.customer_month(contract=contract, period=period)
+                run, report = month.run, month.report
+            else:
+                run = evaluation_current(contract=contract, period=period)
+                report = issued.issued_report(contract, period) if run.figures.get("final") else None
         except ValidationError as exc:
             if getattr(exc, "code", None) in _WITHOUT_FIGURES:
                 return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_404_NOT_FOUND)
             return Response({"non_field_errors": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+        if run is None:
+            return Response(
+                {"detail": f"The report for {period} has not been issued yet.", "issued": False},
+                status=status.HTTP_404_NOT_FOUND,
+            )
         evaluation = run.evaluation
-        return Response(
-            {
-                **run.figures,
-                "revision": evaluation.revision if run.stored else None,
-                "computed_at": evaluation.computed_at.isoformat().replace("+00:00", "Z"),
-            }
-        )
+        data = {
+            **run.figures,
+            "revision": evaluation.revision if run.stored else None,
+            "computed_at": evaluation.computed_at.isoformat().replace("+00:00", "Z"),
+            "issued_revision": None if report is None else report.revision,
+            "issued_at": None if report is None else report.issued_at.isoformat().replace("+00:00", "Z"),
+        }
+        if report is not None and not customer_view:
+            amendment = issued.amendment_of(report, evaluation)
+            data["amendment"] = [
+                {"figure": c.name, "kind": c.kind, "key": c.key, "before": c.before, "after": c.after}
+                for c in amendment.changes
+            ]
+        return Response(data)

@@ -30,3 +30,38 @@ class RegenerateForm(forms.Form):
             return format_period(*parse_period(self.cleaned_data["period"].strip()))
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
+
+
+class MonthForm(forms.Form):
+    """A month, YYYY-MM (the review page, issuing all held reports, an amendment)."""
+
+    period = forms.CharField(
+        label="Month", widget=forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+    )
+
+    def clean_period(self) -> str:
+        try:
+            return format_period(*parse_period(self.cleaned_data["period"].strip()))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class AmendmentIssueForm(MonthForm):
+    """Issue an amendment: the month, and why its figures changed (printed on the report's
+    first page and in the email)."""
+
+    reason = forms.CharField(
+        label="Why the figures changed",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Shown to the customer on the amended report and in its email, e.g. "
+        "“An outage on 25 March was recorded late by the monitoring import.”",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"].widget = forms.HiddenInput()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.add_input(Submit("issue", "Issue the amended report", css_class="btn-primary"))

@@ -244,5 +244,10 @@ def seed_demo_reports(*, now: datetime | None = None) -> int:
         earliest = min(contract.start_date for contract in contracts)
         for earlier_year, earlier_month in _months(earliest, date(year, month, 1))[:-1]:
             evaluations_run(contracts=contracts, period=(earlier_year, earlier_month), now=now)
+        # The demo shows the reports as the customers received them: its providers issue them
+        # without review (a provider chooses per contract; see the month close in README).
+        Contract.objects.filter(pk__in=[c.pk for c in contracts]).update(reports_issued_automatically=True)
+        for contract in contracts:
+            contract.reports_issued_automatically = True
         report_run_start(period=period, contracts=contracts)
     return len(contracts)

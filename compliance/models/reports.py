@@ -53,6 +53,16 @@ class Report(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # An amended report (a later revision of an issued month) says why it was made.
+    amendment_reason = models.TextField(blank=True)
+    # The provider reviewed live figures that differ from this issued report and kept the
+    # issued ones: the digest of those changes, so the amendment shows again only when the
+    # figures change once more.
+    amendment_discarded_digest = models.CharField(max_length=64, blank=True)
+    amendment_discarded_at = models.DateTimeField(null=True, blank=True)
+    amendment_discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-period", "contract", "-revision"]

@@ -13,11 +13,13 @@ from django.conf import settings
 from django.db.models import Max
 from django.urls import reverse
 
+from compliance.engine.amendments import figures_changes
 from compliance.engine.evaluation_json import level_plotted
 from compliance.engine.periods import parse_period
 from compliance.models import Evaluation, Report
 from compliance.reports.pdf import ReportData, ReportIncident, ReportOutage, ReportParty, ReportTier
 from compliance.selectors.events import incidents_of, outages_of
+from compliance.selectors.issued import issued_before
 from contracts.models import CreditCap, CreditTier
 
 HISTORY_MONTHS = 5
@@ -66,6 +68,8 @@ def report_data(report: Report) -> ReportData:
         tiers.setdefault(key, []).append(ReportTier(below, kind, value))
     cap = CreditCap.objects.filter(version=version).first()
     period = parse_period(report.period)
+    amended = issued_before(report)
+    changes = figures_changes(amended.evaluation.figures, evaluation.figures) if amended else []
     incidents = tuple(
         ReportIncident(
             i.external_id,
@@ -110,4 +114,7 @@ def report_data(report: Report) -> ReportData:
         incidents=incidents,
         outages=outages,
         signed_outside_portal=version.signed_outside_portal,
+        amends_revision=amended.revision if amended else None,
+        amendment=tuple(change.text for change in changes),
+        amendment_reason=report.amendment_reason,
     )

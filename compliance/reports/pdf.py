@@ -118,6 +118,11 @@ class ReportData:
     outages: tuple[ReportOutage, ...] = ()
     #: The version was signed on paper and imported: the portal holds no signed document.
     signed_outside_portal: bool = False
+    #: An amended report: the revision it amends, what changed ("availability 99.95% →
+    #: 99.80%") and why.
+    amends_revision: int | None = None
+    amendment: tuple[str, ...] = ()
+    amendment_reason: str = ""
 
 
 # ---------------------------------------------------------------- plain-language values

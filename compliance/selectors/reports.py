@@ -3,18 +3,27 @@ contract the user is not a party to is in no queryset here (looking it up answer
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from dataclasses import dataclass
+from decimal import Decimal
 
-from compliance.models import DeliveryStatus, Report, ReportRun
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from compliance.models import DeliveryStatus, Report, ReportRun, ReportStatus
+from compliance.selectors.issued import Amendment, amendments_for
+from compliance.selectors.scorecards import MonthVerdict, month_verdict
+from compliance.selectors.trends import latest_stored
 from contracts.models import Contract, Organisation
 from contracts.selectors import tenancy
 
 
 def reports_for_user(user) -> QuerySet[Report]:
     """Reports of the contracts the user's organisations are a party to, with their
-    deliveries counted."""
+    deliveries counted. The customer's members see issued reports only; a report held for
+    the provider's review is in no queryset of theirs (404)."""
+    member_of = tenancy.memberships_for_user(user).values("organisation_id")
     return (
         Report.objects.filter(contract__in=tenancy.contracts_for_user(user))
+        .filter(Q(contract__provider__in=member_of) | Q(issued_at__isnull=False))
         .select_related("contract__provider", "contract__customer")
         .annotate(
             recipients=Count("deliveries"),
@@ -61,3 +70,80 @@ def runs_for_user(user) -> QuerySet[ReportRun]:
         .distinct()
         .order_by("-started_at", "-id")
     )
+
+
+# ---------------------------------------------------------------- the month's review
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One contract's report of the month on the provider's review page."""
+
+    contract: Contract
+    report: Report
+    verdict: MonthVerdict
+    previous: MonthVerdict | None
+    amendment: Amendment | None
+
+    @property
+    def held(self) -> bool:
+        return self.report.is_ready and not self.report.is_issued
+
+    @property
+    def credit_change(self) -> Decimal | None:
+        if self.previous is None or self.previous.currency != self.verdict.currency:
+            return None
+        return self.verdict.credit - self.previous.credit
+
+    @property
+    def missed_change(self) -> int | None:
+        return None if self.previous is None else self.verdict.missed - self.previous.missed
+
+
+def reports_to_review(user, period: str, *, now=None) -> list[ReviewRow]:
+    """The month's latest report of each contract the user authors for as the provider,
+    with its key figures, the previous month's for comparison, and for an issued month the
+    amendment (live figures against it). Queries do not grow with the contracts."""
+    from compliance.engine.periods import format_period, parse_period, previous_period
+
+    contracts = tenancy.contracts_authored_by(user)
+    newest = Report.objects.filter(contract=OuterRef("contract"), period=OuterRef("period")).order_by(
+        "-revision"
+    )
+    reports = list(
+        Report.objects.filter(
+            contract__in=contracts, period=period, revision=Subquery(newest.values("revision")[:1])
+        )
+        .select_related("contract__customer", "evaluation")
+        .order_by("contract__customer__name", "contract__reference")
+    )
+    before = format_period(*previous_period(*parse_period(period)))
+    earlier = {
+        (row.contract_id, row.period): row.figures
+        for row in latest_stored([r.contract_id for r in reports], [before]).values()
+    }
+    issued = [r.contract for r in reports if r.is_issued]
+    amendments = amendments_for(issued, period, now=now) if issued else {}
+    rows = []
+    for report in reports:
+        previous = earlier.get((report.contract_id, before))
+        rows.append(
+            ReviewRow(
+                contract=report.contract,
+                report=report,
+                verdict=month_verdict(report.evaluation.figures),
+                previous=None if previous is None else month_verdict(previous),
+                amendment=amendments.get(report.contract_id),
+            )
+        )
+    return rows
+
+
+def held_reports_for(user, period: str) -> QuerySet[Report]:
+    """The month's ready reports held for review, of contracts the user authors for."""
+    return Report.objects.filter(
+        contract__in=tenancy.contracts_authored_by(user),
+        period=period,
+        status=ReportStatus.READY,
+        issued_at__isnull=True,
+    ).select_related("contract")

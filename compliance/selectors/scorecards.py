@@ -46,6 +46,17 @@ class MonthVerdict:
     def met(self) -> bool:
         return self.missed == 0
 
+    not_issued = False
+
+
+@dataclass(frozen=True)
+class MonthNotIssued:
+    """A month that is over whose report the provider has not issued yet: the customer sees
+    no figures for it."""
+
+    period: str
+    not_issued = True
+
 
 def month_verdict(figures: dict) -> MonthVerdict:
     """The verdict of stored figures (``compliance.engine.evaluation_json``)."""
@@ -144,16 +155,35 @@ def provider_scorecard(contracts: list[Contract], periods: list[tuple[int, int]]
     )
 
 
-def received_standing(contracts: list[Contract], *, now=None) -> dict[int, MonthVerdict]:
-    """The verdict of each contract's last complete month on its own clock, by contract id."""
+def received_standing(
+    contracts: list[Contract], *, now=None, issued_only: bool = True
+) -> dict[int, MonthVerdict | MonthNotIssued]:
+    """The verdict of each contract's last complete month on its own clock, by contract id.
+
+    ``issued_only`` (the customer's view, the default): the figures of the month's latest
+    issued report, or ``MonthNotIssued`` before the provider issues it; otherwise the
+    figures as they stand. Contracts whose last month has no figures are left out."""
 
     from django.utils import timezone
 
     from compliance.engine.periods import format_period, period_of, previous_period
+    from compliance.selectors.evaluations import period_standing
+    from compliance.selectors.issued import issued_figures
     from compliance.selectors.trends import monthly_figures
 
     now = now or timezone.now()
     last = {c.pk: previous_period(*period_of(now, ZoneInfo(c.time_zone))) for c in contracts}
+    if issued_only:
+        labels = {c.pk: format_period(*last[c.pk]) for c in contracts}
+        figures = issued_figures(labels, set(labels.values()))
+        found: dict[int, MonthVerdict | MonthNotIssued] = {}
+        for contract in contracts:
+            item = figures.get((contract.pk, labels[contract.pk]))
+            if item is not None:
+                found[contract.pk] = month_verdict(item)
+            elif period_standing(contract=contract, period=last[contract.pk], now=now).evaluable:
+                found[contract.pk] = MonthNotIssued(labels[contract.pk])
+        return found
     figures = monthly_figures(contracts, sorted(set(last.values())), now=now)
     found = {}
     for contract in contracts:

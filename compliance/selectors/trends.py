@@ -43,7 +43,8 @@ from compliance.selectors.evaluation_inputs import (
     evaluation_inputs_for,
     events_between,
 )
-from compliance.selectors.evaluations import evaluation_of, period_standing
+from compliance.selectors.evaluations import PeriodStanding, evaluation_of, period_standing
+from compliance.selectors.issued import issued_figures
 from contracts.models import Contract, Version
 
 Month = tuple[int, int]
@@ -227,12 +228,25 @@ def contract_trend(
     selected: dict | None = None,
     months: int = 12,
     now: datetime | None = None,
+    issued_only: bool = False,
 ) -> ContractTrend:
     """The ``months`` months ending at ``period``; ``selected`` are the figures already
-    computed for ``period`` itself (the page's own evaluation), so it is not done twice."""
+    computed for ``period`` itself (the page's own evaluation), so it is not done twice.
+    ``issued_only`` (the customer's view): a month that is over shows its latest issued
+    report's figures, and is a gap until one is issued."""
     span = months_ending(period, months)
     earlier = span[:-1] if selected is not None else span
-    figures = monthly_figures([contract], earlier, now=now)
+    over: set[str] = set()
+    if issued_only:
+        now = now or timezone.now()
+        over = {
+            format_period(*month)
+            for month in earlier
+            if period_standing(contract=contract, period=month, now=now) is PeriodStanding.OVER
+        }
+    figures = monthly_figures([contract], [m for m in earlier if format_period(*m) not in over], now=now)
+    if over:
+        figures.update(issued_figures([contract.pk], over))
     by_month = [figures.get((contract.pk, format_period(*month))) for month in span]
     if selected is not None:
         by_month[-1] = selected

@@ -24,6 +24,7 @@ import contextlib
 import hashlib
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -39,6 +40,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from compliance.engine.amendments import changes_summary, figures_changes
 from compliance.engine.periods import format_period, parse_period, period_bounds, period_of, previous_period
 from compliance.models import (
     Delivery,
@@ -52,9 +54,11 @@ from compliance.models import (
     ReportStatus,
     RunTrigger,
 )
+from compliance.selectors.issued import issued_before
 from compliance.services.evaluations import evaluation_run
-from contracts.models import Contract, Membership, Role
+from contracts.models import AuditAction, Contract, Membership, Role
 from contracts.models.contract import ContractStatus
+from contracts.services.audit import audit_record, audit_record_many
 from slaportal.queueing import enqueue
 
 logger = logging.getLogger("slaportal.reports")
@@ -113,22 +117,34 @@ class Recipient:
 def report_recipients(contract: Contract) -> list[Recipient]:
     """The customer's members flagged "receives monthly reports", then, in copy, the
     provider's admins with the same flag (its account owners). One entry per address."""
+    return report_recipients_many([contract])[contract.pk]
+
+
+def report_recipients_many(contracts: Sequence[Contract]) -> dict[int, list[Recipient]]:
+    """``report_recipients`` of many contracts (by contract id) in one query."""
+    organisation_ids = {pk for c in contracts for pk in (c.customer_id, c.provider_id)}
     members = (
-        Membership.objects.filter(receives_reports=True, user__is_active=True)
-        .filter(
-            Q(organisation_id=contract.customer_id) | Q(organisation_id=contract.provider_id, role=Role.ADMIN)
+        Membership.objects.filter(
+            receives_reports=True, user__is_active=True, organisation_id__in=organisation_ids
         )
-        .values_list("organisation_id", "user_id", "user__email")
+        .values_list("organisation_id", "role", "user_id", "user__email")
         .order_by("user__email")
     )
-    found: dict[str, Recipient] = {}
-    rows = sorted(members, key=lambda row: row[0] != contract.customer_id)  # customer first
-    for organisation_id, user_id, email in rows:
-        kind = (
-            RecipientKind.CUSTOMER if organisation_id == contract.customer_id else RecipientKind.PROVIDER_COPY
-        )
-        found.setdefault(email.lower(), Recipient(email.lower(), user_id, kind))
-    return list(found.values())
+    by_organisation: dict[int, list[tuple[str, int, str]]] = {}
+    for organisation_id, role, user_id, email in members:
+        by_organisation.setdefault(organisation_id, []).append((role, user_id, email))
+    found: dict[int, list[Recipient]] = {}
+    for contract in contracts:
+        chosen: dict[str, Recipient] = {}
+        for _role, user_id, email in by_organisation.get(contract.customer_id, []):  # customer first
+            chosen.setdefault(email.lower(), Recipient(email.lower(), user_id, RecipientKind.CUSTOMER))
+        for role, user_id, email in by_organisation.get(contract.provider_id, []):
+            if role == Role.ADMIN:
+                chosen.setdefault(
+                    email.lower(), Recipient(email.lower(), user_id, RecipientKind.PROVIDER_COPY)
+                )
+        found[contract.pk] = list(chosen.values())
+    return found
 
 
 # ---------------------------------------------------------------- starting a run
@@ -194,7 +210,13 @@ def run_item_process(*, item_id: int, now: datetime | None = None) -> str:
         if report.status != ReportStatus.READY:
             report_render(report=report)
         with transaction.atomic():
-            pending = deliveries_create(report=report)
+            if report.is_issued:
+                # Issued before (a run started again): only recipients added since get it.
+                pending = deliveries_create(report=report)
+            elif item.contract.reports_issued_automatically:
+                pending = deliveries_create_many(reports=_issue(reports=[report], user=None))
+            else:
+                pending = []  # held for the provider's review (``reports_issue``)
             ReportRunItem.objects.filter(pk=item.pk).update(
                 status=ItemStatus.DONE, report=report, error="", finished_at=timezone.now()
             )
@@ -238,6 +260,11 @@ def _report_for_period(contract: Contract, period: str, *, now: datetime | None 
         end = period_bounds(*_period(period), ZoneInfo(contract.time_zone))[1]
         raise PeriodNotOver(max(60, int((end - (now or timezone.now())).total_seconds()) + 60))
     return _report_of(run.evaluation)
+
+
+def report_of(*, evaluation: Evaluation) -> Report:
+    """The report of an evaluation revision, created (not rendered) on first use."""
+    return _report_of(evaluation)
 
 
 def _report_of(evaluation: Evaluation) -> Report:
@@ -317,13 +344,27 @@ def report_render(*, report: Report) -> bool:
 
 def deliveries_create(*, report: Report) -> list[int]:
     """A delivery for each current recipient who has none yet; the ids still pending."""
-    recipients = report_recipients(report.contract)
+    return deliveries_create_many(reports=[report])
+
+
+def deliveries_create_many(*, reports: Sequence[Report]) -> list[int]:
+    """``deliveries_create`` for many reports: recipients read in one query, deliveries
+    written in one insert; the ids of the reports' deliveries still pending."""
+    if not reports:
+        return []
+    recipients = report_recipients_many([report.contract for report in reports])
     Delivery.objects.bulk_create(
-        [Delivery(report=report, email=r.email, user_id=r.user_id, kind=r.kind) for r in recipients],
+        [
+            Delivery(report=report, email=r.email, user_id=r.user_id, kind=r.kind)
+            for report in reports
+            for r in recipients[report.contract_id]
+        ],
         ignore_conflicts=True,
     )
     return list(
-        Delivery.objects.filter(report=report, status=DeliveryStatus.PENDING).values_list("pk", flat=True)
+        Delivery.objects.filter(report__in=[r.pk for r in reports], status=DeliveryStatus.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
 
 
@@ -338,7 +379,9 @@ def delivery_send(*, delivery_id: int, final: bool) -> str:
     from contracts.services.emails import email_send
 
     now = timezone.now()
-    claim = Delivery.objects.filter(pk=delivery_id, report__status=ReportStatus.READY)
+    claim = Delivery.objects.filter(
+        pk=delivery_id, report__status=ReportStatus.READY, report__issued_at__isnull=False
+    )
     taken = claim.filter(status=DeliveryStatus.PENDING).update(
         status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
@@ -392,9 +435,6 @@ def delivery_message_id(delivery: Delivery) -> str:
 
 
 def _delivery_audit(delivery: Delivery, *, sent: bool, reason: str = "") -> None:
-    from contracts.models import AuditAction
-    from contracts.services.audit import audit_record
-
     report = delivery.report
     audit_record(
         contract=report.contract,
@@ -409,8 +449,13 @@ def report_email_context(delivery: Delivery) -> dict:
     from compliance.reports.pdf import period_label, verdict
 
     report = delivery.report
+    amended = issued_before(report)
+    changes = figures_changes(amended.evaluation.figures, report.evaluation.figures) if amended else []
     return {
         "delivery": delivery,
+        "amends": amended,
+        "amendment": changes_summary(changes),
+        "changes": changes,
         "report": report,
         "contract": report.contract,
         "period_label": period_label(report.period),
@@ -426,6 +471,63 @@ def report_url(report: Report) -> str:
     )
 
 
+# ---------------------------------------------------------------- issuing
+
+
+def report_issue(*, report: Report, user=None) -> bool:
+    """Issue one report: see ``reports_issue``. True when this call issued it."""
+    return reports_issue(reports=[report], user=user) == 1
+
+
+def reports_issue(*, reports: Sequence[Report], user=None) -> int:
+    """Issue ready reports held for review: each is marked issued by ``user`` with a
+    conditional UPDATE (only one caller wins a report), then its deliveries are created and
+    their emails queued once the transaction commits, and the issue is audited. A report
+    issued already, not ready, or replaced by a later issued revision of its month is left
+    alone, so issuing twice sends once. Returns how many reports this call issued."""
+    with transaction.atomic():
+        issued = _issue(reports=reports, user=user)
+        pending = deliveries_create_many(reports=issued)
+        transaction.on_commit(lambda: _enqueue_deliveries(pending))
+    if issued:
+        logger.info("%s reports issued by %s; %s emails queued", len(issued), user, len(pending))
+    return len(issued)
+
+
+def _issue(*, reports: Sequence[Report], user) -> list[Report]:
+    """Mark the reports issued where none issued them before; those this call won, audited.
+    Call inside a transaction."""
+    ids = [report.pk for report in reports]
+    if not ids:
+        return []
+    now = timezone.now()
+    newer_issued = Report.objects.filter(
+        contract=OuterRef("contract"),
+        period=OuterRef("period"),
+        revision__gt=OuterRef("revision"),
+        issued_at__isnull=False,
+    )
+    Report.objects.filter(pk__in=ids, issued_at=None, status=ReportStatus.READY).exclude(
+        Exists(newer_issued)
+    ).update(issued_at=now, issued_by=user)
+    # The rows carrying this call's own timestamp are the ones it won.
+    won = list(Report.objects.filter(pk__in=ids, issued_at=now).select_related("contract"))
+    audit_record_many(
+        action=AuditAction.REPORT_ISSUED,
+        actor=user,
+        entries=[
+            (
+                report.contract,
+                f"Issued the report for {report.period} (revision {report.revision})"
+                + (" automatically" if user is None else ""),
+                {"period": report.period, "revision": report.revision, "report": report.pk},
+            )
+            for report in won
+        ],
+    )
+    return won
+
+
 # ---------------------------------------------------------------- actions on a report
 
 
@@ -435,6 +537,8 @@ def report_resend(*, report: Report, user=None) -> int:
     Returns how many emails are queued."""
     if report.status != ReportStatus.READY:
         raise ValidationError("The report's PDF is not ready: regenerate it first.")
+    if not report.is_issued:
+        raise ValidationError("The report is held for your review: issue it to send it.")
     with transaction.atomic():
         Delivery.objects.filter(report=report, status=DeliveryStatus.FAILED).update(
             status=DeliveryStatus.PENDING, attempts=0

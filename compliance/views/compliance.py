@@ -25,8 +25,13 @@ from django.views.decorators.http import require_GET
 from compliance.engine.periods import format_period, next_period, period_of, previous_period
 from compliance.forms.events import PeriodForm
 from compliance.forms.kpis import KpiValueForm
-from compliance.selectors import scorecards, trends
-from compliance.selectors.evaluations import EvaluationRun, evaluation_current, period_standing
+from compliance.selectors import issued, scorecards, trends
+from compliance.selectors.evaluations import (
+    EvaluationRun,
+    PeriodStanding,
+    evaluation_current,
+    period_standing,
+)
 from compliance.selectors.kpis import kpi_levels
 from contracts.selectors import tenancy
 
@@ -56,18 +61,44 @@ def compliance_page(
     """The compliance page of ``contract`` for ``period``; provider authors also get the
     form recording custom KPI values (``kpi_form`` when re-shown with errors)."""
     now = timezone.now()
-    context.update(period=format_period(*period), **_months_around(contract, period, now))
+    customer_view = issued.sees_issued_only(request.user, contract)
+    context.update(
+        period=format_period(*period), customer_view=customer_view, **_months_around(contract, period, now)
+    )
     try:
-        run = evaluation_current(contract=contract, period=period, now=now)
+        run, report = _month_figures(contract, period, now, customer_view=customer_view)
     except ValidationError as exc:
         context["problem"] = " ".join(exc.messages)
     else:
-        context.update(run=run, figures=run.figures, **_trends_and_forecast(contract, period, run))
+        over = period_standing(contract=contract, period=period, now=now) is PeriodStanding.OVER
+        context.update(issued_report=report, month_over=over, not_issued=run is None)
+        if report is not None and not customer_view:
+            context["amendment"] = issued.amendment_of(report, run.evaluation)
+        if run is not None:
+            context.update(
+                run=run,
+                figures=run.figures,
+                **_trends_and_forecast(contract, period, run, issued_only=customer_view),
+            )
     # Values are recorded only for a month that has figures.
     if kpi_form is None and context["run"] is not None:
         kpi_form = kpi_form_for(request.user, contract, period)
     context["kpi_form"] = kpi_form
     return render(request, "compliance/compliance_contract.html", context, status=status)
+
+
+def _month_figures(contract, period: tuple[int, int], now: datetime, *, customer_view: bool):
+    """The figures shown and the month's latest issued report: for the customer the issued
+    figures of a month that is over (``None`` before it is issued) and the running month
+    live; for provider staff the live figures."""
+    if customer_view:
+        month = issued.customer_month(contract=contract, period=period, now=now)
+        return month.run, month.report
+    run = evaluation_current(contract=contract, period=period, now=now)
+    report = None
+    if period_standing(contract=contract, period=period, now=now) is PeriodStanding.OVER:
+        report = issued.issued_report(contract, period)
+    return run, report
 
 
 def _months_around(contract, period: tuple[int, int], now: datetime) -> dict:
@@ -110,12 +141,14 @@ def _safe(charts: list[trends.Chart]) -> list[dict]:
     return [{"title": chart.title, "svg": mark_safe(chart.svg)} for chart in charts]  # noqa: S308
 
 
-def _trends_and_forecast(contract, period: tuple[int, int], run: EvaluationRun) -> dict:
+def _trends_and_forecast(
+    contract, period: tuple[int, int], run: EvaluationRun, *, issued_only: bool = False
+) -> dict:
     """The trend charts over the twelve months ending at ``period``, the month's own charts,
     and for the running month the forecast of each availability level with credit tiers,
     with the other service levels already missed so far (the forecast does not cover them)."""
     figures = run.figures
-    trend = trends.contract_trend(contract, period, selected=figures)
+    trend = trends.contract_trend(contract, period, selected=figures, issued_only=issued_only)
     forecasts, missed_so_far = [], []
     if not figures.get("final", True):
         tiers, cap = scorecards.availability_credit_terms(run.evaluation.version)

@@ -14,15 +14,19 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from compliance.engine.amendments import changes_summary, figures_changes
 from compliance.forms.reports import RegenerateForm
 from compliance.models import Delivery, ReportStatus
 from compliance.reports.pdf import period_label, verdict
 from compliance.selectors import reports as selectors
+from compliance.selectors.issued import issued_before
 from compliance.services import reports as services
 from compliance.views.compliance import default_period
 from compliance.views.events import add_service_errors
+from contracts.forms.editor import ContractReportsForm
 from contracts.selectors import tenancy
 
 
@@ -32,6 +36,13 @@ def _can_author(user, contract) -> bool:
 
 def _contract_reports(request, contract, form, status=200):
     reports = selectors.reports_for_user(request.user).filter(contract=contract)
+    settings_form = ContractReportsForm(
+        initial={
+            "reports_issued_automatically": contract.reports_issued_automatically,
+            "next": reverse("compliance:contract_reports", kwargs={"reference": contract.reference}),
+        },
+        action=reverse("contracts:contract_reports_settings", kwargs={"reference": contract.reference}),
+    )
     return render(
         request,
         "compliance/report_list.html",
@@ -39,6 +50,7 @@ def _contract_reports(request, contract, form, status=200):
             "contract": contract,
             "reports": reports,
             "form": form,
+            "settings_form": settings_form,
             "can_author": _can_author(request.user, contract),
             "runs": selectors.runs_for_user(request.user).filter(items__contract=contract)[:5],
         },
@@ -68,6 +80,8 @@ def report_detail(request, reference: str, report_id: int):
     report = selectors.report_for_user_or_404(request.user, reference, report_id)
     deliveries = Delivery.objects.filter(report=report).order_by("kind", "email")
     figures = report.evaluation.figures
+    amends = issued_before(report)
+    changes = figures_changes(amends.evaluation.figures, figures) if amends else []
     return render(
         request,
         "compliance/report_detail.html",
@@ -78,6 +92,8 @@ def report_detail(request, reference: str, report_id: int):
             "verdict": verdict(figures),
             "figures": figures,
             "deliveries": deliveries,
+            "amends": amends,
+            "amendment_text": changes_summary(changes),
             "can_author": _can_author(request.user, report.contract),
             "newer": selectors.reports_for_user(request.user)
             .filter(contract=report.contract, period=report.period, revision__gt=report.revision)
@@ -130,7 +146,10 @@ def report_regenerate(request, reference: str):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"The report for {period_label(run.period)} is being made again.")
+            then = "issued at once" if contract.reports_issued_automatically else "held for your review"
+            messages.success(
+                request, f"The report for {period_label(run.period)} is being made again, to be {then}."
+            )
             return redirect("compliance:report_run", run_id=run.pk)
     return _contract_reports(request, contract, form, status=400)
 

@@ -74,6 +74,12 @@ class ContractCreateForm(forms.Form):
         help_text="Leave empty for an open-ended contract.",
     )
     auto_renew = forms.BooleanField(label="Renews automatically", required=False)
+    reports_issued_automatically = forms.BooleanField(
+        label="Issue monthly reports without review",
+        required=False,
+        help_text="Email each month's report to the customer as soon as it is made. Left unticked, "
+        "reports wait for your review and are emailed when you issue them.",
+    )
     start_from = forms.ChoiceField(
         label="Version 1 starts from",
         choices=[
@@ -131,6 +137,7 @@ class ContractCreateForm(forms.Form):
                 Row(Column("currency", css_class="col-md-3"), Column("monthly_fee"), Column("time_zone")),
                 Row(Column("start_date"), Column("end_date")),
                 "auto_renew",
+                "reports_issued_automatically",
             ),
             Fieldset("Version 1", "start_from", "source", "templates"),
             Submit("submit", "Create contract and open the editor"),
@@ -188,6 +195,7 @@ class ContractCreateForm(forms.Form):
             "start_date": data["start_date"],
             "end_date": data["end_date"],
             "auto_renew": data["auto_renew"],
+            "reports_issued_automatically": data["reports_issued_automatically"],
             "source": data["source"] if start_from == START_COPY else None,
             "templates": list(data["templates"]) if start_from == START_LIBRARY else [],
         }
@@ -295,3 +303,22 @@ class ClauseFromTemplateForm(forms.Form):
                 "template", StrictButton("Add from library", type="submit", css_class="btn-outline-primary")
             )
         )
+
+
+class ContractReportsForm(forms.Form):
+    """The provider's choice of how the contract's monthly reports reach the customer."""
+
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    reports_issued_automatically = forms.BooleanField(
+        label="Issue monthly reports without review",
+        required=False,
+        help_text="Email each month's report to the customer as soon as it is made. Left unticked, "
+        "reports wait for your review and are emailed when you issue them.",
+    )
+
+    def __init__(self, *args, action: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.add_input(Submit("save", "Save", css_class="btn-outline-primary"))

@@ -44,6 +44,9 @@ class AuditAction(models.TextChoices):
     EVALUATED = "evaluated", "Evaluated"
     REPORT_SENT = "report_sent", "Report sent"
     REPORT_FAILED = "report_failed", "Report delivery failed"
+    REPORT_ISSUED = "report_issued", "Report issued"
+    AMENDMENT_DISCARDED = "amendment_discarded", "Amendment discarded"
+    REPORT_SETTINGS = "report_settings", "Report issuing changed"
 
 
 #: The provider's work on a draft: like the draft itself, not shown to the customer.

@@ -55,6 +55,12 @@ class Contract(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     auto_renew = models.BooleanField(default=False)
+    # The provider's choice: each month's report is held for its review until issued (the
+    # default), or issued — emailed to the customer — as soon as it is made.
+    reports_issued_automatically = models.BooleanField(
+        default=False,
+        help_text="Email each month's report to the customer as soon as it is made, without review.",
+    )
     status = models.CharField(max_length=20, choices=ContractStatus.choices, default=ContractStatus.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -74,6 +74,43 @@ def audit_record_automatic_many(*, action: str, entries: Iterable[tuple[int, str
     return len(rows)
 
 
+def audit_record_many(
+    *, action: str, actor: User | None, entries: Iterable[tuple[Contract, str, Mapping[str, Any]]]
+) -> int:
+    """Append one event per ``(contract, summary, details)``, all by ``actor`` (None:
+    background work), in one query for the actor's memberships and a single insert (a
+    provider issuing a month's reports at once). Returns how many."""
+    entries = list(entries)
+    anonymous = actor is None or not getattr(actor, "is_authenticated", False)
+    member_of: dict[int, Organisation] = {}
+    if not anonymous:
+        parties = {pk for contract, _, _ in entries for pk in (contract.provider_id, contract.customer_id)}
+        member_of = {
+            m.organisation_id: m.organisation
+            for m in Membership.objects.filter(user=actor, organisation_id__in=parties).select_related(
+                "organisation"
+            )
+        }
+    rows = []
+    for contract, summary, details in entries:
+        organisation = None
+        if not anonymous:
+            organisation = member_of.get(contract.provider_id) or member_of.get(contract.customer_id)
+        rows.append(
+            AuditEvent(
+                contract_id=contract.pk,
+                actor=None if anonymous else actor,
+                actor_name=SYSTEM_ACTOR if anonymous else _shorten(actor.display_name, 200),
+                organisation=organisation,
+                action=action,
+                summary=_shorten(summary),
+                details=dict(details),
+            )
+        )
+    AuditEvent.objects.bulk_create(rows)
+    return len(rows)
+
+
 def audit_draft_change(*, version, user: User | None, action: str, change: str) -> AuditEvent:
     """Log one change an author made to a draft's terms or clauses; ``change`` is the
     confirmation the author was shown, e.g. “Service level Email availability saved.”"""

@@ -53,6 +53,7 @@ def contract_start(
     time_zone: str,
     end_date: date | None = None,
     auto_renew: bool = False,
+    reports_issued_automatically: bool = False,
     customer: Organisation | None = None,
     new_customer_name: str = "",
     new_customer_email: str = "",
@@ -83,6 +84,7 @@ def contract_start(
             start_date=start_date,
             end_date=end_date,
             auto_renew=auto_renew,
+            reports_issued_automatically=reports_issued_automatically,
             currency=currency,
             monthly_fee=monthly_fee,
             time_zone=time_zone,
@@ -95,6 +97,7 @@ def contract_start(
     )
     contract.currency, contract.monthly_fee, contract.time_zone = currency, monthly_fee, time_zone
     contract.end_date, contract.auto_renew = end_date, auto_renew
+    contract.reports_issued_automatically = reports_issued_automatically
     contract.full_clean()
     contract.save()
     return contract

@@ -33,6 +33,7 @@ def contract_create(
     time_zone: str = "Europe/Amsterdam",
     end_date: date | None = None,
     auto_renew: bool = False,
+    reports_issued_automatically: bool = False,
     status: str = ContractStatus.DRAFT,
 ) -> Contract:
     contract = Contract(
@@ -42,6 +43,7 @@ def contract_create(
         start_date=start_date,
         end_date=end_date,
         auto_renew=auto_renew,
+        reports_issued_automatically=reports_issued_automatically,
         currency=currency,
         monthly_fee=monthly_fee,
         time_zone=time_zone,
@@ -61,3 +63,26 @@ def contract_create(
         details={"provider": provider.name, "customer": customer.name},
     )
     return contract
+
+
+def contract_reports_issuance_set(*, contract: Contract, automatically: bool, user: User | None) -> bool:
+    """Choose whether the contract's monthly reports are issued (emailed to the customer)
+    as soon as they are made, or held for the provider's review (the default). Audited.
+    Returns whether the choice changed."""
+    with transaction.atomic():
+        changed = (
+            Contract.objects.filter(pk=contract.pk)
+            .exclude(reports_issued_automatically=automatically)
+            .update(reports_issued_automatically=automatically)
+        )
+        contract.reports_issued_automatically = automatically
+        if changed:
+            audit_record(
+                contract=contract,
+                action=AuditAction.REPORT_SETTINGS,
+                actor=user,
+                summary="Monthly reports are issued "
+                + ("as soon as they are made" if automatically else "after the provider's review"),
+                details={"reports_issued_automatically": automatically},
+            )
+    return bool(changed)

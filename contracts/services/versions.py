@@ -187,6 +187,7 @@ def contract_create_from(
         monthly_fee=source.monthly_fee,
         time_zone=source.time_zone,
         auto_renew=source.auto_renew,
+        reports_issued_automatically=source.reports_issued_automatically,
     )
     latest = Version.objects.filter(contract=source).order_by("-number").first()
     note = f"Copied from {source.reference} version {latest.number}." if latest else ""

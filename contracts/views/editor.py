@@ -12,9 +12,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from contracts.forms.editor import ClauseAddForm, ClauseForm, ClauseFromTemplateForm, ContractCreateForm
+from contracts.forms.editor import (
+    ClauseAddForm,
+    ClauseForm,
+    ClauseFromTemplateForm,
+    ContractCreateForm,
+    ContractReportsForm,
+)
 from contracts.models import Clause, Version
 from contracts.selectors import tenancy
 from contracts.selectors.versions import (
@@ -30,6 +37,7 @@ from contracts.selectors.versions import (
     versions_of,
 )
 from contracts.services.contract_start import contract_start
+from contracts.services.contracts import contract_reports_issuance_set
 from contracts.texts.consistency import Finding
 from contracts.texts.rendering import render_clause
 from contracts.views.terms import parameters_panel_context
@@ -267,3 +275,24 @@ def findings_panel(request, reference: str, number: int):
     terms = version_terms(version)
     values = version_render_values(terms)
     return render(request, "contracts/editor/_findings.html", findings_context(terms, values))
+
+
+@login_required
+@require_POST
+def contract_reports_settings(request, reference: str):
+    """Provider authors choose whether monthly reports are held for review or issued at once."""
+    contract = tenancy.get_for_user_or_404(tenancy.contracts_authored_by(request.user), reference=reference)
+    form = ContractReportsForm(request.POST)
+    if form.is_valid():
+        automatically = form.cleaned_data["reports_issued_automatically"]
+        contract_reports_issuance_set(contract=contract, automatically=automatically, user=request.user)
+        messages.success(
+            request,
+            "Monthly reports are now issued as soon as they are made."
+            if automatically
+            else "Monthly reports now wait for your review before they are issued.",
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("contracts:contract_detail", kwargs={"reference": contract.reference})
+    return redirect(target)

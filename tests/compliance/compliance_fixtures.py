@@ -71,3 +71,22 @@ def record_month(contract, user, *, outages: int = 1, incidents: int = 1) -> Non
         user=user,
         rows=[{"external_id": "WL-1", "date": "2026-03-05", "hours": "8", "person": "Arthur"}],
     )
+
+
+def issue_month(contract, period: str = PERIOD):
+    """The month evaluated, stored and issued as the provider would issue its report (the
+    row only, no PDF): what the customer's pages then show of a month that is over."""
+    from django.utils import timezone
+
+    from compliance.models import Report, ReportStatus
+    from compliance.services.evaluations import evaluation_run
+
+    evaluation = evaluation_run(contract=contract, period=period).evaluation
+    return Report.objects.create(
+        contract=contract,
+        period=evaluation.period,
+        evaluation=evaluation,
+        revision=evaluation.revision,
+        status=ReportStatus.READY,
+        issued_at=timezone.now(),
+    )

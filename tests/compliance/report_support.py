@@ -50,10 +50,16 @@ def report_settings_fixture(settings, report_key_files, tmp_path):
     return settings
 
 
-def make_active(contract, *, document_sha256: str = DOCUMENT_SHA256) -> None:
-    """Mark the contract signed: active, its version with the signed document's hash."""
+def make_active(
+    contract, *, document_sha256: str = DOCUMENT_SHA256, reports_issued_automatically: bool = True
+) -> None:
+    """Mark the contract signed: active, its version with the signed document's hash. Its
+    reports are issued as soon as they are made unless ``reports_issued_automatically`` is
+    False (then they are held for the provider's review, the default of a new contract)."""
     Version.objects.filter(contract=contract).update(document_sha256=document_sha256)
-    type(contract).objects.filter(pk=contract.pk).update(status=ContractStatus.ACTIVE)
+    type(contract).objects.filter(pk=contract.pk).update(
+        status=ContractStatus.ACTIVE, reports_issued_automatically=reports_issued_automatically
+    )
     contract.refresh_from_db()
 
 

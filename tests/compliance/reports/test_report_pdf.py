@@ -168,6 +168,7 @@ def test_a_contract_signed_on_paper_is_named_so_in_the_report(tenants, report_se
     report = _report(contract)
     text = " ".join(pdf_text(stored_pdf(report)).split())
     assert "signed outside the portal; no signed document is held in the portal" in text
+    assert reports.report_issue(report=report, user=tenants.provider_author)  # the customer reads it
     page = (
         client_for(tenants.customer_admin)
         .get(f"/contracts/{contract.reference}/reports/{report.pk}/")

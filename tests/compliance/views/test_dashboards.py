@@ -9,7 +9,7 @@ from compliance.views.dashboards import last_complete_month
 from contracts import services as contract_services
 from contracts.models import Contract
 from tests import factories
-from tests.compliance.compliance_fixtures import outage_row, published_contract
+from tests.compliance.compliance_fixtures import issue_month, outage_row, published_contract
 from tests.compliance.hour_credits import hour_credit_contract, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +125,7 @@ def test_dashboard_links_provider_staff_to_the_scorecard(client_for, tenants):
 
 
 def test_customer_sees_the_standing_of_last_month(client_for, tenants, contract):
+    issue_month(contract, last_month())  # the customer sees the month as issued
     response = client_for(tenants.customer_admin).get(DASHBOARD)
     html = response.content.decode()
     assert "Standing last month" in html
@@ -137,9 +138,16 @@ def test_customer_sees_the_standing_of_last_month(client_for, tenants, contract)
 
 
 def test_standing_of_a_met_month(client_for, tenants):
-    in_force(published_contract(tenants), tenants.provider_author, missed=False)
+    issue_month(in_force(published_contract(tenants), tenants.provider_author, missed=False), last_month())
     html = client_for(tenants.customer_admin).get(DASHBOARD).content.decode()
     assert "Met</span> all 2 measured" in html
+
+
+def test_customer_sees_a_month_not_issued_yet_without_figures(client_for, tenants, contract):
+    response = client_for(tenants.customer_admin).get(DASHBOARD)
+    ((listed, verdict),) = response.context["standing"]
+    assert listed == contract and verdict.not_issued and verdict.period == last_month()
+    assert f"{last_month()} Not issued yet" in visible_text(response.content.decode())
 
 
 def test_provider_staff_see_no_standing_of_their_own_contracts(client_for, tenants, contract):
@@ -204,6 +212,6 @@ def test_scorecard_table_lets_the_contract_column_wrap_so_the_credit_totals_fit(
 
 
 def test_customer_standing_shows_hours_of_work_owed(client_for, tenants):
-    in_force(hour_credit_contract(tenants), tenants.provider_author, missed=True)
+    issue_month(in_force(hour_credit_contract(tenants), tenants.provider_author, missed=True), last_month())
     text = visible_text(client_for(tenants.customer_admin).get(DASHBOARD).content.decode())
     assert f"{last_month()} Missed · 1 of 2 0.00 EUR + 1.00 h" in text
