@@ -4,7 +4,7 @@ import pytest
 
 from tests.browser.axe import assert_accessible
 from tests.browser.test_customer_journey import sign_in
-from tests.compliance.compliance_fixtures import published_contract, record_month
+from tests.compliance.compliance_fixtures import issue_month, published_contract, record_month
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,6 +13,8 @@ def test_customer_sees_missed_target_and_credit(browser_page, tenants):
     page = browser_page
     contract = published_contract(tenants)
     record_month(contract, tenants.provider_author)
+    for period in ("2026-02", "2026-03"):  # the customer reads the months the provider issued
+        issue_month(contract, period)
     sign_in(page, tenants.customer_admin.email)
 
     page.goto(f"{page.base}/contracts/{contract.reference}/")

@@ -4,7 +4,7 @@ import pytest
 
 from tests.browser.axe import assert_accessible
 from tests.browser.test_customer_journey import sign_in
-from tests.compliance.compliance_fixtures import published_contract
+from tests.compliance.compliance_fixtures import issue_month, published_contract
 from tests.compliance.views.test_dashboards import in_force, last_month
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,6 +44,7 @@ def test_provider_scorecard_and_trends_then_customer_standing(browser_page, tena
     assert page.get_by_role("img").filter(has_text="Credits owed per month").count() == 1
     assert_accessible(page)
 
+    issue_month(contract, last_month())  # the provider issues the month; the customer reads it
     page.context.clear_cookies()
     sign_in(page, tenants.customer_admin.email)
     standing = page.get_by_role("table", name="Each contract in force", exact=False)

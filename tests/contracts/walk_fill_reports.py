@@ -4,6 +4,10 @@ tenant's contract only (its PDF is not rendered: the walk checks access, not con
 from compliance.models import Report, ReportRun, ReportRunItem
 from compliance.services.evaluations import evaluation_run
 
+# The month close shows every provider's staff only their own contracts' reports; issuing
+# all held reports issues only those.
+OWN = {"compliance:reports_review", "compliance:reports_issue_all"}
+
 
 def fill(tenants) -> dict:
     contract = tenants.contract
