@@ -100,3 +100,35 @@ def report_deliver(self, delivery_id: int) -> str:
                     continue
             return "failed"
         raise self.retry(exc=exc, countdown=email_backoff(retries)) from exc
+
+
+# ---------------------------------------------------------------- disputes
+
+
+def _email_retry_later(task, exc: OSError) -> bool:
+    """In-process (no broker) the change is committed: the email stays recorded as unsent."""
+    if task.request.is_eager:
+        return False
+    raise task.retry(exc=exc) from exc
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
+def dispute_email(self, dispute_id: int, step: str) -> bool:
+    """Email a dispute's step (``raised`` / ``answered``) to the other party, once."""
+    from compliance.services.disputes import dispute_email_send
+
+    try:
+        return dispute_email_send(dispute_id=dispute_id, step=step)
+    except OSError as exc:  # SMTP connection problems: try again later
+        return _email_retry_later(self, exc)
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
+def acknowledgement_email(self, acknowledgement_id: int) -> bool:
+    """Tell the provider's staff that the customer acknowledged a report, once."""
+    from compliance.services.disputes import acknowledgement_email_send
+
+    try:
+        return acknowledgement_email_send(acknowledgement_id=acknowledgement_id)
+    except OSError as exc:  # SMTP connection problems: try again later
+        return _email_retry_later(self, exc)

@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from compliance.views import compliance, dashboards, events, home, imports, kpis, profile, reports, verify
+from compliance.views import (
+    compliance,
+    credits,
+    dashboards,
+    disputes,
+    events,
+    home,
+    imports,
+    kpis,
+    profile,
+    reports,
+    verify,
+)
 
 app_name = "compliance"
 
@@ -63,4 +75,23 @@ urlpatterns += [
     path("reports/customers/<slug:slug>/", reports.customer_reports, name="customer_reports"),
     path("reports/runs/<int:run_id>/", reports.report_run, name="report_run"),
     path("reports/runs/<int:run_id>/progress/", reports.report_run_progress, name="report_run_progress"),
+]
+
+# Disputes and acknowledgements of an issued report; credit notes and the credits ledger.
+
+urlpatterns += [
+    path(f"{_BASE}reports/<int:report_id>/disputes/", disputes.dispute_raise, name="dispute_raise"),
+    path(
+        f"{_BASE}reports/<int:report_id>/disputes/<int:dispute_id>/answer/",
+        disputes.dispute_answer,
+        name="dispute_answer",
+    ),
+    path(
+        f"{_BASE}reports/<int:report_id>/acknowledge/", disputes.report_acknowledge, name="report_acknowledge"
+    ),
+    path(f"{_BASE}reports/<int:report_id>/credit-note/", credits.credit_note_make, name="credit_note_make"),
+    path(f"{_BASE}credit-notes/<str:number>/pdf/", credits.credit_note_download, name="credit_note_download"),
+    path(f"{_BASE}credit-notes/<str:number>/apply/", credits.credit_note_apply, name="credit_note_apply"),
+    path("credits/", credits.credits_ledger, name="credits_ledger"),
+    path("credits/<str:table>.<str:file_format>", credits.credits_export, name="credits_export"),
 ]

@@ -74,6 +74,14 @@ class ContractCreateForm(forms.Form):
         help_text="Leave empty for an open-ended contract.",
     )
     auto_renew = forms.BooleanField(label="Renews automatically", required=False)
+    dispute_window_days = forms.IntegerField(
+        label="Dispute window (days)",
+        min_value=1,
+        max_value=365,
+        initial=14,
+        required=False,
+        help_text="Days after a monthly report is issued in which the customer may dispute it.",
+    )
     start_from = forms.ChoiceField(
         label="Version 1 starts from",
         choices=[
@@ -129,7 +137,7 @@ class ContractCreateForm(forms.Form):
                 "Contract",
                 "title",
                 Row(Column("currency", css_class="col-md-3"), Column("monthly_fee"), Column("time_zone")),
-                Row(Column("start_date"), Column("end_date")),
+                Row(Column("start_date"), Column("end_date"), Column("dispute_window_days")),
                 "auto_renew",
             ),
             Fieldset("Version 1", "start_from", "source", "templates"),
@@ -188,6 +196,7 @@ class ContractCreateForm(forms.Form):
             "start_date": data["start_date"],
             "end_date": data["end_date"],
             "auto_renew": data["auto_renew"],
+            "dispute_window_days": data["dispute_window_days"] or 14,
             "source": data["source"] if start_from == START_COPY else None,
             "templates": list(data["templates"]) if start_from == START_LIBRARY else [],
         }

@@ -44,6 +44,11 @@ class AuditAction(models.TextChoices):
     EVALUATED = "evaluated", "Evaluated"
     REPORT_SENT = "report_sent", "Report sent"
     REPORT_FAILED = "report_failed", "Report delivery failed"
+    REPORT_ACKNOWLEDGED = "report_acknowledged", "Report acknowledged"
+    DISPUTE_RAISED = "dispute_raised", "Dispute raised"
+    DISPUTE_ANSWERED = "dispute_answered", "Dispute answered"
+    CREDIT_NOTE_ISSUED = "credit_note_issued", "Credit note issued"
+    CREDIT_NOTE_APPLIED = "credit_note_applied", "Credit note applied"
 
 
 #: The provider's work on a draft: like the draft itself, not shown to the customer.

@@ -34,6 +34,7 @@ def contract_create(
     end_date: date | None = None,
     auto_renew: bool = False,
     status: str = ContractStatus.DRAFT,
+    dispute_window_days: int = 14,
 ) -> Contract:
     contract = Contract(
         provider=provider,
@@ -45,6 +46,7 @@ def contract_create(
         currency=currency,
         monthly_fee=monthly_fee,
         time_zone=time_zone,
+        dispute_window_days=dispute_window_days,
         status=status,
         created_by=created_by,
     )
