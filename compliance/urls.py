@@ -90,8 +90,16 @@ urlpatterns += [
         f"{_BASE}reports/<int:report_id>/acknowledge/", disputes.report_acknowledge, name="report_acknowledge"
     ),
     path(f"{_BASE}reports/<int:report_id>/credit-note/", credits.credit_note_make, name="credit_note_make"),
-    path(f"{_BASE}credit-notes/<str:number>/pdf/", credits.credit_note_download, name="credit_note_download"),
-    path(f"{_BASE}credit-notes/<str:number>/apply/", credits.credit_note_apply, name="credit_note_apply"),
+    path(
+        f"{_BASE}credit-notes/<str:credit_note_number>/pdf/",
+        credits.credit_note_download,
+        name="credit_note_download",
+    ),
+    path(
+        f"{_BASE}credit-notes/<str:credit_note_number>/apply/",
+        credits.credit_note_apply,
+        name="credit_note_apply",
+    ),
     path("credits/", credits.credits_ledger, name="credits_ledger"),
     path("credits/<str:table>.<str:file_format>", credits.credits_export, name="credits_export"),
 ]

@@ -49,8 +49,8 @@ def credit_note_make(request, reference: str, report_id: int):
 
 @login_required
 @require_GET
-def credit_note_download(request, reference: str, number: str):
-    note = selectors.credit_note_for_user_or_404(request.user, number, reference)
+def credit_note_download(request, reference: str, credit_note_number: str):
+    note = selectors.credit_note_for_user_or_404(request.user, credit_note_number, reference)
     if not note.pdf:
         raise Http404("The credit note's PDF is missing.")
     try:
@@ -62,8 +62,8 @@ def credit_note_download(request, reference: str, number: str):
 
 @login_required
 @require_POST
-def credit_note_apply(request, reference: str, number: str):
-    note = selectors.credit_note_authored_by_or_404(request.user, number, reference)
+def credit_note_apply(request, reference: str, credit_note_number: str):
+    note = selectors.credit_note_authored_by_or_404(request.user, credit_note_number, reference)
     form = CreditNoteApplyForm(request.POST)
     if form.is_valid():
         try:
