@@ -16,7 +16,6 @@ and so is a step for someone not of the party that takes it.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -286,15 +285,7 @@ class CreditsLedger(APIView):
         summary="Credits owed, issued and applied per customer and month",
     )
     def get(self, request: Request) -> Response:
-        rows = ledger.credits_ledger(request.user)
-        organisation = _token_organisation(request)
-        if organisation is not None:
-            allowed = set(
-                _contracts(request)
-                .filter(Q(provider_id=organisation) | Q(customer_id=organisation))
-                .values_list("reference", flat=True)
-            )
-            rows = [row for row in rows if row.reference in allowed]
+        rows = ledger.credits_ledger(request.user, _contracts(request))
         return Response(
             [
                 {
@@ -334,4 +325,4 @@ class CreditsExport(APIView):
         summary="The credits ledger or the months' figures as CSV or XLSX",
     )
     def get(self, request: Request, table: str, file_format: str):
-        return export_response(request.user, table, file_format)
+        return export_response(request.user, table, file_format, _contracts(request))

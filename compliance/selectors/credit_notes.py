@@ -85,9 +85,12 @@ class LedgerRow:
         return self.credit_note.applied_at if self.credit_note else None
 
 
-def _latest_issued_reports(user) -> list[Report]:
+def _latest_issued_reports(user, contracts: QuerySet | None = None) -> list[Report]:
+    """The latest issued revision per contract and month, of ``contracts`` (by default
+    every contract the user is a party to; the API narrows them to a token's organisation)."""
+    contracts = tenancy.contracts_for_user(user) if contracts is None else contracts
     reports = (
-        Report.objects.filter(contract__in=tenancy.contracts_for_user(user), issued_at__isnull=False)
+        Report.objects.filter(contract__in=contracts, issued_at__isnull=False)
         .select_related("contract__customer", "evaluation", "credit_note")
         .order_by("contract__customer__name", "contract__reference", "-period", "-revision")
     )
@@ -108,10 +111,10 @@ def _credit_note(report: Report) -> CreditNote | None:
         return None
 
 
-def credits_ledger(user) -> list[LedgerRow]:
+def credits_ledger(user, contracts: QuerySet | None = None) -> list[LedgerRow]:
     """Per customer, contract and month (newest first): owed, issued, applied."""
     rows = []
-    for report in _latest_issued_reports(user):
+    for report in _latest_issued_reports(user, contracts):
         figures = report.evaluation.figures
         owed, hours = owed_credits(figures)
         rows.append(
@@ -194,10 +197,10 @@ FIGURES_HEADER = [
 ]
 
 
-def figures_table(user) -> list[list]:
+def figures_table(user, contracts: QuerySet | None = None) -> list[list]:
     """The months' figures: one row per issued month and service level."""
     table = []
-    for report in _latest_issued_reports(user):
+    for report in _latest_issued_reports(user, contracts):
         figures = report.evaluation.figures
         credits = figures.get("credits") or {}
         by_level = {line.get("service_level"): line for line in credits.get("lines", [])}

@@ -98,14 +98,18 @@ def credits_ledger(request):
     )
 
 
-def export_response(user, table: str, file_format: str) -> HttpResponse:
-    """The ledger or the months' figures of ``user``'s contracts as CSV or XLSX."""
+def export_response(user, table: str, file_format: str, contracts=None) -> HttpResponse:
+    """The ledger or the months' figures of ``user``'s contracts (or of ``contracts``) as
+    CSV or XLSX."""
     if table not in EXPORTS or file_format not in ("csv", "xlsx"):
         raise Http404("No such export.")
     if table == "ledger":
-        header, rows = selectors.LEDGER_HEADER, selectors.ledger_table(selectors.credits_ledger(user))
+        header, rows = (
+            selectors.LEDGER_HEADER,
+            selectors.ledger_table(selectors.credits_ledger(user, contracts)),
+        )
     else:
-        header, rows = selectors.FIGURES_HEADER, selectors.figures_table(user)
+        header, rows = selectors.FIGURES_HEADER, selectors.figures_table(user, contracts)
     name, title = EXPORTS[table]
     stamp = timezone.localdate().isoformat()
     if file_format == "csv":
