@@ -22,7 +22,7 @@ run: $(STAMP)
 PYTEST_WORKERS ?= auto
 test: $(STAMP)
 	@start=$$(date +%s); status=0; \
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || status=$$?; \
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || status=$$?; \
 	echo "make test: the whole suite took $$(( $$(date +%s) - start )) s"; exit $$status
 
 lint: $(STAMP)

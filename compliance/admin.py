@@ -8,13 +8,17 @@ from django.contrib import admin
 
 from compliance.models import (
     ApiToken,
+    CreditNote,
+    CreditNoteCounter,
     Delivery,
+    Dispute,
     Evaluation,
     Incident,
     IncidentPause,
     KpiValue,
     Outage,
     Report,
+    ReportAcknowledgement,
     ReportRun,
     ReportRunItem,
     WorkLog,
@@ -141,3 +145,31 @@ class KpiValueAdmin(admin.ModelAdmin):
     list_display = ["contract", "service_level_key", "period", "value", "recorded_at"]
     list_select_related = ["contract"]
     raw_id_fields = ["contract"]
+
+
+@admin.register(Dispute)
+class DisputeAdmin(_ReadOnlyAdmin):
+    list_display = ["report", "kind", "subject", "status", "raised_at", "answered_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["report__contract__reference", "subject"]
+    list_select_related = ["report__contract"]
+
+
+@admin.register(ReportAcknowledgement)
+class ReportAcknowledgementAdmin(_ReadOnlyAdmin):
+    list_display = ["report", "acknowledged_by", "acknowledged_at"]
+    list_select_related = ["report__contract", "acknowledged_by"]
+
+
+@admin.register(CreditNote)
+class CreditNoteAdmin(_ReadOnlyAdmin):
+    list_display = ["number", "contract", "period", "amount", "currency", "status", "invoice_reference"]
+    list_filter = ["status"]
+    search_fields = ["number", "contract__reference", "verification_code", "invoice_reference"]
+    list_select_related = ["contract"]
+
+
+@admin.register(CreditNoteCounter)
+class CreditNoteCounterAdmin(_ReadOnlyAdmin):
+    list_display = ["provider", "year", "last_number"]
+    list_select_related = ["provider"]

@@ -17,7 +17,9 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
-from compliance.services import reports
+from compliance.models import Report
+from compliance.services import credit_notes, reports
+from compliance.services.disputes import acknowledgement_email_send, dispute_email_send
 from contracts.documents.sealing import SealingFailed
 
 REPORT_SOFT_TIME_LIMIT = 120
@@ -100,3 +102,45 @@ def report_deliver(self, delivery_id: int) -> str:
                     continue
             return "failed"
         raise self.retry(exc=exc, countdown=email_backoff(retries)) from exc
+
+
+# ---------------------------------------------------------------- disputes
+
+
+def _email_retry_later(task, exc: OSError) -> bool:
+    """In-process (no broker) the change is committed: the email stays recorded as unsent."""
+    if task.request.is_eager:
+        return False
+    raise task.retry(exc=exc) from exc
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
+def dispute_email(self, dispute_id: int, step: str) -> bool:
+    """Email a dispute's step (``raised`` / ``answered``) to the other party, once."""
+
+    try:
+        return dispute_email_send(dispute_id=dispute_id, step=step)
+    except OSError as exc:  # SMTP connection problems: try again later
+        return _email_retry_later(self, exc)
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
+def acknowledgement_email(self, acknowledgement_id: int) -> bool:
+    """Tell the provider's staff that the customer acknowledged a report, once."""
+
+    try:
+        return acknowledgement_email_send(acknowledgement_id=acknowledgement_id)
+    except OSError as exc:  # SMTP connection problems: try again later
+        return _email_retry_later(self, exc)
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60, acks_late=True)
+def credit_note_make(self, report_id: int) -> bool:
+    """Make the credit note of an issued report that owes credits, once."""
+    report = Report.objects.select_related("contract", "evaluation").get(pk=report_id)
+    try:
+        return credit_notes.on_report_issued(report) is not None
+    except SealingFailed as exc:
+        if self.request.is_eager:
+            raise
+        raise self.retry(exc=exc) from exc

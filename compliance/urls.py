@@ -4,7 +4,9 @@ from django.urls import path
 
 from compliance.views import (
     compliance,
+    credits,
     dashboards,
+    disputes,
     events,
     home,
     imports,
@@ -86,4 +88,31 @@ urlpatterns += [
     path(f"{_BASE}reports/amendment/", review.amendment, name="amendment"),
     path(f"{_BASE}reports/amendment/issue/", review.amendment_issue_view, name="amendment_issue"),
     path(f"{_BASE}reports/amendment/discard/", review.amendment_discard_view, name="amendment_discard"),
+]
+
+# Disputes and acknowledgements of an issued report; credit notes and the credits ledger.
+
+urlpatterns += [
+    path(f"{_BASE}reports/<int:report_id>/disputes/", disputes.dispute_raise, name="dispute_raise"),
+    path(
+        f"{_BASE}reports/<int:report_id>/disputes/<int:dispute_id>/answer/",
+        disputes.dispute_answer,
+        name="dispute_answer",
+    ),
+    path(
+        f"{_BASE}reports/<int:report_id>/acknowledge/", disputes.report_acknowledge, name="report_acknowledge"
+    ),
+    path(f"{_BASE}reports/<int:report_id>/credit-note/", credits.credit_note_make, name="credit_note_make"),
+    path(
+        f"{_BASE}credit-notes/<str:credit_note_number>/pdf/",
+        credits.credit_note_download,
+        name="credit_note_download",
+    ),
+    path(
+        f"{_BASE}credit-notes/<str:credit_note_number>/apply/",
+        credits.credit_note_apply,
+        name="credit_note_apply",
+    ),
+    path("credits/", credits.credits_ledger, name="credits_ledger"),
+    path("credits/<str:table>.<str:file_format>", credits.credits_export, name="credits_export"),
 ]

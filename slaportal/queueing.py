@@ -45,8 +45,9 @@ def task_named(name: str):
 
     Services queue work by name so that they never import the tasks that call them back."""
     if name not in app.tasks:
-        # Outside a worker nothing imports the apps' task modules: load them as a worker does.
-        app.loader.import_default_modules()
+        # Outside a worker nothing imports the apps' task modules: import each app's
+        # ``tasks`` now (without the worker's start-up checks, which reconfigure logging).
+        app.autodiscover_tasks(force=True)
     return app.tasks[name]
 
 

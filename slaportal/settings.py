@@ -198,6 +198,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "SLA portal API",
     "DESCRIPTION": "Contracts, incidents, outages and work logs of the SLA portal.",
     "VERSION": "1.0.0",
+    "ENUM_NAME_OVERRIDES": {
+        "DisputeStatusEnum": ["open", "accepted", "rejected"],
+        "ContractStatusEnum": "contracts.models.contract.ContractStatus",
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and docs are for signed-in users and token holders, like the API itself.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

@@ -13,16 +13,6 @@ from tests import factories
 from tests.services import CHROMIUM, require_broker, require_chromium
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Tests that start a real Celery worker share the broker's queue: under pytest-xdist
-    (``--dist loadgroup``) they all run on one worker, one after another. First, so that
-    xdist reads the group when it names the tests."""
-    for item in items:
-        if item.get_closest_marker("worker"):
-            item.add_marker(pytest.mark.xdist_group("celery-worker"))
-
-
 @pytest.fixture(autouse=True)
 def _portal_test_settings(settings, request):
     """Fast password hashing; eager Celery unless a test needs a real worker."""

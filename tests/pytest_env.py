@@ -12,3 +12,16 @@ os.environ.setdefault("SECURE_HTTPS", "0")
 os.environ.setdefault("STATICFILES_MANIFEST", "0")
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM use there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Under pytest-xdist each worker process gets a Redis database of its own for the Celery
+# broker, so the real Celery workers that tests start never take each other's tasks, and
+# purges and pings stay within one test process.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+_broker = os.environ.get("CELERY_BROKER_URL", "")
+if _worker.startswith("gw") and _broker.startswith("redis"):
+    from urllib.parse import urlsplit, urlunsplit
+
+    _parts = urlsplit(_broker)
+    _base = int(_parts.path.strip("/") or 0)
+    _db = (_base + 1 + int(_worker[2:])) % 16
+    os.environ["CELERY_BROKER_URL"] = urlunsplit(_parts._replace(path=f"/{_db}"))

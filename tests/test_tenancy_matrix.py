@@ -61,6 +61,8 @@ ID_KEYWORDS = {
     "api_token_id",
     "report_id",
     "run_id",
+    "dispute_id",
+    "credit_note_number",
     "request_id",
     "invitation_id",
     "membership_id",

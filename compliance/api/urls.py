@@ -4,7 +4,7 @@ schema and its browsable docs (Swagger UI served from the installed sidecar, no 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from compliance.api import compliance, kpis, views
+from compliance.api import compliance, disputes, kpis, views
 
 urlpatterns = [
     path("v1/contracts/", views.ContractList.as_view(), name="api-contract-list"),
@@ -42,6 +42,27 @@ urlpatterns = [
         "v1/contracts/<str:reference>/kpis/<str:period>/<str:level_key>/",
         kpis.KpiValueItem.as_view(),
         name="api-kpi-value",
+    ),
+    path(
+        "v1/contracts/<str:reference>/reports/<int:report_id>/disputes/",
+        disputes.ReportDisputes.as_view(),
+        name="api-report-disputes",
+    ),
+    path(
+        "v1/contracts/<str:reference>/reports/<int:report_id>/disputes/<int:dispute_id>/answer/",
+        disputes.DisputeAnswer.as_view(),
+        name="api-dispute-answer",
+    ),
+    path(
+        "v1/contracts/<str:reference>/reports/<int:report_id>/acknowledge/",
+        disputes.ReportAcknowledge.as_view(),
+        name="api-report-acknowledge",
+    ),
+    path("v1/credits/ledger/", disputes.CreditsLedger.as_view(), name="api-credits-ledger"),
+    path(
+        "v1/credits/<str:table>/export/<str:file_format>/",
+        disputes.CreditsExport.as_view(),
+        name="api-credits-export",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,3 +1,11 @@
+from compliance.models.credit_notes import CreditNote, CreditNoteCounter, CreditNoteStatus
+from compliance.models.disputes import (
+    EVENT_KINDS,
+    Dispute,
+    DisputeKind,
+    DisputeStatus,
+    ReportAcknowledgement,
+)
 from compliance.models.evaluations import Evaluation
 from compliance.models.events import Cause, Incident, IncidentPause, Outage, Priority, WorkLog
 from compliance.models.kpis import KpiValue
@@ -36,4 +44,15 @@ __all__ += [
     "ReportRunItem",
     "ReportStatus",
     "RunTrigger",
+]
+
+__all__ += [
+    "EVENT_KINDS",
+    "CreditNote",
+    "CreditNoteCounter",
+    "CreditNoteStatus",
+    "Dispute",
+    "DisputeKind",
+    "DisputeStatus",
+    "ReportAcknowledgement",
 ]

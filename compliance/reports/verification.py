@@ -12,22 +12,77 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from io import BytesIO
 
-from compliance.models import Report, ReportStatus
+from compliance.models import CreditNote, Report, ReportStatus
+from compliance.reports.credit_note_pdf import INFO_CREDIT_NOTE_CODE
 from compliance.reports.pdf import INFO_REPORT_CODE
 from contracts.documents.sealing import SealCheck, check_seal, info_get, sealing_key_from_settings
 from contracts.documents.verification import signed_pdf_verify
 
 
-def report_code_of(data: bytes) -> str:
-    """The report verification code in a PDF's document information, or ""."""
+def report_code_of(data: bytes, key: str = INFO_REPORT_CODE) -> str:
+    """The report (or, with ``key``, credit note) verification code in a PDF's document
+    information, or ""."""
     from pypdf import PdfReader
 
     try:
         info = PdfReader(BytesIO(data), strict=False).metadata or {}
-        value = info_get(info, INFO_REPORT_CODE)
+        value = info_get(info, key)
     except Exception:
         return ""
     return str(value) if value else ""
+
+
+@dataclass
+class CreditNoteVerification:
+    """What the portal can say about an uploaded credit note PDF."""
+
+    check: SealCheck
+    code: str
+    credit_note: CreditNote | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return self.check.valid and self.credit_note is not None and not self.problems
+
+    @property
+    def all_problems(self) -> list[str]:
+        return [*self.check.problems, *self.problems]
+
+    def report(self) -> str:
+        lines = [f"File SHA-256: {self.check.file_sha256}"]
+        if self.valid:
+            lines.append("VALID: a credit note issued by this portal, unaltered since it was sealed.")
+        elif self.credit_note is not None:
+            lines.append("NOT VALID: a credit note of this portal, but ALTERED since it was sealed.")
+        else:
+            lines.append("NOT VALID: not a credit note issued by this portal.")
+        if self.credit_note is not None:
+            note = self.credit_note
+            lines += [
+                f"Credit note: {note.number}, {note.contract.reference} {note.period}, "
+                f"{note.amount} {note.currency}",
+                f"Parties: {note.contract.provider.name} (provider), "
+                f"{note.contract.customer.name} (customer)",
+            ]
+        lines += [f"Problem: {problem}" for problem in self.all_problems]
+        return "\n".join(lines)
+
+
+def credit_note_pdf_verify(data: bytes, *, code: str) -> CreditNoteVerification:
+    """Genuine when the seal is intact and the file is byte for byte the stored credit note."""
+    check = check_seal(data, key=sealing_key_from_settings())
+    note = (
+        CreditNote.objects.select_related("contract__provider", "contract__customer")
+        .filter(verification_code=code)
+        .first()
+    )
+    result = CreditNoteVerification(check=check, code=code, credit_note=note)
+    if note is None:
+        result.problems.append("The credit note code in the file is not one this portal issued.")
+    elif note.pdf_sha256 != check.file_sha256:
+        result.problems.append("The file is not byte for byte the credit note PDF the portal issued.")
+    return result
 
 
 @dataclass
@@ -100,5 +155,8 @@ def verify_pdf_bytes(data: bytes):
     code = report_code_of(data)
     if code:
         return report_pdf_verify(data, code=code)
+    code = report_code_of(data, INFO_CREDIT_NOTE_CODE)
+    if code:
+        return credit_note_pdf_verify(data, code=code)
 
     return signed_pdf_verify(data)

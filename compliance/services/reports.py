@@ -182,6 +182,14 @@ def _enqueue_items(item_ids: list[int]) -> None:
         enqueue("compliance.tasks.report_make", item_id)
 
 
+def _enqueue_issued(delivery_ids: list[int], report_ids: list[int]) -> None:
+    """After issuing: the report emails, and the credit note of each issued month that owes
+    credits (rendered and sealed by a worker)."""
+    _enqueue_deliveries(delivery_ids)
+    for report_id in report_ids:
+        enqueue("compliance.tasks.credit_note_make", report_id)
+
+
 def _enqueue_deliveries(delivery_ids: list[int]) -> None:
 
     for delivery_id in delivery_ids:
@@ -210,17 +218,20 @@ def run_item_process(*, item_id: int, now: datetime | None = None) -> str:
         if report.status != ReportStatus.READY:
             report_render(report=report)
         with transaction.atomic():
+            issued_ids: list[int] = []
             if report.is_issued:
                 # Issued before (a run started again): only recipients added since get it.
                 pending = deliveries_create(report=report)
             elif item.contract.reports_issued_automatically:
-                pending = deliveries_create_many(reports=_issue(reports=[report], user=None))
+                issued = _issue(reports=[report], user=None)
+                pending = deliveries_create_many(reports=issued)
+                issued_ids = [r.pk for r in issued]
             else:
                 pending = []  # held for the provider's review (``reports_issue``)
             ReportRunItem.objects.filter(pk=item.pk).update(
                 status=ItemStatus.DONE, report=report, error="", finished_at=timezone.now()
             )
-            transaction.on_commit(lambda: _enqueue_deliveries(pending))
+            transaction.on_commit(lambda: _enqueue_issued(pending, issued_ids))
     except PeriodNotOver as exc:
         ReportRunItem.objects.filter(pk=item.pk).update(status=ItemStatus.PENDING, error=str(exc))
         raise
@@ -488,7 +499,8 @@ def reports_issue(*, reports: Sequence[Report], user=None) -> int:
     with transaction.atomic():
         issued = _issue(reports=reports, user=user)
         pending = deliveries_create_many(reports=issued)
-        transaction.on_commit(lambda: _enqueue_deliveries(pending))
+        issued_ids = [report.pk for report in issued]
+        transaction.on_commit(lambda: _enqueue_issued(pending, issued_ids))
     if issued:
         logger.info("%s reports issued by %s; %s emails queued", len(issued), user, len(pending))
     return len(issued)
@@ -512,6 +524,7 @@ def _issue(*, reports: Sequence[Report], user) -> list[Report]:
     ).update(issued_at=now, issued_by=user)
     # The rows carrying this call's own timestamp are the ones it won.
     won = list(Report.objects.filter(pk__in=ids, issued_at=now).select_related("contract"))
+
     audit_record_many(
         action=AuditAction.REPORT_ISSUED,
         actor=user,

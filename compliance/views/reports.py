@@ -18,10 +18,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from compliance.engine.amendments import changes_summary, figures_changes
+from compliance.engine.disputes import format_day
+from compliance.forms.disputes import AcknowledgeForm, AnswerForm, CreditNoteApplyForm, DisputeForm
 from compliance.forms.reports import RegenerateForm
 from compliance.models import Delivery, ReportStatus
 from compliance.reports.pdf import period_label, verdict
+from compliance.selectors import disputes as dispute_selectors
 from compliance.selectors import reports as selectors
+from compliance.selectors.credit_notes import credit_note_of
 from compliance.selectors.issued import issued_before
 from compliance.services import reports as services
 from compliance.views.compliance import default_period
@@ -78,10 +82,27 @@ def customer_reports(request, slug: str):
 @require_GET
 def report_detail(request, reference: str, report_id: int):
     report = selectors.report_for_user_or_404(request.user, reference, report_id)
+    return report_page(request, report)
+
+
+def report_page(request, report, *, status: int = 200, **forms):
+    """The report page; ``forms`` replace the empty dispute, acknowledge and answer forms
+    (bound, with their errors, after a refused POST)."""
     deliveries = Delivery.objects.filter(report=report).order_by("kind", "email")
     figures = report.evaluation.figures
     amends = issued_before(report)
     changes = figures_changes(amends.evaluation.figures, figures) if amends else []
+    standing = dispute_selectors.report_standing(report)
+    is_customer = (
+        dispute_selectors.contracts_as_customer_member(request.user).filter(pk=report.contract_id).exists()
+    )
+    can_author = _can_author(request.user, report.contract)
+    disputes = list(dispute_selectors.disputes_of(report))
+    answer_forms = forms.get("answer_forms", {})
+    for dispute in disputes:
+        dispute.answer_form = answer_forms.get(dispute.pk) or AnswerForm(prefix_id=dispute.pk)
+    acknowledgement = dispute_selectors.acknowledgement_of(report)
+    may_respond = is_customer and standing.window_open and acknowledgement is None
     return render(
         request,
         "compliance/report_detail.html",
@@ -94,11 +115,23 @@ def report_detail(request, reference: str, report_id: int):
             "deliveries": deliveries,
             "amends": amends,
             "amendment_text": changes_summary(changes),
-            "can_author": _can_author(request.user, report.contract),
+            "can_author": can_author,
             "newer": selectors.reports_for_user(request.user)
             .filter(contract=report.contract, period=report.period, revision__gt=report.revision)
             .first(),
+            "standing": standing,
+            "closes_on": format_day(standing.closes_on) if standing.closes_on else "",
+            "disputes": disputes,
+            "acknowledgement": acknowledgement,
+            "is_customer": is_customer,
+            "may_respond": may_respond,
+            "event_ids": [e.get("external_id") for e in figures.get("exclusions", [])],
+            "dispute_form": forms.get("dispute_form") or DisputeForm(exclusions=True),
+            "acknowledge_form": forms.get("acknowledge_form") or AcknowledgeForm(),
+            "credit_note": credit_note_of(report),
+            "apply_form": forms.get("apply_form") or CreditNoteApplyForm(),
         },
+        status=status,
     )
 
 

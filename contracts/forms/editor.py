@@ -80,6 +80,14 @@ class ContractCreateForm(forms.Form):
         help_text="Email each month's report to the customer as soon as it is made. Left unticked, "
         "reports wait for your review and are emailed when you issue them.",
     )
+    dispute_window_days = forms.IntegerField(
+        label="Dispute window (days)",
+        min_value=1,
+        max_value=365,
+        initial=14,
+        required=False,
+        help_text="Days after a monthly report is issued in which the customer may dispute it.",
+    )
     start_from = forms.ChoiceField(
         label="Version 1 starts from",
         choices=[
@@ -135,7 +143,7 @@ class ContractCreateForm(forms.Form):
                 "Contract",
                 "title",
                 Row(Column("currency", css_class="col-md-3"), Column("monthly_fee"), Column("time_zone")),
-                Row(Column("start_date"), Column("end_date")),
+                Row(Column("start_date"), Column("end_date"), Column("dispute_window_days")),
                 "auto_renew",
                 "reports_issued_automatically",
             ),
@@ -196,6 +204,7 @@ class ContractCreateForm(forms.Form):
             "end_date": data["end_date"],
             "auto_renew": data["auto_renew"],
             "reports_issued_automatically": data["reports_issued_automatically"],
+            "dispute_window_days": data["dispute_window_days"] or 14,
             "source": data["source"] if start_from == START_COPY else None,
             "templates": list(data["templates"]) if start_from == START_LIBRARY else [],
         }

@@ -1,8 +1,8 @@
 """A starter clause library for a provider: standard clauses in a legal and a plain rendering.
 
 The texts use the names every version offers (``provider_name``, ``customer_name``,
-``start_date``, the blocks ``scope_list``, ``service_level_table``, ``maintenance_list``,
-``responsibilities_list``, ``credit_table``; ``credit_cap``, ``hours_per_month``,
+``start_date``, ``dispute_window_days``, the blocks ``scope_list``, ``service_level_table``,
+``maintenance_list``, ``responsibilities_list``, ``credit_table``; ``credit_cap``, ``hours_per_month``,
 ``hours_deficit_carry`` and ``responsibility_<key>`` when the version has them) and these
 parameter names, which ``examples/contract.yaml`` defines:
 
@@ -256,11 +256,15 @@ STARTER_CLAUSES = [
         (
             "Within {{ report_days }} business days after the end of each calendar month the Provider shall "
             "make available a report stating, for each service level, the result achieved, every incident "
-            "excluded and the clause excluding it, and the service credits owed."
+            "excluded and the clause excluding it, and the service credits owed. The Customer may "
+            "acknowledge the report or dispute any item of it, with reasons, within "
+            "{{ dispute_window_days }} after it is issued; thereafter the report is final."
         ),
         (
             "Within {{ report_days }} working days after each month you get a report: each target met or "
-            "missed, anything we left out and why, and any money you get back."
+            "missed, anything we left out and why, and any money you get back. You have "
+            "{{ dispute_window_days }} after we send it to accept it or tell us what you think is wrong; "
+            "after that the month is final."
         ),
     ),
     StarterClause(

@@ -47,6 +47,11 @@ class AuditAction(models.TextChoices):
     REPORT_ISSUED = "report_issued", "Report issued"
     AMENDMENT_DISCARDED = "amendment_discarded", "Amendment discarded"
     REPORT_SETTINGS = "report_settings", "Report issuing changed"
+    REPORT_ACKNOWLEDGED = "report_acknowledged", "Report acknowledged"
+    DISPUTE_RAISED = "dispute_raised", "Dispute raised"
+    DISPUTE_ANSWERED = "dispute_answered", "Dispute answered"
+    CREDIT_NOTE_ISSUED = "credit_note_issued", "Credit note issued"
+    CREDIT_NOTE_APPLIED = "credit_note_applied", "Credit note applied"
 
 
 #: The provider's work on a draft: like the draft itself, not shown to the customer.

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -60,6 +60,13 @@ class Contract(models.Model):
     reports_issued_automatically = models.BooleanField(
         default=False,
         help_text="Email each month's report to the customer as soon as it is made, without review.",
+    )
+    # The days after a month's report is issued in which the customer may acknowledge it or
+    # dispute its items; the texts name it as ``{{ dispute_window_days }}``.
+    dispute_window_days = models.PositiveSmallIntegerField(
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Days after a report is issued in which the customer may dispute it.",
     )
     status = models.CharField(max_length=20, choices=ContractStatus.choices, default=ContractStatus.DRAFT)
     created_by = models.ForeignKey(

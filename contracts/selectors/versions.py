@@ -150,6 +150,7 @@ def version_render_values(terms: VersionTerms, contract: Contract | None = None)
         "monthly_fee": wording.format_money(contract.monthly_fee, currency),
         "currency": currency,
         "time_zone": contract.time_zone,
+        "dispute_window_days": wording.format_days(contract.dispute_window_days),
     }
     if contract.end_date:
         values["end_date"] = wording.format_date(contract.end_date)

@@ -59,6 +59,7 @@ def contract_start(
     new_customer_email: str = "",
     source: Contract | None = None,
     templates: Sequence[ClauseTemplate] = (),
+    dispute_window_days: int = 14,
 ) -> Contract:
     """Create a contract with its draft version 1, in one transaction.
 
@@ -89,6 +90,7 @@ def contract_start(
             monthly_fee=monthly_fee,
             time_zone=time_zone,
             created_by=user,
+            dispute_window_days=dispute_window_days,
         )
         version_create_draft(contract=contract, user=user, templates=templates)
         return contract
@@ -98,6 +100,7 @@ def contract_start(
     contract.currency, contract.monthly_fee, contract.time_zone = currency, monthly_fee, time_zone
     contract.end_date, contract.auto_renew = end_date, auto_renew
     contract.reports_issued_automatically = reports_issued_automatically
+    contract.dispute_window_days = dispute_window_days
     contract.full_clean()
     contract.save()
     return contract

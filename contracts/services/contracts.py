@@ -35,6 +35,7 @@ def contract_create(
     auto_renew: bool = False,
     reports_issued_automatically: bool = False,
     status: str = ContractStatus.DRAFT,
+    dispute_window_days: int = 14,
 ) -> Contract:
     contract = Contract(
         provider=provider,
@@ -47,6 +48,7 @@ def contract_create(
         currency=currency,
         monthly_fee=monthly_fee,
         time_zone=time_zone,
+        dispute_window_days=dispute_window_days,
         status=status,
         created_by=created_by,
     )

@@ -8,7 +8,9 @@ The names a clause may use besides its parameters:
 
 - contract values: ``provider_name``, ``customer_name``, ``contract_reference``,
   ``contract_title``, ``start_date``, ``end_date`` (when set), ``monthly_fee`` (unless a
-  parameter of that name exists; a parameter always wins), ``currency``, ``time_zone``;
+  parameter of that name exists; a parameter always wins), ``currency``, ``time_zone``,
+  ``dispute_window_days`` ("14 days": the days after a report is issued in which the
+  customer may dispute it; no parameter may take the name, as the portal enforces it);
 - term values: ``credit_cap``, ``hours_per_month``, ``hours_deficit_carry``,
   ``hours_surplus_carry`` (when there is a cap / an hours commitment), and
   ``responsibility_<key>`` for each customer responsibility (its duty and consequence);
@@ -43,12 +45,13 @@ CONTRACT_VALUE_NAMES = frozenset(
         "monthly_fee",
         "currency",
         "time_zone",
+        "dispute_window_days",
     }
 )
 TERM_VALUE_NAMES = frozenset({"credit_cap", "hours_per_month", "hours_deficit_carry", "hours_surplus_carry"})
 RESPONSIBILITY_PREFIX = "responsibility_"
 #: Names a parameter may not take: they would hide a block or a term value.
-RESERVED_PARAMETER_NAMES = BLOCK_NAMES | TERM_VALUE_NAMES
+RESERVED_PARAMETER_NAMES = BLOCK_NAMES | TERM_VALUE_NAMES | {"dispute_window_days"}
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -126,6 +129,11 @@ def format_hours(hours: Decimal) -> str:
     """``Decimal("20.00")`` → ``"20 hours"``."""
     hours = trim(hours)
     return f"{hours} hour{'' if hours == 1 else 's'}"
+
+
+def format_days(days: int) -> str:
+    """``14`` → ``"14 days"``."""
+    return f"{days} day{'' if days == 1 else 's'}"
 
 
 def format_months(months: int | None, *, unlimited: str) -> str:

@@ -1,0 +1,200 @@
+"""Credit notes: each issued month that owes credits gets one, numbered per provider and
+year (``CN-2026-0001``), rendered and sealed like the reports; provider staff mark it
+applied with the invoice it went into.
+
+``credit_note_create`` is idempotent: a report has at most one credit note (one-to-one), so
+calling it again, or twice at once, returns the same note. ``on_report_issued`` is the hook
+the issue step calls.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from compliance.models import CreditNote, CreditNoteCounter, CreditNoteStatus, Report
+from compliance.reports.credit_note_pdf import CreditNoteData, CreditNoteLine, credit_note_pdf
+from compliance.reports.pdf import TIER_KINDS, ReportParty
+from compliance.selectors.credit_notes import decimal_or_zero, owed_credits
+from contracts.models import AuditAction
+from contracts.services.audit import audit_record
+
+logger = logging.getLogger("slaportal.reports")
+
+
+def _lines(credits: dict) -> list[dict]:
+    currency = credits.get("currency", "")
+    lines = []
+    for line in credits.get("lines", []):
+        kind = line.get("tier_kind") or ""
+        value = line.get("tier_value")
+        tier = ""
+        if line.get("tier_below"):
+            text = TIER_KINDS.get(kind, "{value}").format(value=value, currency=currency, hours="hours")
+            tier = f"below {line['tier_below']}%: {text}"
+        hours = kind == "hours"
+        lines.append(
+            {
+                "service_level": line.get("service_level", ""),
+                "tier": tier,
+                "amount": None if hours else str(line.get("amount") or "0.00"),
+                "hours": str(line.get("hours") or "0") if hours else None,
+            }
+        )
+    return lines
+
+
+def _next_number(provider_id: int, year: int) -> str:
+    counter, _ = CreditNoteCounter.objects.select_for_update().get_or_create(
+        provider_id=provider_id, year=year
+    )
+    CreditNoteCounter.objects.filter(pk=counter.pk).update(last_number=counter.last_number + 1)
+    return f"CN-{year}-{counter.last_number + 1:04d}"
+
+
+def credit_note_data(note: CreditNote) -> CreditNoteData:
+    report = note.report
+    contract = report.contract
+
+    def party(organisation) -> ReportParty:
+        parent = organisation.parent.name if organisation.parent_id else ""
+        return ReportParty(organisation.name, parent)
+
+    return CreditNoteData(
+        number=note.number,
+        verification_code=note.verification_code,
+        reference=contract.reference,
+        title=contract.title,
+        provider=party(contract.provider),
+        customer=party(contract.customer),
+        period=note.period,
+        report_revision=report.revision,
+        report_code=report.verification_code,
+        currency=note.currency,
+        lines=tuple(
+            CreditNoteLine(
+                line["service_level"],
+                line["tier"],
+                None if line["amount"] is None else Decimal(line["amount"]),
+                None if line["hours"] is None else Decimal(line["hours"]),
+            )
+            for line in note.lines
+        ),
+        total=note.total,
+        cap=note.cap,
+        amount=note.amount,
+        hours=note.hours,
+        issued_at=note.created_at,
+        time_zone=contract.time_zone,
+        verify_url=settings.SITE_URL + reverse("compliance:verify"),
+    )
+
+
+def credit_note_create(*, report: Report, user=None) -> CreditNote | None:
+    """The credit note of an issued report that owes credits, made (numbered, rendered,
+    sealed, stored, audited) on first call; the same note on every later call. None when
+    the month owes nothing. Refused (ValidationError) for a report not issued."""
+    from contracts.documents.sealing import sealing_key_from_settings
+
+    existing = CreditNote.objects.filter(report=report).first()
+    if existing is not None:
+        return existing
+    report = Report.objects.select_related(
+        "contract__provider__parent", "contract__customer__parent", "evaluation"
+    ).get(pk=report.pk)
+    if report.issued_at is None:
+        raise ValidationError("This report has not been issued yet: it has no credit note.")
+    amount, hours = owed_credits(report.evaluation.figures)
+    if not amount and not hours:
+        return None
+    credits = report.evaluation.figures.get("credits") or {}
+    contract = report.contract
+    name = ""
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            note = CreditNote.objects.create(
+                report=report,
+                contract=contract,
+                provider_id=contract.provider_id,
+                period=report.period,
+                number=_next_number(contract.provider_id, now.year),
+                currency=credits.get("currency") or contract.currency,
+                lines=_lines(credits),
+                total=decimal_or_zero(credits.get("total")),
+                cap=None if credits.get("cap") in (None, "") else decimal_or_zero(credits.get("cap")),
+                amount=amount,
+                hours=hours,
+                created_at=now,
+                created_by=user if getattr(user, "is_authenticated", False) else None,
+            )
+            rendered = credit_note_pdf(
+                credit_note_data(note), key=sealing_key_from_settings(), tsa_url=settings.SIGNING_TSA_URL
+            )
+            name = default_storage.save(f"credit_notes/{note.number}.pdf", ContentFile(rendered.data))
+            note.pdf = name
+            note.pdf_sha256 = hashlib.sha256(rendered.data).hexdigest()
+            note.save(update_fields=["pdf", "pdf_sha256"])
+            audit_record(
+                contract=contract,
+                action=AuditAction.CREDIT_NOTE_ISSUED,
+                actor=user,
+                summary=f"Credit note {note.number} for {report.period}: {amount} {note.currency}"
+                + (f" and {hours} hours" if hours else ""),
+                details={"period": report.period, "number": note.number, "amount": str(amount)},
+            )
+    except IntegrityError:
+        if name:
+            default_storage.delete(name)
+        note = CreditNote.objects.filter(report=report).first()
+        if note is None:
+            raise
+        return note
+    except Exception:
+        if name:
+            default_storage.delete(name)
+        raise
+    logger.info("Credit note %s made for report %s", note.number, report.pk)
+    return note
+
+
+def on_report_issued(report: Report) -> CreditNote | None:
+    """Called by the issue step once a report is issued: its credit note, when it owes."""
+    return credit_note_create(report=report)
+
+
+def credit_note_apply(*, credit_note: CreditNote, user, invoice_reference: str) -> CreditNote:
+    """Provider staff record the invoice a credit note was applied to; once."""
+    invoice_reference = " ".join(str(invoice_reference or "").split())
+    if not invoice_reference:
+        raise ValidationError({"invoice_reference": "Give the invoice the credit went into."})
+    if len(invoice_reference) > 100:
+        raise ValidationError({"invoice_reference": "Keep the invoice reference to 100 characters."})
+    with transaction.atomic():
+        note = CreditNote.objects.select_for_update().select_related("contract").get(pk=credit_note.pk)
+        if note.status == CreditNoteStatus.APPLIED:
+            raise ValidationError(
+                f"Credit note {note.number} was applied already ({note.invoice_reference})."
+            )
+        note.status = CreditNoteStatus.APPLIED
+        note.invoice_reference = invoice_reference
+        note.applied_at = timezone.now()
+        note.applied_by = user
+        note.save(update_fields=["status", "invoice_reference", "applied_at", "applied_by"])
+        audit_record(
+            contract=note.contract,
+            action=AuditAction.CREDIT_NOTE_APPLIED,
+            actor=user,
+            summary=f"Credit note {note.number} applied to invoice {invoice_reference}",
+            details={"number": note.number, "invoice": invoice_reference},
+        )
+    return note
