@@ -172,6 +172,7 @@ def main() -> None:
         from compliance.models import Delivery, DeliveryStatus, Report
         from compliance.reports.data import report_data
         from compliance.reports.pdf import report_html
+        from compliance.selectors import report_runs
         from compliance.services import reports
         from contracts.documents.pdf import static_base_url, with_stack_room
         from contracts.documents.sealing import sealing_key_from_settings
@@ -210,7 +211,7 @@ def main() -> None:
             started, cpu_started = time.perf_counter(), time.process_time()
             run = reports.report_run_start(period=PERIOD, contracts=chosen)
             took, took_cpu = time.perf_counter() - started, time.process_time() - cpu_started
-            progress = reports.run_progress(run, run.items.values("contract"))
+            progress = report_runs.run_progress(run, run.items.values("contract"))
             done, failed, pending = done + progress.done, failed + progress.failed, pending + progress.pending
             # Bare WeasyPrint: the same reports' HTML, rendered and written, nothing else.
             slice_bare = 0.0

@@ -18,6 +18,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from compliance.models import Report
+from compliance.selectors import report_runs
 from compliance.services import credit_notes, reports
 from compliance.services.disputes import acknowledgement_email_send, dispute_email_send
 from contracts.documents.sealing import SealingFailed
@@ -36,7 +37,7 @@ def retry_countdown(seconds: int) -> int:
 def report_month_run(period: str | None = None) -> int:
     """Beat's entry: start the run of ``period`` (default: the month just ended)."""
     run = reports.report_run_start(
-        period=period or reports.default_report_period(), trigger=reports.RunTrigger.SCHEDULE
+        period=period or report_runs.default_report_period(), trigger=reports.RunTrigger.SCHEDULE
     )
     return run.pk
 

@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from compliance.models import Incident, Outage, Report, WorkLog
 from compliance.selectors.events import event_terms
+from compliance.selectors.report_runs import contracts_for_period, default_report_period
 from compliance.services.evaluations import evaluations_run
 from compliance.services.events import events_check, events_write
-from compliance.services.reports import contracts_for_period, default_report_period, report_run_start
+from compliance.services.reports import report_run_start
 from contracts.models import Contract
 from contracts.models.contract import ContractStatus
 

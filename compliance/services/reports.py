@@ -25,9 +25,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -35,29 +33,29 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.urls import reverse
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
-from compliance.engine.amendments import changes_summary, figures_changes
-from compliance.engine.periods import format_period, parse_period, period_bounds, period_of, previous_period
+from compliance.engine.periods import format_period, period_bounds
 from compliance.models import (
     Delivery,
     DeliveryStatus,
     Evaluation,
     ItemStatus,
-    RecipientKind,
     Report,
     ReportRun,
     ReportRunItem,
     ReportStatus,
     RunTrigger,
 )
-from compliance.selectors.issued import issued_before
+from compliance.reports.emails import delivery_message_id, report_email_context
+from compliance.selectors.report_runs import (
+    contracts_for_period,
+    parse_period_or_error,
+    report_recipients_many,
+)
 from compliance.services.evaluations import evaluation_run
-from contracts.models import AuditAction, Contract, Membership, Role
-from contracts.models.contract import ContractStatus
+from contracts.models import AuditAction, Contract
 from contracts.services.audit import audit_record, audit_record_many
 from slaportal.queueing import enqueue
 
@@ -79,74 +77,6 @@ class DeliveryRetry(Exception):
 # ---------------------------------------------------------------- who and what
 
 
-def default_report_period(now: datetime | None = None) -> str:
-    """The month before the current one in ``settings.TIME_ZONE``."""
-    return format_period(*previous_period(*period_of(now or timezone.now(), ZoneInfo(settings.TIME_ZONE))))
-
-
-def _period(period: str) -> tuple[int, int]:
-    try:
-        return parse_period(period)
-    except ValueError as exc:
-        raise ValidationError({"period": str(exc)}) from None
-
-
-def contracts_for_period(period: str) -> QuerySet[Contract]:
-    """Active contracts whose term overlaps the period."""
-    year, month = _period(period)
-    first = datetime(year, month, 1).date()
-    last = (datetime(*_next(year, month), 1) - timedelta(days=1)).date()
-    return (
-        Contract.objects.filter(status=ContractStatus.ACTIVE, start_date__lte=last)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-        .order_by("reference")
-    )
-
-
-def _next(year: int, month: int) -> tuple[int, int]:
-    return (year + 1, 1) if month == 12 else (year, month + 1)
-
-
-@dataclass(frozen=True)
-class Recipient:
-    email: str
-    user_id: int
-    kind: str
-
-
-def report_recipients(contract: Contract) -> list[Recipient]:
-    """The customer's members flagged "receives monthly reports", then, in copy, the
-    provider's admins with the same flag (its account owners). One entry per address."""
-    return report_recipients_many([contract])[contract.pk]
-
-
-def report_recipients_many(contracts: Sequence[Contract]) -> dict[int, list[Recipient]]:
-    """``report_recipients`` of many contracts (by contract id) in one query."""
-    organisation_ids = {pk for c in contracts for pk in (c.customer_id, c.provider_id)}
-    members = (
-        Membership.objects.filter(
-            receives_reports=True, user__is_active=True, organisation_id__in=organisation_ids
-        )
-        .values_list("organisation_id", "role", "user_id", "user__email")
-        .order_by("user__email")
-    )
-    by_organisation: dict[int, list[tuple[str, int, str]]] = {}
-    for organisation_id, role, user_id, email in members:
-        by_organisation.setdefault(organisation_id, []).append((role, user_id, email))
-    found: dict[int, list[Recipient]] = {}
-    for contract in contracts:
-        chosen: dict[str, Recipient] = {}
-        for _role, user_id, email in by_organisation.get(contract.customer_id, []):  # customer first
-            chosen.setdefault(email.lower(), Recipient(email.lower(), user_id, RecipientKind.CUSTOMER))
-        for role, user_id, email in by_organisation.get(contract.provider_id, []):
-            if role == Role.ADMIN:
-                chosen.setdefault(
-                    email.lower(), Recipient(email.lower(), user_id, RecipientKind.PROVIDER_COPY)
-                )
-        found[contract.pk] = list(chosen.values())
-    return found
-
-
 # ---------------------------------------------------------------- starting a run
 
 
@@ -163,7 +93,7 @@ def report_run_start(
     Starting the same period again makes a new run; the reports and emails already done
     are found done, nothing is sent twice.
     """
-    label = format_period(*_period(period))
+    label = format_period(*parse_period_or_error(period))
     chosen = list(contracts_for_period(label) if contracts is None else contracts)
     with transaction.atomic():
         run = ReportRun.objects.create(
@@ -268,7 +198,7 @@ def _reason(exc: BaseException) -> str:
 def _report_for_period(contract: Contract, period: str, *, now: datetime | None = None) -> Report:
     run = evaluation_run(contract=contract, period=period, now=now)
     if not run.stored:
-        end = period_bounds(*_period(period), ZoneInfo(contract.time_zone))[1]
+        end = period_bounds(*parse_period_or_error(period), ZoneInfo(contract.time_zone))[1]
         raise PeriodNotOver(max(60, int((end - (now or timezone.now())).total_seconds()) + 60))
     return _report_of(run.evaluation)
 
@@ -434,17 +364,6 @@ def delivery_send(*, delivery_id: int, final: bool) -> str:
     return "sent"
 
 
-def delivery_message_id(delivery: Delivery) -> str:
-    """The Message-ID of this delivery's email, the same each time it is sent. The one
-    duplicate SMTP cannot rule out (a worker that dies after the server accepted the email
-    but before the send was recorded) then arrives as a second copy of the same message,
-    which mail systems that keep one message per Message-ID show once."""
-    report = delivery.report
-    token = salted_hmac("report-delivery-message-id", delivery.pk).hexdigest()[:16]
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    return f"<{report.contract.reference}.{report.period}.r{report.revision}.{delivery.pk}.{token}@{domain}>"
-
-
 def _delivery_audit(delivery: Delivery, *, sent: bool, reason: str = "") -> None:
     report = delivery.report
     audit_record(
@@ -453,32 +372,6 @@ def _delivery_audit(delivery: Delivery, *, sent: bool, reason: str = "") -> None
         summary=f"Report {report.period} {'sent' if sent else 'could not be sent'} to {delivery.email}"
         + ("" if sent else f": {reason}"),
         details={"period": report.period, "revision": report.revision, "email": delivery.email},
-    )
-
-
-def report_email_context(delivery: Delivery) -> dict:
-    from compliance.reports.pdf import period_label, verdict
-
-    report = delivery.report
-    amended = issued_before(report)
-    changes = figures_changes(amended.evaluation.figures, report.evaluation.figures) if amended else []
-    return {
-        "delivery": delivery,
-        "amends": amended,
-        "amendment": changes_summary(changes),
-        "changes": changes,
-        "report": report,
-        "contract": report.contract,
-        "period_label": period_label(report.period),
-        "verdict": verdict(report.evaluation.figures),
-        "is_copy": delivery.kind == RecipientKind.PROVIDER_COPY,
-        "report_url": settings.SITE_URL + report_url(report),
-    }
-
-
-def report_url(report: Report) -> str:
-    return reverse(
-        "compliance:report_detail", kwargs={"reference": report.contract.reference, "report_id": report.pk}
     )
 
 
@@ -566,7 +459,7 @@ def report_regenerate(*, contract: Contract, period: str, user=None) -> ReportRu
     """Make the contract's report for the period again, as a new revision when the
     evaluation changed, or again for a revision whose PDF failed. A revision already
     made from unchanged figures is refused (ValidationError)."""
-    label = format_period(*_period(period))
+    label = format_period(*parse_period_or_error(period))
     run = evaluation_run(contract=contract, period=label)
     if not run.stored:
         raise ValidationError({"period": "This month is not over yet: its report cannot be made."})
@@ -578,54 +471,3 @@ def report_regenerate(*, contract: Contract, period: str, user=None) -> ReportRu
     if existing is not None:
         Report.objects.filter(pk=existing.pk).update(status=ReportStatus.PENDING, error="")
     return report_run_start(period=label, trigger=RunTrigger.REGENERATE, user=user, contracts=[contract])
-
-
-# ---------------------------------------------------------------- progress
-
-
-def run_items(run: ReportRun, contracts: QuerySet[Contract]) -> QuerySet[ReportRunItem]:
-    """The run's items among ``contracts``, each with its deliveries counted."""
-    deliveries = Delivery.objects.filter(report=OuterRef("report"))
-    return (
-        ReportRunItem.objects.filter(run=run, contract__in=contracts)
-        .select_related("contract__customer", "report")
-        .annotate(
-            unsent=Exists(deliveries.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING])),
-            undelivered=Exists(deliveries.filter(status=DeliveryStatus.FAILED)),
-            sent=Count("report__deliveries", filter=Q(report__deliveries__status=DeliveryStatus.SENT)),
-            recipients=Count("report__deliveries"),
-        )
-        .order_by("contract__reference")
-    )
-
-
-@dataclass(frozen=True)
-class RunProgress:
-    total: int
-    done: int
-    failed: int
-    pending: int
-
-    @property
-    def finished(self) -> bool:
-        return self.pending == 0
-
-
-def run_progress(run: ReportRun, contracts: QuerySet[Contract]) -> RunProgress:
-    """Done (report stored and every email sent), failed (the report, or an email after
-    its last try) and pending, over the run's items among ``contracts``; one query."""
-    deliveries = Delivery.objects.filter(report=OuterRef("report"))
-    counts = (
-        ReportRunItem.objects.filter(run=run, contract__in=contracts)
-        .annotate(
-            unsent=Exists(deliveries.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING])),
-            undelivered=Exists(deliveries.filter(status=DeliveryStatus.FAILED)),
-        )
-        .aggregate(
-            total=Count("pk"),
-            failed=Count("pk", filter=Q(status=ItemStatus.FAILED) | Q(undelivered=True)),
-            done=Count("pk", filter=Q(status=ItemStatus.DONE, unsent=False, undelivered=False)),
-        )
-    )
-    total, failed, done = counts["total"], counts["failed"], counts["done"]
-    return RunProgress(total=total, done=done, failed=failed, pending=total - done - failed)

@@ -24,6 +24,7 @@ from compliance.forms.reports import RegenerateForm
 from compliance.models import Delivery, ReportStatus
 from compliance.reports.pdf import period_label, verdict
 from compliance.selectors import disputes as dispute_selectors
+from compliance.selectors import report_runs
 from compliance.selectors import reports as selectors
 from compliance.selectors.credit_notes import credit_note_of
 from compliance.selectors.issued import issued_before
@@ -192,8 +193,8 @@ def _run_context(request, run):
     return {
         "run": run,
         "period_label": period_label(run.period),
-        "progress": services.run_progress(run, contracts),
-        "items": services.run_items(run, contracts),
+        "progress": report_runs.run_progress(run, contracts),
+        "items": report_runs.run_items(run, contracts),
     }
 
 

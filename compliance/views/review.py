@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from compliance.forms.reports import AmendmentIssueForm, MonthForm
 from compliance.reports.pdf import period_label
+from compliance.selectors import report_runs
 from compliance.selectors import reports as selectors
 from compliance.selectors.issued import amendment_for
 from compliance.services import reports as services
@@ -47,7 +48,7 @@ def _review_url(period: str) -> str:
 def reports_review(request):
     """The month's reports of every contract the user provides, held or issued."""
     _provider_staff_or_404(request.user)
-    form = MonthForm(request.GET or {"period": services.default_report_period()})
+    form = MonthForm(request.GET or {"period": report_runs.default_report_period()})
     if not form.is_valid():
         return render(request, "compliance/report_review.html", {"form": form, "rows": []}, status=400)
     period = form.cleaned_data["period"]

@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from compliance.models import RunTrigger
-from compliance.services.reports import default_report_period, report_run_start, run_progress
+from compliance.selectors.report_runs import default_report_period, run_progress
+from compliance.services.reports import report_run_start
 from contracts.models import Contract
 
 

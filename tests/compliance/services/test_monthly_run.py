@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from compliance.models import Delivery, DeliveryStatus, ItemStatus, Report, ReportRun, ReportRunItem
+from compliance.selectors import report_runs
 from compliance.services import reports
 from compliance.tasks import REPORT_TIME_LIMIT, email_backoff, retry_countdown
 from contracts.models import Contract
@@ -50,7 +51,7 @@ def test_each_recipient_gets_exactly_one_email_with_its_reports_pdf(
 ):
     other = more_contracts(tenants, 1)[0]
     run = run_month()
-    assert reports.run_progress(run, Contract.objects.all()) == reports.RunProgress(2, 2, 0, 0)
+    assert report_runs.run_progress(run, Contract.objects.all()) == report_runs.RunProgress(2, 2, 0, 0)
     received = _by_recipient(smtp_server.messages)
     # The customer's members of each contract, and the provider's admin in copy of both.
     assert {k: len(v) for k, v in received.items()} == {
@@ -87,7 +88,7 @@ def test_running_the_month_twice_sends_nothing_new(active_contract, smtp_server,
     second = run_month()
     assert len(smtp_server.messages) == 2
     assert Report.objects.count() == 1 and Delivery.objects.count() == 2
-    assert reports.run_progress(second, Contract.objects.all()).done == 1
+    assert report_runs.run_progress(second, Contract.objects.all()).done == 1
 
 
 def test_a_redelivered_item_or_delivery_task_sends_nothing(active_contract, smtp_server, run_month):
@@ -185,7 +186,7 @@ def test_smtp_down_ends_failed_with_the_reason_and_resend_delivers_once(
         assert delivery.status == DeliveryStatus.FAILED
         assert delivery.attempts == django_settings.REPORT_EMAIL_RETRIES + 1
         assert "Connection refused" in delivery.reason
-    assert reports.run_progress(run, Contract.objects.all()).failed == 1
+    assert report_runs.run_progress(run, Contract.objects.all()).failed == 1
     assert smtp_server.messages == []
 
     settings.EMAIL_PORT = smtp_server.port  # the server is back
@@ -200,7 +201,7 @@ def test_smtp_down_ends_failed_with_the_reason_and_resend_delivers_once(
     with django_capture_on_commit_callbacks(execute=True):
         assert reports.report_resend(report=report) == 0
     assert len(smtp_server.messages) == 2
-    assert reports.run_progress(run, Contract.objects.all()).done == 1
+    assert report_runs.run_progress(run, Contract.objects.all()).done == 1
 
 
 def test_email_retries_back_off(settings):
@@ -288,8 +289,8 @@ def test_run_monthly_command_starts_the_month(
 
 
 def test_default_period_is_the_month_before():
-    assert reports.default_report_period(datetime(2026, 4, 1, 6, tzinfo=UTC)) == "2026-03"
-    assert reports.default_report_period(datetime(2026, 1, 1, 6, tzinfo=UTC)) == "2025-12"
+    assert report_runs.default_report_period(datetime(2026, 4, 1, 6, tzinfo=UTC)) == "2026-03"
+    assert report_runs.default_report_period(datetime(2026, 1, 1, 6, tzinfo=UTC)) == "2025-12"
 
 
 def test_beat_starts_the_run_at_six_on_the_first_of_each_month():

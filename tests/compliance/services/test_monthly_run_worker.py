@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from compliance.models import Delivery, DeliveryStatus, ItemStatus, Report, ReportRunItem
+from compliance.selectors import report_runs
 from compliance.services import reports
 from contracts.models import Contract
 from tests.compliance.report_support import (
@@ -149,13 +150,13 @@ def _wait(condition, timeout: float, what: str, worker_logs=()) -> None:
 
 
 def _finished(run) -> bool:
-    return reports.run_progress(run, Contract.objects.all()).finished
+    return report_runs.run_progress(run, Contract.objects.all()).finished
 
 
 def _assert_exactly_once(smtp_server, contracts) -> None:
     expected = {}
     for contract in contracts:
-        for recipient in reports.report_recipients(contract):
+        for recipient in report_runs.report_recipients(contract):
             expected[(recipient.email, contract.reference)] = 1
     received: dict[tuple[str, str], int] = {}
     for message in smtp_server.messages:
@@ -177,7 +178,7 @@ def test_real_worker_runs_the_month_and_each_recipient_gets_one_email(
     worker = workers()
     run = reports.report_run_start(period=PERIOD)
     _wait(lambda: _finished(run), 120, "the run to finish", [worker.log_path])
-    progress = reports.run_progress(run, Contract.objects.all())
+    progress = report_runs.run_progress(run, Contract.objects.all())
     assert (progress.done, progress.failed, progress.pending) == (3, 0, 0)
     smtp_server.wait_for(5)
     _assert_exactly_once(smtp_server, contracts)
@@ -229,7 +230,7 @@ def test_a_worker_killed_mid_run_loses_nothing_and_sends_nothing_twice(
         "the run to finish on the second worker",
         [first.log_path, second.log_path],
     )
-    progress = reports.run_progress(run, Contract.objects.all())
+    progress = report_runs.run_progress(run, Contract.objects.all())
     assert (progress.done, progress.failed, progress.pending) == (5, 0, 0)
     # The report being made when the worker died was made again by the second worker.
     assert interrupted and all(
@@ -263,5 +264,5 @@ def test_a_full_disk_is_retried_by_the_worker_and_the_report_sent_once(
     tiny_disk.free()  # the worker's next try finds space
     _wait(lambda: _finished(run), 60, "the retried report", [worker.log_path])
     assert item.get().status == ItemStatus.DONE
-    smtp_server.wait_for(len(reports.report_recipients(active_contract)))
+    smtp_server.wait_for(len(report_runs.report_recipients(active_contract)))
     _assert_exactly_once(smtp_server, [active_contract])
