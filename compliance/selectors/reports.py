@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
+from compliance.engine.periods import format_period, parse_period, previous_period
 from compliance.models import DeliveryStatus, Report, ReportRun, ReportStatus
 from compliance.selectors.issued import Amendment, amendments_for
 from compliance.selectors.scorecards import MonthVerdict, month_verdict
@@ -104,7 +105,6 @@ def reports_to_review(user, period: str, *, now=None) -> list[ReviewRow]:
     """The month's latest report of each contract the user authors for as the provider,
     with its key figures, the previous month's for comparison, and for an issued month the
     amendment (live figures against it). Queries do not grow with the contracts."""
-    from compliance.engine.periods import format_period, parse_period, previous_period
 
     contracts = tenancy.contracts_authored_by(user)
     newest = Report.objects.filter(contract=OuterRef("contract"), period=OuterRef("period")).order_by(

@@ -9,8 +9,14 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, QuerySet
 
+from compliance.engine.periods import format_period, period_of, previous_period
 from compliance.selectors.contract_terms import credit_cap, credit_tier
-from contracts.models import Contract, Version
+from compliance.selectors.evaluations import period_standing
+from compliance.selectors.issued import issued_figures
+from compliance.selectors.trends import monthly_figures
+from contracts.models import Contract, CreditCap, CreditTier, ServiceLevel, Version
+from contracts.models.contract import ContractStatus
+from contracts.selectors import tenancy
 
 # ---------------------------------------------------------------- compliance figures
 
@@ -18,7 +24,6 @@ from contracts.models import Contract, Version
 def availability_credit_terms(version: Version) -> tuple[dict[str, tuple], object | None]:
     """The credit tiers of each availability service level of ``version`` (by key), and
     its credit cap (``compliance.engine.credits.CreditCap`` or ``None``), in two queries."""
-    from contracts.models import CreditCap, CreditTier, ServiceLevel
 
     tiers: dict[str, list] = {}
     levels = ServiceLevel.objects.filter(version=version, metric="availability").prefetch_related(
@@ -76,8 +81,6 @@ def month_verdict(figures: dict) -> MonthVerdict:
 def provider_contracts_for(user) -> QuerySet[Contract]:
     """Active contracts of the provider organisations the user authors for (admins and
     authors), with their customers."""
-    from contracts.models.contract import ContractStatus
-    from contracts.selectors import tenancy
 
     providers = tenancy.provider_organisations_authored_by(user).values("pk")
     return (
@@ -118,8 +121,6 @@ class Scorecard:
 def provider_scorecard(contracts: list[Contract], periods: list[tuple[int, int]], *, now=None) -> Scorecard:
     """Each contract's verdict per month (``None`` where it has no figures), in a number of
     queries that does not depend on the number of contracts (``compliance.selectors.trends``)."""
-    from compliance.engine.periods import format_period
-    from compliance.selectors.trends import monthly_figures
 
     figures = monthly_figures(contracts, periods, now=now)
     labels = [format_period(*month) for month in periods]
@@ -165,11 +166,6 @@ def received_standing(
     figures as they stand. Contracts whose last month has no figures are left out."""
 
     from django.utils import timezone
-
-    from compliance.engine.periods import format_period, period_of, previous_period
-    from compliance.selectors.evaluations import period_standing
-    from compliance.selectors.issued import issued_figures
-    from compliance.selectors.trends import monthly_figures
 
     now = now or timezone.now()
     last = {c.pk: previous_period(*period_of(now, ZoneInfo(c.time_zone))) for c in contracts}

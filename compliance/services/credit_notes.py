@@ -25,6 +25,7 @@ from compliance.models import CreditNote, CreditNoteCounter, CreditNoteStatus, R
 from compliance.reports.credit_note_pdf import CreditNoteData, CreditNoteLine, credit_note_pdf
 from compliance.reports.pdf import TIER_KINDS, ReportParty
 from compliance.selectors.credit_notes import decimal_or_zero, owed_credits
+from contracts.documents.sealing import sealing_key_from_settings
 from contracts.models import AuditAction
 from contracts.services.audit import audit_record
 
@@ -103,7 +104,6 @@ def credit_note_create(*, report: Report, user=None) -> CreditNote | None:
     """The credit note of an issued report that owes credits, made (numbered, rendered,
     sealed, stored, audited) on first call; the same note on every later call. None when
     the month owes nothing. Refused (ValidationError) for a report not issued."""
-    from contracts.documents.sealing import sealing_key_from_settings
 
     existing = CreditNote.objects.filter(report=report).first()
     if existing is not None:

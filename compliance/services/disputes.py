@@ -29,8 +29,10 @@ from compliance.models import (
     Report,
     ReportAcknowledgement,
 )
+from compliance.reports.pdf import period_label
 from compliance.selectors.disputes import customer_emails, provider_staff_emails
 from contracts.models import AuditAction
+from contracts.services import emails
 from contracts.services.audit import audit_record
 from slaportal.queueing import enqueue_on_commit
 
@@ -193,7 +195,6 @@ def _report_link(report: Report) -> str:
 
 
 def _context(report: Report, **extra) -> dict:
-    from compliance.reports.pdf import period_label
 
     return {
         "report": report,
@@ -207,7 +208,6 @@ def _context(report: Report, **extra) -> dict:
 def dispute_email_send(*, dispute_id: int, step: str) -> bool:
     """Email a dispute's step to the other party, once: ``raised`` to the provider's staff,
     ``answered`` to the customer's report recipients and whoever raised it. True when sent now."""
-    from contracts.services.emails import email_send, email_send_once
 
     dispute = Dispute.objects.select_related(
         "report__contract__provider", "report__contract__customer", "raised_by", "answered_by"
@@ -222,17 +222,18 @@ def dispute_email_send(*, dispute_id: int, step: str) -> bool:
         raise ValueError(f"unknown dispute step {step!r}")
     if getattr(dispute, field) is not None or not to:
         return False
-    return email_send_once(
+    return emails.email_send_once(
         unclaimed=Dispute.objects.filter(**{field: None}),
         pk=dispute.pk,
         field=field,
-        send=lambda: email_send(template=template, context=_context(dispute.report, dispute=dispute), to=to),
+        send=lambda: emails.email_send(
+            template=template, context=_context(dispute.report, dispute=dispute), to=to
+        ),
     )
 
 
 def acknowledgement_email_send(*, acknowledgement_id: int) -> bool:
     """Tell the provider's staff that the customer acknowledged the report, once."""
-    from contracts.services.emails import email_send, email_send_once
 
     acknowledgement = ReportAcknowledgement.objects.select_related(
         "report__contract__provider", "report__contract__customer", "acknowledged_by"
@@ -240,11 +241,11 @@ def acknowledgement_email_send(*, acknowledgement_id: int) -> bool:
     to = provider_staff_emails(acknowledgement.report.contract)
     if acknowledgement.email_sent_at is not None or not to:
         return False
-    return email_send_once(
+    return emails.email_send_once(
         unclaimed=ReportAcknowledgement.objects.filter(email_sent_at=None),
         pk=acknowledgement.pk,
         field="email_sent_at",
-        send=lambda: email_send(
+        send=lambda: emails.email_send(
             template="report_acknowledged",
             context=_context(acknowledgement.report, acknowledgement=acknowledgement),
             to=to,

@@ -48,14 +48,18 @@ from compliance.models import (
     ReportStatus,
     RunTrigger,
 )
+from compliance.reports.data import report_data
 from compliance.reports.emails import delivery_message_id, report_email_context
+from compliance.reports.pdf import report_pdf
 from compliance.selectors.report_runs import (
     contracts_for_period,
     parse_period_or_error,
     report_recipients_many,
 )
 from compliance.services.evaluations import evaluation_run
+from contracts.documents.sealing import sealing_key_from_settings
 from contracts.models import AuditAction, Contract
+from contracts.services import emails
 from contracts.services.audit import audit_record, audit_record_many
 from slaportal.queueing import enqueue
 
@@ -248,9 +252,6 @@ def _store(report: Report, pdf: bytes) -> str:
 def report_render(*, report: Report) -> bool:
     """Render, seal and store the report's PDF. True when this call stored it; False when
     another worker stored it first (this one's file is removed)."""
-    from compliance.reports.data import report_data
-    from compliance.reports.pdf import report_pdf
-    from contracts.documents.sealing import sealing_key_from_settings
 
     data = report_data(report)
     try:
@@ -317,7 +318,6 @@ def delivery_send(*, delivery_id: int, final: bool) -> str:
     reason is kept). A failure before the final attempt puts the delivery back to pending
     with the reason and raises ``DeliveryRetry``.
     """
-    from contracts.services.emails import email_send
 
     now = timezone.now()
     claim = Delivery.objects.filter(
@@ -341,7 +341,7 @@ def delivery_send(*, delivery_id: int, final: bool) -> str:
     try:
         with default_storage.open(report.pdf.name, "rb") as handle:
             pdf = handle.read()
-        email_send(
+        emails.email_send(
             template="monthly_report",
             context=report_email_context(delivery),
             to=[delivery.email],
