@@ -145,11 +145,17 @@ def main() -> None:
             profile.print_stats("cumulative")
         deliveries = Delivery.objects.count()
 
-        queued = len(published) if not broker else deliveries
+        queued = (
+            sum(name == "compliance.tasks.report_deliver" for name, _ in published)
+            if not broker
+            else deliveries
+        )
+        credit_notes = sum(name == "compliance.tasks.credit_note_make" for name, _ in published)
         print(f"database: {connection.vendor}; broker: {'yes' if broker else 'none (publishing counted)'}")
         print(f"loading the task modules once, before timing: {warm:.3f} s")
         print(
             f"reports issued: {issued} of {len(reports)}; deliveries: {deliveries}; emails queued: {queued}"
+            + ("" if broker else f"; credit notes queued: {credit_notes}")
         )
         print(
             f"reports_issue: {elapsed:.3f} s ({issued / elapsed:,.0f} reports/s, "
