@@ -29,8 +29,7 @@ from compliance.api.serializers import (
 )
 from compliance.engine.periods import parse_period
 from compliance.models import ApiToken, Priority
-from compliance.selectors.events import EVENTS_OF as EVENTS_OF_CONTRACT
-from compliance.selectors.events import event_terms
+from compliance.selectors.events import EVENTS_OF, event_terms
 from compliance.selectors.tenancy import incidents_for_user, outages_for_user, worklogs_for_user
 from contracts.models import Contract
 from contracts.selectors import tenancy
@@ -43,7 +42,7 @@ PERIOD = OpenApiParameter(
 )
 ERRORS = OpenApiResponse(description="Per-field errors; for a list, per item index. Nothing was written.")
 NOT_FOUND = OpenApiResponse(description="No such contract or event among yours.")
-EVENTS_OF = {
+EVENTS_FOR_USER = {
     "incidents": incidents_for_user,
     "outages": outages_for_user,
     "worklogs": worklogs_for_user,
@@ -137,7 +136,7 @@ class _EventCollection(APIView):
                 period = parse_period(request.query_params["period"])
             except ValueError as exc:
                 return Response({"period": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
-        events = EVENTS_OF_CONTRACT[self.kind](contract, period)
+        events = EVENTS_OF[self.kind](contract, period)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(events, request, view=self)
         return paginator.get_paginated_response(SERIALIZERS[self.kind](page, many=True).data)
@@ -170,7 +169,7 @@ class _EventCollection(APIView):
             result = services.events_upsert(kind=self.kind, contract=contract, user=request.user, rows=[data])
         except services.BatchInvalid as exc:
             return Response(exc.rows[0][1], status=status.HTTP_400_BAD_REQUEST)
-        event = EVENTS_OF[self.kind](request.user).get(
+        event = EVENTS_FOR_USER[self.kind](request.user).get(
             contract=contract, external_id=str(data["external_id"]).strip()
         )
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
@@ -183,7 +182,7 @@ class _EventItem(APIView):
 
     def _event(self, request: Request, contract: Contract, external_id: str):
         return tenancy.get_for_user_or_404(
-            EVENTS_OF[self.kind](request.user).filter(contract=contract), external_id=external_id
+            EVENTS_FOR_USER[self.kind](request.user).filter(contract=contract), external_id=external_id
         )
 
     def _get(self, request: Request, reference: str, external_id: str) -> Response:

@@ -10,8 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -24,6 +23,7 @@ from compliance.services import credit_notes as services
 from compliance.views.events import add_service_errors
 from compliance.views.reports import report_page
 from contracts.selectors import tenancy
+from slaportal.files import stored_pdf_response
 
 EXPORTS = {
     "ledger": ("credits-ledger", "Credits ledger"),
@@ -51,13 +51,7 @@ def credit_note_make(request, reference: str, report_id: int):
 @require_GET
 def credit_note_download(request, reference: str, credit_note_number: str):
     note = selectors.credit_note_for_user_or_404(request.user, credit_note_number, reference)
-    if not note.pdf:
-        raise Http404("The credit note's PDF is missing.")
-    try:
-        handle = default_storage.open(note.pdf.name, "rb")
-    except OSError as exc:
-        raise Http404("The credit note's PDF is missing from storage.") from exc
-    return FileResponse(handle, as_attachment=True, filename=note.filename, content_type="application/pdf")
+    return stored_pdf_response(note.pdf.name, note.filename)
 
 
 @login_required

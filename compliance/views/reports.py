@@ -11,8 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -33,6 +32,7 @@ from compliance.views.compliance import default_period
 from compliance.views.events import add_service_errors
 from contracts.forms.editor import ContractReportsForm
 from contracts.selectors import tenancy
+from slaportal.files import stored_pdf_response
 
 
 def _can_author(user, contract) -> bool:
@@ -140,13 +140,9 @@ def report_page(request, report, *, status: int = 200, **forms):
 @require_GET
 def report_download(request, reference: str, report_id: int):
     report = selectors.report_for_user_or_404(request.user, reference, report_id)
-    if report.status != ReportStatus.READY or not report.pdf:
+    if report.status != ReportStatus.READY:
         raise Http404("The report's PDF is not ready.")
-    try:
-        handle = default_storage.open(report.pdf.name, "rb")
-    except OSError as exc:
-        raise Http404("The report's PDF is missing from storage.") from exc
-    return FileResponse(handle, as_attachment=True, filename=report.filename, content_type="application/pdf")
+    return stored_pdf_response(report.pdf.name, report.filename)
 
 
 @login_required

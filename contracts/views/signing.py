@@ -6,8 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,6 +22,7 @@ from contracts.selectors.signing import (
 from contracts.selectors.tenancy import contracts_authored_by, get_for_user_or_404
 from contracts.selectors.versions import latest_version
 from contracts.services import signing
+from slaportal.files import stored_pdf_response
 from slaportal.security import client_ip
 
 
@@ -193,24 +193,13 @@ def signing_decline(request, reference: str, request_id: int):
     return _signing_page(request, signature_request, decline_form=form, status=400)
 
 
-def _stored_pdf(name: str, filename: str) -> FileResponse:
-    if not name or not default_storage.exists(name):
-        raise Http404("No document stored.")
-    return FileResponse(
-        default_storage.open(name, "rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/pdf",
-    )
-
-
 @login_required
 @require_GET
 def signing_document(request, reference: str, request_id: int):
     """The signable document exactly as stored when the version was sent."""
     signature_request = signature_request_for_user(request.user, reference, request_id)
     version = signature_request.version
-    return _stored_pdf(signature_request.document.name, f"{reference}-v{version.number}.pdf")
+    return stored_pdf_response(signature_request.document.name, f"{reference}-v{version.number}.pdf")
 
 
 @login_required
@@ -220,4 +209,6 @@ def signing_signed_document(request, reference: str, request_id: int):
     signature_request = signature_request_for_user(request.user, reference, request_id)
     if signature_request.seal_status != SealStatus.SEALED:
         raise Http404("Not sealed yet.")
-    return _stored_pdf(signature_request.signed_document.name, signing.signed_pdf_filename(signature_request))
+    return stored_pdf_response(
+        signature_request.signed_document.name, signing.signed_pdf_filename(signature_request)
+    )
