@@ -25,9 +25,11 @@ from compliance.models import CreditNote, CreditNoteCounter, CreditNoteStatus, R
 from compliance.reports.credit_note_pdf import CreditNoteData, CreditNoteLine, credit_note_pdf
 from compliance.reports.pdf import TIER_KINDS, ReportParty
 from compliance.selectors.credit_notes import decimal_or_zero, owed_credits
+from compliance.signals import credit_note_issued
 from contracts.documents.sealing import sealing_key_from_settings
 from contracts.models import AuditAction
 from contracts.services.audit import audit_record
+from slaportal.signals import send_on_commit
 
 logger = logging.getLogger("slaportal.reports")
 
@@ -152,6 +154,7 @@ def credit_note_create(*, report: Report, user=None) -> CreditNote | None:
                 + (f" and {hours} hours" if hours else ""),
                 details={"period": report.period, "number": note.number, "amount": str(amount)},
             )
+            send_on_commit(credit_note_issued, sender=CreditNote, credit_note=note)
     except IntegrityError:
         if name:
             default_storage.delete(name)

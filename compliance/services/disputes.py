@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from compliance import signals
 from compliance.engine import disputes as engine
 from compliance.models import (
     Dispute,
@@ -35,6 +36,7 @@ from contracts.models import AuditAction
 from contracts.services import emails
 from contracts.services.audit import audit_record
 from slaportal.queueing import enqueue_on_commit
+from slaportal.signals import send_on_commit
 
 REASON_MAX = 5000
 ACCEPTED_ANSWER = "Accepted: the provider corrects the event, and an amendment of the report follows."
@@ -121,6 +123,7 @@ def dispute_raise(
             },
         )
         enqueue_on_commit("compliance.tasks.dispute_email", dispute.pk, "raised")
+        send_on_commit(signals.dispute_raised, sender=Dispute, dispute=dispute)
     return dispute
 
 
@@ -153,6 +156,7 @@ def dispute_answer(*, dispute: Dispute, user, accept: bool, answer: str = "") ->
             details={"period": report.period, "dispute": locked.pk, "status": locked.status},
         )
         enqueue_on_commit("compliance.tasks.dispute_email", locked.pk, "answered")
+        send_on_commit(signals.dispute_answered, sender=Dispute, dispute=locked)
     return locked
 
 
@@ -182,6 +186,9 @@ def report_acknowledge(*, report: Report, user, note: str = "", now: datetime | 
             details={"period": report.period, "revision": report.revision},
         )
         enqueue_on_commit("compliance.tasks.acknowledgement_email", acknowledgement.pk)
+        send_on_commit(
+            signals.report_acknowledged, sender=ReportAcknowledgement, acknowledgement=acknowledgement
+        )
     return acknowledgement
 
 

@@ -57,11 +57,13 @@ from compliance.selectors.report_runs import (
     report_recipients_many,
 )
 from compliance.services.evaluations import evaluation_run
+from compliance.signals import report_issued
 from contracts.documents.sealing import sealing_key_from_settings
 from contracts.models import AuditAction, Contract
 from contracts.services import emails
 from contracts.services.audit import audit_record, audit_record_many
 from slaportal.queueing import enqueue
+from slaportal.signals import send_on_commit
 
 logger = logging.getLogger("slaportal.reports")
 
@@ -431,7 +433,27 @@ def _issue(*, reports: Sequence[Report], user) -> list[Report]:
             for report in won
         ],
     )
+    _announce_issued(won)
     return won
+
+
+def _announce_issued(won: list[Report]) -> None:
+    # One query says which of the months had an earlier revision issued: those are amended.
+    earlier = set(
+        Report.objects.filter(
+            contract_id__in={report.contract_id for report in won},
+            period__in={report.period for report in won},
+            issued_at__isnull=False,
+        )
+        .exclude(pk__in=[report.pk for report in won])
+        .values_list("contract_id", "period", "revision")
+    )
+    for report in won:
+        amended = any(
+            (contract_id, period) == (report.contract_id, report.period) and revision < report.revision
+            for contract_id, period, revision in earlier
+        )
+        send_on_commit(report_issued, sender=Report, report=report, amended=amended)
 
 
 # ---------------------------------------------------------------- actions on a report

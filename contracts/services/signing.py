@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from contracts import signals
 from contracts.documents import sealing
 from contracts.documents.sealing import SealingFailed
 from contracts.models import (
@@ -50,6 +51,7 @@ from contracts.services.parties import invitation_create
 from contracts.services.versions import version_publish
 from contracts.texts.consistency import errors
 from slaportal.queueing import enqueue_on_commit
+from slaportal.signals import send_on_commit
 
 logger = logging.getLogger("slaportal.signing")
 
@@ -240,6 +242,7 @@ def signature_request_send(
             status=ContractStatus.AWAITING_SIGNATURE, updated_at=timezone.now()
         )
     _notify_turn(request)
+    send_on_commit(signals.signature_requested, sender=SignatureRequest, contract=contract, request=request)
     return request
 
 
@@ -492,6 +495,13 @@ def _complete(request: SignatureRequest) -> None:
     # robust: a sealing failure is recorded on the request and retried; it must not undo
     # or hide the signature that has just been committed.
     enqueue_on_commit("contracts.tasks.signature_seal", request_id, robust=True)
+    send_on_commit(
+        signals.contract_activated,
+        sender=SignatureRequest,
+        contract=contract,
+        request=request,
+        version=version,
+    )
 
 
 @transaction.atomic
@@ -524,6 +534,14 @@ def signature_decline(*, request: SignatureRequest, user: User, reason: str) -> 
     )
     Contract.objects.filter(pk=contract.pk).update(
         status=_status_without_request(contract), updated_at=timezone.now()
+    )
+    send_on_commit(
+        signals.signature_declined,
+        sender=SignatureRequest,
+        contract=contract,
+        request=request,
+        signer=slot,
+        reason=reason,
     )
     return request
 
