@@ -20,6 +20,7 @@ from compliance.models import Cause, Priority
 from compliance.models.events import EVENT_FIELDS
 from compliance.selectors.events import EventTerms
 from compliance.services.rows import Invalid, parse_instant
+from slaportal.widgets import DateInput
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 FIELD_NAMES = {kind: list(names) for kind, names in EVENT_FIELDS.items()}
@@ -135,7 +136,7 @@ class OutageForm(forms.Form):
 
 class WorkLogForm(forms.Form):
     external_id = _external_id_field()
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), help_text="The day worked.")
+    date = forms.DateField(widget=DateInput(), help_text="The day worked.")
     hours = forms.DecimalField(min_value=0.01, max_value=1000, decimal_places=2, max_digits=6)
     person = forms.CharField(label="Who", max_length=120)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))

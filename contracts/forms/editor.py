@@ -20,6 +20,7 @@ from contracts.models import Clause, ClauseTemplate, Contract, Organisation
 from contracts.models.clauses import KEY_VALIDATOR
 from contracts.selectors import tenancy
 from contracts.selectors.versions import clause_templates_for_user
+from slaportal.widgets import DateInput
 
 START_BLANK, START_COPY, START_LIBRARY = "blank", "copy", "library"
 
@@ -67,10 +68,10 @@ class ContractCreateForm(forms.Form):
     )
     monthly_fee = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2, initial=0)
     time_zone = forms.ChoiceField(choices=_time_zone_choices, initial="Europe/Amsterdam")
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(widget=DateInput())
     end_date = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Leave empty for an open-ended contract.",
     )
     auto_renew = forms.BooleanField(label="Renews automatically", required=False)

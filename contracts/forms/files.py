@@ -9,6 +9,7 @@ from django import forms
 from contracts.contract_files.export import ContractDocument, ContractFileInvalid, Problem
 from contracts.contract_files.parse import parse_contract_file
 from contracts.models import Organisation
+from slaportal.widgets import DateInput
 
 #: Contract files are text; a realistic one is a few dozen kilobytes.
 MAX_FILE_BYTES = 1_000_000
@@ -43,7 +44,7 @@ class ContractImportForm(forms.Form):
     signed_on = forms.DateField(
         label="Signed on",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def __init__(self, *args, providers, **kwargs):

@@ -27,11 +27,13 @@ from contracts.models.terms import (
     ResponsibilityCategory,
     parameter_value_text,
 )
+from contracts.texts.durations import EXAMPLES as DURATION_EXAMPLES
+from contracts.texts.durations import DurationError, format_duration_short, parse_duration
 from contracts.texts.wording import RESERVED_PARAMETER_NAMES, RESPONSIBILITY_PREFIX
 
 VALUE_HELP = {
     ParameterKind.PERCENTAGE: "A percentage between 0 and 100, e.g. 99.9.",
-    ParameterKind.DURATION: "Minutes (240) or hours (4h, 1h 30m).",
+    ParameterKind.DURATION: f"For example {DURATION_EXAMPLES}; a day is 24 hours.",
     ParameterKind.MONEY: "An amount with at most two decimals, e.g. 1200.00.",
     ParameterKind.DATE: "A date as YYYY-MM-DD.",
     ParameterKind.INTEGER: "A whole number.",
@@ -48,6 +50,32 @@ def add_service_error(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(target, errors)
     else:
         form.add_error(None, exc)
+
+
+class DurationField(forms.Field):
+    """Whole minutes, written as a person would: 240, 90 min, 4h, 1h 30m, 1 day."""
+
+    def __init__(self, *, max_minutes: int, **kwargs) -> None:
+        self.max_minutes = max_minutes
+        kwargs.setdefault("help_text", f"For example {DURATION_EXAMPLES}.")
+        super().__init__(widget=forms.TextInput(attrs={"maxlength": 40}), **kwargs)
+
+    def prepare_value(self, value):
+        return format_duration_short(value) if isinstance(value, int) else value
+
+    def to_python(self, value) -> int | None:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        if len(text) > 40:
+            raise ValidationError("Write the duration in at most 40 characters.")
+        try:
+            minutes = parse_duration(text)
+        except DurationError as exc:
+            raise ValidationError(str(exc)) from exc
+        if minutes > self.max_minutes:
+            raise ValidationError(f"At most {format_duration_short(self.max_minutes)}.")
+        return minutes
 
 
 class RowChoiceField(forms.ChoiceField):
@@ -114,7 +142,7 @@ class ParameterEditForm(TermsForm):
     clause texts refer to it by name."""
 
     kind = forms.ChoiceField(label="Type", choices=ParameterKind.choices)
-    value = forms.CharField(max_length=200, help_text="E.g. 99.9 · 4h · 1200.00 · 2026-01-31.")
+    value = forms.CharField(max_length=200, help_text="E.g. 99.9 · 4h · 1 day · 1200.00 · 2026-01-31.")
     business_time = forms.BooleanField(
         label="Counted in business hours", required=False, help_text="Only for durations."
     )
@@ -131,7 +159,9 @@ class ParameterEditForm(TermsForm):
         kind, value = cleaned.get("kind"), cleaned.get("value")
         if kind and value is not None:
             try:
-                cleaned["value"] = parameter_value_text(kind, value)
+                cleaned["value"] = parameter_value_text(
+                    kind, value, business_time=bool(cleaned.get("business_time"))
+                )
             except ValidationError as exc:
                 self.add_error("value", exc)
         if cleaned.get("business_time") and kind and kind != ParameterKind.DURATION:
@@ -188,7 +218,9 @@ class ParameterValueForm(TermsForm):
         return Layout(FieldWithButtons(Field("value", css_class="form-control-sm"), button))
 
     def clean_value(self) -> str:
-        return parameter_value_text(self.parameter.kind, self.cleaned_data["value"])
+        return parameter_value_text(
+            self.parameter.kind, self.cleaned_data["value"], business_time=self.parameter.business_time
+        )
 
 
 # ---------------------------------------------------------------- scope
@@ -241,7 +273,7 @@ class MaintenanceWindowForm(TermsForm):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text="Local time.",
     )
-    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=1, max_value=7 * 24 * 60)
+    duration_minutes = DurationField(label="Duration", max_minutes=7 * 24 * 60)
     description = forms.CharField(max_length=200, required=False)
 
     def layout(self) -> Layout:

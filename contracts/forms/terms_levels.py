@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 
 from contracts.forms.terms import RowChoiceField, TermsForm
 from contracts.models.terms import NAME_VALIDATOR, WEEKDAYS, CreditKind, Metric, Priority
+from contracts.texts.consistency import TARGET_KINDS
 from contracts.texts.hours import parse_time_range
 from contracts.texts.wording import trim
 
@@ -212,6 +213,21 @@ for _day, _name in enumerate(WEEKDAYS):
 # ---------------------------------------------------------------- service levels
 
 
+_KIND_WORDS = {
+    "percentage": "a percentage",
+    "duration": "a duration",
+    "money": "an amount of money",
+    "integer": "a whole number",
+    "date": "a date",
+    "text": "a text",
+}
+_METRIC_WORDS = {
+    "availability": "an availability",
+    "first_response": "a first response",
+    "resolution": "a resolution",
+}
+
+
 class ServiceLevelForm(TermsForm):
     """A service level over the version's own parameters, services and calendars."""
 
@@ -264,6 +280,23 @@ class ServiceLevelForm(TermsForm):
             ),
             "remove_excluded_from_measured",
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        metric, target, share = cleaned.get("metric"), cleaned.get("target"), cleaned.get("share")
+        allowed = TARGET_KINDS.get(metric or "", frozenset())
+        if metric and target is not None and target.kind not in allowed:
+            kinds = " or ".join(_KIND_WORDS[kind] for kind in sorted(allowed))
+            level = _METRIC_WORDS.get(metric, "this")
+            self.add_error(
+                "target",
+                f"{target.name} is {_KIND_WORDS[target.kind]}; the target of {level} level is {kinds}.",
+            )
+        if share is not None and share.kind != "percentage":
+            self.add_error(
+                "share", f"{share.name} is {_KIND_WORDS[share.kind]}; the share of tickets is a percentage."
+            )
+        return cleaned
 
     @staticmethod
     def initial_for(level) -> dict:

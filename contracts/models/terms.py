@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 
 from contracts.models.versions import Version, VersionPart
+from contracts.texts.durations import DurationError, parse_duration
 from contracts.texts.hours import parse_time_range
 from contracts.texts.wording import WEEKDAYS, format_parameter
 
@@ -39,9 +40,6 @@ class ParameterKind(models.TextChoices):
     INTEGER = "integer", "Whole number"
 
 
-_DURATION = re.compile(r"(?:(?P<hours>\d+)\s*h(?:ours?)?)?\s*(?:(?P<minutes>\d+)\s*m(?:in(?:utes?)?)?)?")
-
-
 def _decimal(raw) -> Decimal:
     try:
         value = Decimal(str(raw).strip().replace(",", ""))
@@ -52,10 +50,11 @@ def _decimal(raw) -> Decimal:
     return value
 
 
-def parse_parameter_value(kind: str, raw) -> Decimal | int | date | str:
+def parse_parameter_value(kind: str, raw, *, business_time: bool = False) -> Decimal | int | date | str:
     """The typed value of ``raw`` for a parameter of ``kind``, or ``ValidationError``.
 
-    percentage → Decimal in 0–100; duration → whole minutes (``240``, ``"4h"``, ``"1h 30m"``);
+    percentage → Decimal in 0–100; duration → whole minutes (``240``, ``"4h"``, ``"1h 30m"``,
+    ``"1 day"``; no days when counted in business time, see ``contracts.texts.durations``);
     money → Decimal ≥ 0 with at most two decimals; date → ``date`` from ISO text; integer →
     ``int``; text → non-empty stripped text. Floats are refused: they cannot hold 99.9.
     """
@@ -74,13 +73,10 @@ def parse_parameter_value(kind: str, raw) -> Decimal | int | date | str:
             return _positive_minutes(minutes)
         if isinstance(raw, int) and not isinstance(raw, bool):
             return _positive_minutes(raw)
-        text = str(raw).strip().lower()
-        if text.isdigit():
-            return _positive_minutes(int(text))
-        match = _DURATION.fullmatch(text)
-        if not text or match is None or not (match["hours"] or match["minutes"]):
-            raise ValidationError(f"“{raw}” is not a duration; give minutes (240) or hours (4h, 1h 30m).")
-        return _positive_minutes(int(match["hours"] or 0) * 60 + int(match["minutes"] or 0))
+        try:
+            return parse_duration(str(raw), business_time=business_time)
+        except DurationError as exc:
+            raise ValidationError(str(exc)) from exc
     if kind == ParameterKind.MONEY:
         value = _decimal(raw)
         if value < 0:
@@ -114,9 +110,9 @@ def _positive_minutes(minutes: int) -> int:
     return minutes
 
 
-def parameter_value_text(kind: str, raw) -> str:
+def parameter_value_text(kind: str, raw, *, business_time: bool = False) -> str:
     """The canonical stored text of ``raw`` for ``kind`` (validated)."""
-    value = parse_parameter_value(kind, raw)
+    value = parse_parameter_value(kind, raw, business_time=business_time)
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
@@ -144,7 +140,7 @@ class Parameter(VersionPart):
     def clean(self) -> None:
         super().clean()
         try:
-            self.value = parameter_value_text(self.kind, self.value)
+            self.value = parameter_value_text(self.kind, self.value, business_time=self.business_time)
         except ValidationError as exc:
             raise ValidationError({"value": exc.messages}) from exc
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from contracts import services
 from contracts.models import ClauseTemplate, Contract, Invitation, Organisation, Version
@@ -44,6 +45,13 @@ def test_form_offers_only_the_authors_own_customers(author, tenants):
     # One provider organisation: nothing to choose.
     assert 'name="provider"' not in body
     assert 'name="time_zone"' in body and "Europe/Amsterdam" in body
+
+
+def test_the_start_date_offered_is_today_in_the_form_the_date_field_keeps(author):
+    """A date field shows only an ISO value: a locale-formatted default vanished unseen."""
+    body = author.get(NEW).content.decode()
+    today = timezone.localdate().isoformat()
+    assert f'type="date" name="start_date" value="{today}"' in body
 
 
 def test_customer_choices_are_customers_and_own_departments(tenants):

@@ -170,17 +170,26 @@ def test_author_adds_changes_and_deletes_a_maintenance_window(author, draft):
     assert author.post(url("terms_window_create", draft), data).status_code == 302
     window = draft.maintenance_windows.get()
     assert (window.weekday, window.start, window.duration_minutes) == (6, time(2), 120)
-    data = {"weekday": "5", "start": "23:30", "duration_minutes": "60"}
+    data = {"weekday": "5", "start": "23:30", "duration_minutes": "1h 30m"}
     assert author.post(url("terms_window_update", draft, window_id=window.pk), data).status_code == 302
     window.refresh_from_db()
-    assert (window.weekday, window.start, window.description) == (5, time(23, 30), "")
+    assert (window.weekday, window.start, window.duration_minutes, window.description) == (
+        5,
+        time(23, 30),
+        90,
+        "",
+    )
     assert author.post(url("terms_window_delete", draft, window_id=window.pk)).status_code == 302
     assert not draft.maintenance_windows.exists()
 
 
-def test_maintenance_window_needs_a_duration(author, draft):
-    data = {"weekday": "6", "start": "02:00", "duration_minutes": "0"}
-    refused(author, draft, "terms_window_create", data, "greater than or equal to 1")
+@pytest.mark.parametrize(
+    ("duration", "error"),
+    [("0", "at least one minute"), ("soon", "is not a duration"), ("8 days", "At most 7d")],
+)
+def test_maintenance_window_needs_a_duration_of_at_most_a_week(author, draft, duration, error):
+    data = {"weekday": "6", "start": "02:00", "duration_minutes": duration}
+    refused(author, draft, "terms_window_create", data, error)
 
 
 # ---------------------------------------------------------------- service levels
@@ -225,6 +234,33 @@ def test_author_adds_a_service_level(author, draft):
 )
 def test_bad_service_level_is_refused_with_the_field_error(author, draft, overrides, error):
     refused(author, draft, "terms_level_create", _level_data(draft, **overrides), error)
+
+
+@pytest.mark.parametrize(
+    ("metric", "target", "error"),
+    [
+        (
+            "availability",
+            "monthly_fee",
+            "monthly_fee is an amount of money; the target of an availability level is a percentage",
+        ),
+        (
+            "resolution",
+            "uptime_target",
+            "uptime_target is a percentage; the target of a resolution level is a duration",
+        ),
+    ],
+)
+def test_a_target_of_the_wrong_type_is_refused_before_it_is_saved(author, draft, metric, target, error):
+    data = _level_data(
+        draft, key="new_level", metric=metric, target=str(draft.parameters.get(name=target).pk)
+    )
+    refused(author, draft, "terms_level_create", data, error)
+
+
+def test_the_share_of_tickets_is_a_percentage(author, draft):
+    data = _level_data(draft, key="new_level", share=str(draft.parameters.get(name="resolution_p1").pk))
+    refused(author, draft, "terms_level_create", data, "the share of tickets is a percentage")
 
 
 def test_author_changes_and_deletes_a_service_level(author, draft):
