@@ -5,6 +5,7 @@ from django.urls import path
 
 from contracts.views import (
     audit,
+    contract_list,
     contracts,
     documents,
     editor,
@@ -45,6 +46,7 @@ urlpatterns = [
         name="membership_remove",
     ),
     # ---- New contracts and the editor: clauses side by side, previews, publishing.
+    path("contracts/", contract_list.contract_list, name="contract_list"),
     path("contracts/new/", editor.contract_new, name="contract_new"),
     # How the contract's monthly reports reach the customer: held for review or issued at once.
     path(

@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from compliance.forms.disputes import CreditNoteApplyForm
-from compliance.reports import exports
 from compliance.selectors import credit_notes as selectors
 from compliance.selectors import reports as report_selectors
 from compliance.services import credit_notes as services
 from compliance.views.events import add_service_errors
 from compliance.views.reports import report_page
 from contracts.selectors import tenancy
+from slaportal import exports
 from slaportal.files import stored_pdf_response
 
 EXPORTS = {

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from compliance.reports.exports import safe_cell
 from compliance.services import credit_notes
 from contracts.models import Organisation
+from slaportal.exports import safe_cell
 from tests.compliance.dispute_support import issued_report_fixture, report_of_month  # noqa: F401
 from tests.compliance.report_support import (
     active_contract_fixture,  # noqa: F401 - fixture
