@@ -4,6 +4,7 @@ contract files, the clause library, reading, signing, activity, and the contract
 from django.urls import path
 
 from contracts.views import (
+    agreement_templates,
     audit,
     contract_list,
     contracts,
@@ -48,6 +49,11 @@ urlpatterns = [
     # ---- New contracts and the editor: clauses side by side, previews, publishing.
     path("contracts/", contract_list.contract_list, name="contract_list"),
     path("contracts/new/", editor.contract_new, name="contract_new"),
+    path(
+        "contracts/<str:reference>/save-as-template/",
+        agreement_templates.agreement_template_save,
+        name="agreement_template_save",
+    ),
     # How the contract's monthly reports reach the customer: held for review or issued at once.
     path(
         "contracts/<str:reference>/settings/reports/",
@@ -140,6 +146,21 @@ urlpatterns = [
     path("contracts/<str:reference>/export.yaml", files.contract_export, name="contract_export"),
     # ---- The provider's clause library: templates by category.
     path("contracts/library/", library.library, name="library"),
+    path(
+        "contracts/library/agreements/",
+        agreement_templates.agreement_templates,
+        name="agreement_templates",
+    ),
+    path(
+        "contracts/library/agreements/<str:choice>/file/",
+        agreement_templates.agreement_template_file,
+        name="agreement_template_file",
+    ),
+    path(
+        "contracts/library/agreements/<int:template_id>/delete/",
+        agreement_templates.agreement_template_delete,
+        name="agreement_template_delete",
+    ),
     path("contracts/library/preview/", library.template_preview, name="library_preview"),
     path("contracts/library/templates/new/", library.template_create, name="library_template_create"),
     path(

@@ -19,10 +19,11 @@ from django.utils import timezone
 from contracts.models import Clause, ClauseTemplate, Contract, Organisation
 from contracts.models.clauses import KEY_VALIDATOR
 from contracts.selectors import tenancy
+from contracts.selectors.agreement_templates import agreement_choices_for, agreement_of_choice
 from contracts.selectors.versions import clause_templates_for_user
 from slaportal.widgets import DateInput
 
-START_BLANK, START_COPY, START_LIBRARY = "blank", "copy", "library"
+START_BLANK, START_COPY, START_LIBRARY, START_AGREEMENT = "blank", "copy", "library", "agreement"
 
 #: Attributes that make a clause text field ask for a fresh preview as the author types.
 PREVIEW_TRIGGER = "keyup changed delay:400ms, change"
@@ -59,7 +60,9 @@ class ContractCreateForm(forms.Form):
         required=False,
         help_text="Optional: invited as the new customer's admin; receives the monthly reports.",
     )
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(
+        max_length=200, required=False, help_text="Left empty, a contract from a template takes its name."
+    )
     currency = forms.CharField(
         max_length=3,
         initial="EUR",
@@ -92,12 +95,19 @@ class ContractCreateForm(forms.Form):
     start_from = forms.ChoiceField(
         label="Version 1 starts from",
         choices=[
+            (START_AGREEMENT, "An agreement template (clauses and terms ready to use)"),
             (START_BLANK, "A blank draft"),
             (START_COPY, "A copy of one of your contracts"),
             (START_LIBRARY, "Clauses from the library"),
         ],
-        initial=START_BLANK,
+        initial=START_AGREEMENT,
         widget=forms.RadioSelect,
+    )
+    agreement = forms.ChoiceField(
+        label="Agreement template",
+        required=False,
+        help_text="Its clauses in order and its terms with their values; you change any of them "
+        "in the editor.",
     )
     source = forms.ModelChoiceField(
         label="Contract to copy",
@@ -132,6 +142,8 @@ class ContractCreateForm(forms.Form):
         )
         self.fields["templates"].label_from_instance = lambda t: _template_label(t, with_owner=True)
         self.fields["start_date"].initial = timezone.localdate()
+        self.user = user
+        self.fields["agreement"].choices = [("", "Choose…"), *agreement_choices_for(user)]
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(
@@ -148,7 +160,7 @@ class ContractCreateForm(forms.Form):
                 "auto_renew",
                 "reports_issued_automatically",
             ),
-            Fieldset("Version 1", "start_from", "source", "templates"),
+            Fieldset("Version 1", "start_from", "agreement", "source", "templates"),
             Submit("submit", "Create contract and open the editor"),
         )
 
@@ -178,6 +190,15 @@ class ContractCreateForm(forms.Form):
                 self.add_error("source", "Choose the contract to copy.")
             elif source is not None and provider is not None and source.provider_id != provider.pk:
                 self.add_error("source", f"Choose a contract that {provider.name} provides.")
+        if start_from == START_AGREEMENT:
+            agreement = agreement_of_choice(self.user, cleaned.get("agreement"))
+            if agreement is None:
+                self.add_error("agreement", "Choose the agreement template to start from.")
+            elif getattr(agreement, "owner_id", None) not in (None, getattr(provider, "pk", None)):
+                self.add_error("agreement", f"Choose a template of {provider.name} or a starter one.")
+            cleaned["agreement_choice"] = agreement
+        elif not (cleaned.get("title") or "").strip() and "title" not in self.errors:
+            self.add_error("title", "Give the contract a title.")
         if start_from == START_LIBRARY:
             if not self.fields["templates"].queryset.exists():
                 # An empty checkbox list has nowhere to show a field error.
@@ -208,6 +229,7 @@ class ContractCreateForm(forms.Form):
             "dispute_window_days": data["dispute_window_days"] or 14,
             "source": data["source"] if start_from == START_COPY else None,
             "templates": list(data["templates"]) if start_from == START_LIBRARY else [],
+            "agreement": data.get("agreement_choice") if start_from == START_AGREEMENT else None,
         }
 
 

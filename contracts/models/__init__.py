@@ -1,5 +1,5 @@
 from contracts.models.audit import SYSTEM_ACTOR, AuditAction, AuditAppendOnly, AuditEvent
-from contracts.models.clauses import Clause, ClauseCategory, ClauseTemplate
+from contracts.models.clauses import AgreementTemplate, Clause, ClauseCategory, ClauseTemplate
 from contracts.models.contract import Contract, ReferenceCounter
 from contracts.models.parties import Invitation, Membership, Organisation, Role, User
 from contracts.models.signing import (
@@ -35,6 +35,7 @@ from contracts.models.terms import (
 from contracts.models.versions import Version, VersionFrozen, VersionState
 
 __all__ = [
+    "AgreementTemplate",
     "SYSTEM_ACTOR",
     "AuditAction",
     "AuditAppendOnly",

@@ -61,6 +61,11 @@ class ClauseCategory(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def text(self) -> str:
+        """The contract file, as a starter agreement offers it."""
+        return self.document
+
 
 class ClauseTemplate(models.Model):
     """A standard clause in a provider's library, copied into versions as a :class:`Clause`."""
@@ -88,3 +93,33 @@ class ClauseTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.heading
+
+
+class AgreementTemplate(models.Model):
+    """A provider's own agreement template: a whole contract (clauses in order and terms with
+    their values) kept as a contract file, from which new contracts start."""
+
+    owner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="agreement_templates")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="When to use it; not part of the contract.")
+    document = models.TextField(help_text="The contract file (YAML) the template holds.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["owner", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "name"], name="agreement_template_name_unique_per_owner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def text(self) -> str:
+        """The contract file, as a starter agreement offers it."""
+        return self.document

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from contracts.contract_files.export import ContractFileInvalid
+from contracts.contract_files.parse import parse_contract_file
 from contracts.models import ClauseTemplate, Contract, Organisation, Role, User
 from contracts.services.contracts import contract_create
+from contracts.services.imports import version_fill
 from contracts.services.parties import invitation_create, organisation_create
 from contracts.services.versions import contract_create_from, version_create_draft
 
@@ -41,6 +46,20 @@ def customer_create(*, name: str, invited_by: User, contact_email: str = "") -> 
     return customer
 
 
+class AgreementSource(Protocol):
+    """What a contract starts from: a name and a contract file's text, as starter agreements
+    and saved ``AgreementTemplate`` rows offer them."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class AgreementChoice:
+    name: str
+    text: str
+
+
 @transaction.atomic
 def contract_start(
     *,
@@ -60,14 +79,17 @@ def contract_start(
     source: Contract | None = None,
     templates: Sequence[ClauseTemplate] = (),
     dispute_window_days: int = 14,
+    agreement: AgreementSource | None = None,
 ) -> Contract:
     """Create a contract with its draft version 1, in one transaction.
 
     The customer is an existing organisation or a new one named ``new_customer_name``.
     Version 1 is a copy of the latest version of ``source`` (another contract of the same
-    provider), or holds clauses copied from ``templates`` (the provider's library), or is
-    empty. The contract's own values (fee, currency, time zone, term) are the ones given,
-    also when copying. Nothing is created when any step is refused.
+    provider), or the clauses in order and the terms of ``agreement`` (a starter or saved
+    agreement template; an empty ``title`` takes the template's), or holds clauses copied
+    from ``templates`` (the provider's library), or is empty. The contract's own values
+    (fee, currency, time zone, term) are the ones given, also when copying. Nothing is
+    created when any step is refused.
     """
     if source is not None and source.provider_id != provider.pk:
         raise ValidationError({"source": "Copy a contract of the same provider."})
@@ -77,6 +99,9 @@ def contract_start(
         if not new_customer_name.strip():
             raise ValidationError({"customer": "Choose a customer or name a new one."})
         customer = customer_create(name=new_customer_name, invited_by=user, contact_email=new_customer_email)
+    if agreement is not None:
+        document = parse_contract_file(agreement.text)
+        title = title.strip() or document.title
     if source is None:
         contract = contract_create(
             provider=provider,
@@ -92,7 +117,14 @@ def contract_start(
             created_by=user,
             dispute_window_days=dispute_window_days,
         )
-        version_create_draft(contract=contract, user=user, templates=templates)
+        if agreement is None:
+            version_create_draft(contract=contract, user=user, templates=templates)
+            return contract
+        note = f"Started from the agreement template “{agreement.name}”."
+        version = version_create_draft(contract=contract, user=user, note=note)
+        problems = version_fill(version=version, document=document)
+        if problems:
+            raise ContractFileInvalid(problems)
         return contract
     contract = contract_create_from(
         source=source, customer=customer, title=title, user=user, start_date=start_date

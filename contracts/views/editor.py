@@ -217,7 +217,9 @@ def contract_new(request):
     """Start a contract: parties, commercial terms and what version 1 starts from."""
     if not tenancy.provider_organisations_authored_by(request.user).exists():
         raise Http404("No provider organisation in which you draft contracts.")
-    form = ContractCreateForm(request.POST or None, user=request.user)
+    # A template chosen on the library page arrives as ?agreement=…, already picked.
+    initial = {"agreement": request.GET.get("agreement", "")}
+    form = ContractCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             contract = contract_start(user=request.user, **form.service_arguments())

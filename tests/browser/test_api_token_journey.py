@@ -4,6 +4,7 @@ import re
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
 from tests.browser.test_customer_journey import sign_in
@@ -34,5 +35,14 @@ def test_author_creates_uses_and_revokes_a_token(browser_page, tenants):
     assert tenants.contract.reference in answer.text
 
     page.get_by_role("button", name=re.compile("Revoke")).first.click()
-    assert "revoked" in main.inner_text()
+    # Revoking asks first: Cancel keeps the token, the dialog's Revoke revokes it.
+    dialog = page.get_by_role("dialog", name="Revoke the token Ticketing export?")
+    expect(dialog).to_be_visible()
+    assert_accessible(page)
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    assert requests.get(api, headers=headers, timeout=10).status_code == 200
+    page.get_by_role("button", name=re.compile("Revoke")).first.click()
+    dialog.get_by_role("button", name="Revoke", exact=True).click()
+    expect(main).to_contain_text("revoked")
     assert requests.get(api, headers=headers, timeout=10).status_code == 401

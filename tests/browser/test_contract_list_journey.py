@@ -1,6 +1,8 @@
 """Finding a contract in Chromium: search, filter, sort and export from the contracts list,
 on a desktop and on a phone, with no sideways page scroll."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -40,7 +42,7 @@ def test_provider_finds_filters_and_exports_contracts(browser_page, tenants, vie
 
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
-    content = open(download.value.path(), encoding="utf-8-sig").read()
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "Bakery hosting" in content and "Harbour backup" not in content
 
     page.get_by_role("link", name="Clear").click()

@@ -29,7 +29,7 @@ def test_author_adds_a_template_and_imports_the_example_contract(browser_page, t
     assert page.get_by_role("link", name="Licences and unauthorised software").is_visible()
     assert not page.get_by_role("link", name="Hours bank").is_visible()
 
-    page.get_by_role("link", name="New template").click()
+    page.get_by_role("link", name="New clause template").click()
     page.get_by_label("Heading").fill("Clinic availability")
     page.get_by_label("Legal text").fill("Availability is at least {{ uptime_target }} per month.")
     page.get_by_label("Plain-language text").fill("Up {{ uptime_target }} of the month, {{ customer_name }}.")

@@ -157,7 +157,10 @@ def test_create_from_library_templates(author, tenants):
         ({"time_zone": "Mars/Olympus"}, "Select a valid choice"),
         ({"start_from": "copy"}, "Choose the contract to copy."),
         ({"start_from": "library"}, "Choose at least one clause."),
-        ({"title": ""}, "This field is required"),
+        ({"title": ""}, "Give the contract a title."),
+        ({"start_from": "agreement"}, "Choose the agreement template to start from."),
+        ({"start_from": "agreement", "agreement": "starter:nonsense"}, "Choose the agreement template"),
+        ({"start_from": "agreement", "agreement": "saved:999999"}, "Choose the agreement template"),
     ],
 )
 def test_bad_input_is_400_and_creates_nothing(author, tenants, changes, field_error):
