@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from contracts.models import (
+    AgreementTemplate,
     AuditEvent,
     Calendar,
     Clause,
@@ -200,6 +201,13 @@ class ClauseTemplateAdmin(admin.ModelAdmin):
     list_display = ["heading", "key", "category", "owner", "updated_at"]
     search_fields = ["heading", "key", "owner__name"]
     list_select_related = ["owner", "category"]
+
+
+@admin.register(AgreementTemplate)
+class AgreementTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "created_by", "created_at"]
+    search_fields = ["name", "owner__name"]
+    list_select_related = ["owner", "created_by"]
 
 
 # Signing records are evidence: the operator reads them here, only the signing services write.

@@ -157,7 +157,7 @@ urlpatterns = [
         name="agreement_template_file",
     ),
     path(
-        "contracts/library/agreements/<int:template_id>/delete/",
+        "contracts/library/agreements/<int:agreement_id>/delete/",
         agreement_templates.agreement_template_delete,
         name="agreement_template_delete",
     ),

@@ -53,6 +53,8 @@ ID_KEYWORDS = {
     "tier_id",
     "responsibility_id",
     "template_id",
+    "agreement_id",
+    "choice",
     "category_id",
     "incident_id",
     "pause_id",

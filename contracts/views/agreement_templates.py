@@ -59,8 +59,8 @@ def agreement_template_file(request, choice: str):
 
 @login_required
 @require_POST
-def agreement_template_delete(request, template_id: int):
-    template = agreement_template_for_user_or_404(request.user, template_id)
+def agreement_template_delete(request, agreement_id: int):
+    template = agreement_template_for_user_or_404(request.user, agreement_id)
     services.agreement_template_delete(template=template)
     messages.success(
         request, f"Template “{template.name}” deleted; contracts started from it keep their terms."

@@ -8,7 +8,7 @@
   function dialog() {
     if (modal) { return modal; }
     var element = document.createElement("div");
-    element.className = "modal fade";
+    element.className = "modal";
     element.id = "confirm-dialog";
     element.tabIndex = -1;
     element.setAttribute("aria-labelledby", "confirm-dialog-title");

@@ -32,7 +32,7 @@ def test_leaving_the_editor_with_unsaved_text_asks_first(browser_page, tenants):
     page.get_by_role("button", name="Save clause").first.click()
     page.wait_for_load_state("networkidle")
     page.get_by_role("link", name="Contracts", exact=True).first.click()
-    page.wait_for_url(page.base + "/")
+    page.wait_for_url(page.base + "/contracts/")
     assert dialogs == ["beforeunload"]
 
 
