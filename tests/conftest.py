@@ -139,6 +139,16 @@ class SMTPServer:
     port: int
     messages: list[Message]
 
+    @property
+    def reports(self) -> list[Message]:
+        """The monthly report emails received (not the credit notes or other email)."""
+        return [m for m in self.messages if "compliance report for" in " ".join(m["Subject"].split())]
+
+    @property
+    def credit_notes(self) -> list[Message]:
+        """The credit note emails received."""
+        return [m for m in self.messages if ": credit note " in " ".join(m["Subject"].split())]
+
     def wait_for(self, count: int, timeout: float = 20.0) -> list[Message]:
         deadline = time.monotonic() + timeout
         while len(self.messages) < count and time.monotonic() < deadline:

@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from compliance.engine.periods import format_period, period_bounds
 from compliance.models import (
+    CreditNoteDelivery,
     Delivery,
     DeliveryStatus,
     Evaluation,
@@ -461,8 +462,9 @@ def _announce_issued(won: list[Report]) -> None:
 
 def report_resend(*, report: Report, user=None) -> int:
     """Send the report to whoever has not received it: failed deliveries are tried again
-    and current recipients without a delivery get one. Never resends a sent email.
-    Returns how many emails are queued."""
+    and current recipients without a delivery get one. Never resends a sent email. The
+    month's credit note, if any, goes the same way (its emails queued by its worker).
+    Returns how many report emails are queued."""
     if report.status != ReportStatus.READY:
         raise ValidationError("The report's PDF is not ready: regenerate it first.")
     if not report.is_issued:
@@ -472,7 +474,10 @@ def report_resend(*, report: Report, user=None) -> int:
             status=DeliveryStatus.PENDING, attempts=0
         )
         pending = deliveries_create(report=report)
-        transaction.on_commit(lambda: _enqueue_deliveries(pending))
+        CreditNoteDelivery.objects.filter(credit_note__report=report, status=DeliveryStatus.FAILED).update(
+            status=DeliveryStatus.PENDING, attempts=0
+        )
+        transaction.on_commit(lambda: _enqueue_issued(pending, [report.pk]))
     logger.info("Report %s resent by %s to %s recipients", report.pk, user, len(pending))
     return len(pending)
 

@@ -43,7 +43,7 @@ def test_the_run_holds_the_report_the_provider_issues_it_and_the_customer_reads_
     assert_accessible(page)
 
     smtp_server.wait_for(2)
-    assert sorted(m["X-Envelope-To"] for m in smtp_server.messages) == [
+    assert sorted(m["X-Envelope-To"] for m in smtp_server.reports) == [
         "alice@brightline.example",
         "hannah@harbour.example",
     ]
@@ -58,4 +58,4 @@ def test_the_run_holds_the_report_the_provider_issues_it_and_the_customer_reads_
     page.goto(page.base + f"/contracts/{contract.reference}/compliance/?period={last_month()}")
     assert "report revision 1" in page.locator("main").inner_text()
     assert_accessible(page)
-    assert len(smtp_server.messages) == 2
+    assert len(smtp_server.reports) == 2
