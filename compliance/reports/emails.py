@@ -11,6 +11,7 @@ from django.utils.crypto import salted_hmac
 from compliance.engine.amendments import changes_summary, figures_changes
 from compliance.models import CreditNoteDelivery, Delivery, RecipientKind, Report
 from compliance.reports.pdf import period_label, verdict
+from compliance.selectors.disputes import disputes_corrected_by
 from compliance.selectors.issued import issued_before
 
 
@@ -32,6 +33,7 @@ def report_email_context(delivery: Delivery) -> dict:
     return {
         "delivery": delivery,
         "amends": amended,
+        "corrects": list(disputes_corrected_by(report)) if amended else [],
         "amendment": changes_summary(changes),
         "changes": changes,
         "report": report,
