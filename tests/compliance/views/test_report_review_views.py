@@ -63,6 +63,7 @@ def test_author_issues_one_report_from_the_review_page(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(_issue_url(held_month))
     assert len(smtp_server.reports) == 2
+    assert len(smtp_server.credit_notes) == 2  # the month's credit note, once too
 
 
 def test_author_issues_all_held_reports(
