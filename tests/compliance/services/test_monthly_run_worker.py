@@ -88,6 +88,11 @@ class Worker:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"Celery worker exited early:\n{self.log_path.read_text()}")
+            # A solo worker busy with tasks answers no ping: its log says when it is ready.
+            if f"reports-{self.directory.name}@" in self.log_path.read_text() and " ready." in (
+                self.log_path.read_text()
+            ):
+                return self
             if app.control.ping(
                 destination=[f"reports-{self.directory.name}@{os.uname().nodename}"], timeout=0.5
             ):
