@@ -130,3 +130,18 @@ def test_the_admin_lists_each_credit_note_email(issued_month, client):
     note = CreditNote.objects.get()
     page = client.get(reverse("admin:compliance_creditnote_change", args=[note.pk])).content.decode()
     assert "alice@brightline.example" in page
+
+
+def test_an_email_never_queued_is_found_again_and_sent_once(issued_month, smtp_server):
+    # The broker was down when the note was made: its deliveries are pending, never tried.
+    from slaportal.requeue import requeue_pending
+
+    delivery = CreditNoteDelivery.objects.get(email="hannah@harbour.example")
+    CreditNoteDelivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.PENDING, attempts=0, sent_at=None
+    )
+    before = len(smtp_server.credit_notes)
+    requeue_pending(older_than=timedelta(0))
+    requeue_pending(older_than=timedelta(0))
+    assert [m["X-Envelope-To"] for m in smtp_server.credit_notes[before:]] == [delivery.email]
+    assert CreditNoteDelivery.objects.get(pk=delivery.pk).status == DeliveryStatus.SENT
