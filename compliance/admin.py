@@ -10,6 +10,7 @@ from compliance.models import (
     ApiToken,
     CreditNote,
     CreditNoteCounter,
+    CreditNoteDelivery,
     Delivery,
     Dispute,
     Evaluation,
@@ -161,12 +162,29 @@ class ReportAcknowledgementAdmin(_ReadOnlyAdmin):
     list_select_related = ["report__contract", "acknowledged_by"]
 
 
+class CreditNoteDeliveryInline(admin.TabularInline):
+    model = CreditNoteDelivery
+    extra = 0
+    can_delete = False
+    readonly_fields = ["email", "kind", "status", "attempts", "reason", "sent_at"]
+    fields = readonly_fields
+
+
+@admin.register(CreditNoteDelivery)
+class CreditNoteDeliveryAdmin(_ReadOnlyAdmin):
+    list_display = ["credit_note", "email", "kind", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["email", "credit_note__number", "credit_note__contract__reference"]
+    list_select_related = ["credit_note"]
+
+
 @admin.register(CreditNote)
 class CreditNoteAdmin(_ReadOnlyAdmin):
     list_display = ["number", "contract", "period", "amount", "currency", "status", "invoice_reference"]
     list_filter = ["status"]
     search_fields = ["number", "contract__reference", "verification_code", "invoice_reference"]
     list_select_related = ["contract"]
+    inlines = [CreditNoteDeliveryInline]
 
 
 @admin.register(CreditNoteCounter)

@@ -1,6 +1,6 @@
 """Monthly report work still to do, read back from its records (see ``slaportal.requeue``):
-a report run item never started, a delivery never attempted, and claims left running or
-sending by a worker that died, once stale."""
+a report run item never started, a delivery (of a report or a credit note) never
+attempted, and claims left running or sending by a worker that died, once stale."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from compliance.models import Delivery, DeliveryStatus, ItemStatus, ReportRunItem, ReportStatus
+from compliance.models import (
+    CreditNoteDelivery,
+    Delivery,
+    DeliveryStatus,
+    ItemStatus,
+    ReportRunItem,
+    ReportStatus,
+)
 
 
 def pending_work(*, now: datetime, cutoff: datetime, since: datetime) -> list[tuple[str, tuple]]:
@@ -41,5 +48,20 @@ def pending_work(*, now: datetime, cutoff: datetime, since: datetime) -> list[tu
     )
     work += [
         ("compliance.tasks.report_deliver", (pk,)) for pk in stale_deliveries.values_list("pk", flat=True)
+    ]
+    notes = CreditNoteDelivery.objects.filter(
+        status=DeliveryStatus.PENDING, attempts=0, created_at__gte=since
+    )
+    work += [
+        ("compliance.tasks.credit_note_deliver", (pk,))
+        for pk in notes.filter(created_at__lt=cutoff).values_list("pk", flat=True)
+    ]
+    stale_notes = CreditNoteDelivery.objects.filter(
+        status=DeliveryStatus.SENDING,
+        claimed_at__lt=min(cutoff, now - timedelta(seconds=settings.REPORT_DELIVERY_STALE_AFTER)),
+        created_at__gte=since,
+    )
+    work += [
+        ("compliance.tasks.credit_note_deliver", (pk,)) for pk in stale_notes.values_list("pk", flat=True)
     ]
     return work

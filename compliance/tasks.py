@@ -135,6 +135,27 @@ def acknowledgement_email(self, acknowledgement_id: int) -> bool:
         return _email_retry_later(self, exc)
 
 
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def credit_note_deliver(self, delivery_id: int) -> str:
+    """Email a credit note to one recipient, once; retried like ``report_deliver``."""
+    retries = self.request.retries or 0
+    try:
+        return credit_notes.credit_note_delivery_send(
+            delivery_id=delivery_id, final=retries >= settings.REPORT_EMAIL_RETRIES
+        )
+    except reports.DeliveryRetry as exc:
+        if self.request.is_eager:
+            for attempt in range(retries + 1, settings.REPORT_EMAIL_RETRIES + 1):
+                try:
+                    return credit_notes.credit_note_delivery_send(
+                        delivery_id=delivery_id, final=attempt >= settings.REPORT_EMAIL_RETRIES
+                    )
+                except reports.DeliveryRetry:
+                    continue
+            return "failed"
+        raise self.retry(exc=exc, countdown=email_backoff(retries)) from exc
+
+
 @shared_task(bind=True, max_retries=5, default_retry_delay=60, acks_late=True)
 def credit_note_make(self, report_id: int) -> bool:
     """Make the credit note of an issued report that owes credits, once."""

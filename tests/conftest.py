@@ -1,3 +1,4 @@
+import asyncio
 import os
 import socket
 import subprocess
@@ -138,6 +139,19 @@ class SMTPServer:
     host: str
     port: int
     messages: list[Message]
+    #: Seconds the server takes before it accepts a message (0: at once); a test that
+    #: kills a worker in the middle of sending sets it.
+    delay: float = 0.0
+
+    @property
+    def reports(self) -> list[Message]:
+        """The monthly report emails received (not the credit notes or other email)."""
+        return [m for m in self.messages if "compliance report for" in " ".join(m["Subject"].split())]
+
+    @property
+    def credit_notes(self) -> list[Message]:
+        """The credit note emails received."""
+        return [m for m in self.messages if ": credit note " in " ".join(m["Subject"].split())]
 
     def wait_for(self, count: int, timeout: float = 20.0) -> list[Message]:
         deadline = time.monotonic() + timeout
@@ -158,9 +172,12 @@ def smtp_server(settings):
     from aiosmtpd.controller import Controller
 
     received: list[Message] = []
+    state = SMTPServer("", 0, received)
 
     class Handler:
         async def handle_DATA(self, server, session, envelope):
+            if state.delay:
+                await asyncio.sleep(state.delay)
             message = message_from_bytes(envelope.original_content or envelope.content)
             message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
             received.append(message)
@@ -172,7 +189,8 @@ def smtp_server(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = host, port
     settings.EMAIL_USE_TLS = False
-    yield SMTPServer(host, port, received)
+    state.host, state.port = host, port
+    yield state
     controller.stop()
 
 

@@ -52,6 +52,10 @@ def _dispute_fields() -> dict:
         "raised_at": serializers.DateTimeField(),
         "answered_by": serializers.EmailField(allow_null=True),
         "answered_at": serializers.DateTimeField(allow_null=True),
+        "corrected_in_revision": serializers.IntegerField(
+            allow_null=True, help_text="The amended revision that corrected this accepted dispute."
+        ),
+        "corrected_in_report": serializers.IntegerField(allow_null=True),
     }
 
 
@@ -113,6 +117,8 @@ def _dispute_json(dispute: Dispute) -> dict:
         "raised_at": _time(dispute.raised_at),
         "answered_by": dispute.answered_by.email if dispute.answered_by else None,
         "answered_at": _time(dispute.answered_at),
+        "corrected_in_revision": dispute.corrected_in.revision if dispute.corrected_in_id else None,
+        "corrected_in_report": dispute.corrected_in_id,
     }
 
 

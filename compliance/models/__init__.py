@@ -1,4 +1,9 @@
-from compliance.models.credit_notes import CreditNote, CreditNoteCounter, CreditNoteStatus
+from compliance.models.credit_notes import (
+    CreditNote,
+    CreditNoteCounter,
+    CreditNoteDelivery,
+    CreditNoteStatus,
+)
 from compliance.models.disputes import (
     EVENT_KINDS,
     Dispute,
@@ -50,6 +55,7 @@ __all__ += [
     "EVENT_KINDS",
     "CreditNote",
     "CreditNoteCounter",
+    "CreditNoteDelivery",
     "CreditNoteStatus",
     "Dispute",
     "DisputeKind",

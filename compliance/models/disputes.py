@@ -62,6 +62,15 @@ class Dispute(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # An accepted dispute is corrected by the amended report that follows it: the first
+    # revision of the month issued after the dispute was accepted.
+    corrected_in = models.ForeignKey(
+        "compliance.Report",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="corrected_disputes",
+    )
     raised_email_sent_at = models.DateTimeField(null=True, blank=True)
     answer_email_sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -75,6 +84,13 @@ class Dispute(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == DisputeStatus.OPEN
+
+    @property
+    def corrected_label(self) -> str:
+        """``"corrected in revision 2"`` once the amendment that follows is issued."""
+        if self.corrected_in_id is None:
+            return ""
+        return f"corrected in revision {self.corrected_in.revision}"
 
     @property
     def subject_label(self) -> str:

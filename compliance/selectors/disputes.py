@@ -42,7 +42,12 @@ def dispute_for_provider_or_404(user, reference: str, report_id: int, dispute_id
 
 
 def disputes_of(report: Report) -> QuerySet[Dispute]:
-    return Dispute.objects.filter(report=report).select_related("raised_by", "answered_by")
+    return Dispute.objects.filter(report=report).select_related("raised_by", "answered_by", "corrected_in")
+
+
+def disputes_corrected_by(report: Report) -> QuerySet[Dispute]:
+    """The accepted disputes of earlier revisions that this (amended) report corrects."""
+    return Dispute.objects.filter(corrected_in=report).select_related("report", "answered_by")
 
 
 def acknowledgement_of(report: Report) -> ReportAcknowledgement | None:

@@ -5,12 +5,18 @@ applied with the invoice it went into.
 ``credit_note_create`` is idempotent: a report has at most one credit note (one-to-one), so
 calling it again, or twice at once, returns the same note. ``on_report_issued`` is the hook
 the issue step calls.
+
+Each recipient of the contract's reports is emailed the credit note once, as the report
+itself: a ``CreditNoteDelivery`` row per recipient is written with the note (unique per
+note and email), claimed pending → sending before the email goes out, and marked sent after;
+a claim left by a worker that died is taken up again only once stale.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,17 +24,30 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from compliance.models import CreditNote, CreditNoteCounter, CreditNoteStatus, Report
+from compliance.models import (
+    CreditNote,
+    CreditNoteCounter,
+    CreditNoteDelivery,
+    CreditNoteStatus,
+    DeliveryStatus,
+    Report,
+)
 from compliance.reports.credit_note_pdf import CreditNoteData, CreditNoteLine, credit_note_pdf
+from compliance.reports.emails import credit_note_email_context, credit_note_message_id
 from compliance.reports.pdf import TIER_KINDS, ReportParty
 from compliance.selectors.credit_notes import decimal_or_zero, owed_credits
+from compliance.selectors.report_runs import report_recipients_many
+from compliance.services.reports import DeliveryRetry, _reason
 from compliance.signals import credit_note_issued
 from contracts.documents.sealing import sealing_key_from_settings
 from contracts.models import AuditAction
+from contracts.services import emails
 from contracts.services.audit import audit_record
+from slaportal.queueing import enqueue
 from slaportal.signals import send_on_commit
 
 logger = logging.getLogger("slaportal.reports")
@@ -154,6 +173,7 @@ def credit_note_create(*, report: Report, user=None) -> CreditNote | None:
                 + (f" and {hours} hours" if hours else ""),
                 details={"period": report.period, "number": note.number, "amount": str(amount)},
             )
+            credit_note_deliveries_create(credit_note=note)
             send_on_commit(credit_note_issued, sender=CreditNote, credit_note=note)
     except IntegrityError:
         if name:
@@ -171,8 +191,106 @@ def credit_note_create(*, report: Report, user=None) -> CreditNote | None:
 
 
 def on_report_issued(report: Report) -> CreditNote | None:
-    """Called by the issue step once a report is issued: its credit note, when it owes."""
-    return credit_note_create(report=report)
+    """Called by the issue step once a report is issued: its credit note, when it owes, and
+    its emails queued: again when a worker died before queueing them (the send is claimed,
+    so a second task for the same delivery sends nothing), and to recipients added since."""
+    note = credit_note_create(report=report)
+    if note is not None:
+        credit_note_deliveries_create(credit_note=note)
+    return note
+
+
+# ---------------------------------------------------------------- emails
+
+
+def credit_note_deliveries_create(*, credit_note: CreditNote) -> list[int]:
+    """A delivery for each current recipient of the contract's reports who has none yet;
+    the ids still pending, queued once the transaction commits."""
+    contract = credit_note.report.contract
+    recipients = report_recipients_many([contract])[contract.pk]
+    CreditNoteDelivery.objects.bulk_create(
+        [
+            CreditNoteDelivery(credit_note=credit_note, email=r.email, user_id=r.user_id, kind=r.kind)
+            for r in recipients
+        ],
+        ignore_conflicts=True,
+    )
+    return credit_note_emails_queue(credit_note=credit_note)
+
+
+def credit_note_emails_queue(*, credit_note: CreditNote) -> list[int]:
+    """Queue (after commit) the credit note's deliveries still pending; their ids."""
+    pending = list(
+        CreditNoteDelivery.objects.filter(credit_note=credit_note, status=DeliveryStatus.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+    def _enqueue() -> None:
+        for pk in pending:
+            enqueue("compliance.tasks.credit_note_deliver", pk)
+
+    transaction.on_commit(_enqueue)
+    return pending
+
+
+def credit_note_delivery_send(*, delivery_id: int, final: bool) -> str:
+    """Email the credit note to one recipient, once: "sent"; "skipped" when the delivery is
+    not pending (sent, being sent by another worker, failed); "failed" when sending failed
+    on the ``final`` attempt. An earlier failure puts it back to pending with the reason
+    and raises ``DeliveryRetry``. The same claim as ``reports.delivery_send``."""
+    now = timezone.now()
+    claim = CreditNoteDelivery.objects.filter(pk=delivery_id)
+    taken = claim.filter(status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not taken:
+        stale = now - timedelta(seconds=settings.REPORT_DELIVERY_STALE_AFTER)
+        taken = claim.filter(status=DeliveryStatus.SENDING, claimed_at__lt=stale).update(
+            claimed_at=now, attempts=F("attempts") + 1
+        )
+    if not taken:
+        return "skipped"
+    delivery = CreditNoteDelivery.objects.select_related(
+        "credit_note__report__contract__provider", "credit_note__report__contract__customer"
+    ).get(pk=delivery_id)
+    mine = CreditNoteDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING, claimed_at=now)
+    note = delivery.credit_note
+    try:
+        with default_storage.open(note.pdf.name, "rb") as handle:
+            pdf = handle.read()
+        emails.email_send(
+            template="credit_note",
+            context=credit_note_email_context(delivery),
+            to=[delivery.email],
+            attachments=[(note.filename, pdf, "application/pdf")],
+            headers={"Message-ID": credit_note_message_id(delivery)},
+        )
+    except OSError as exc:  # SMTP errors are OSErrors too
+        reason = _reason(exc)
+        with transaction.atomic():
+            mine.update(status=DeliveryStatus.FAILED if final else DeliveryStatus.PENDING, reason=reason)
+            if final:
+                _delivery_audit(delivery, sent=False, reason=reason)
+        if final:
+            logger.warning("Credit note email to %s failed for good: %s", delivery.email, reason)
+            return "failed"
+        raise DeliveryRetry(reason) from exc
+    with transaction.atomic():
+        mine.update(status=DeliveryStatus.SENT, sent_at=timezone.now(), reason="")
+        _delivery_audit(delivery, sent=True)
+    return "sent"
+
+
+def _delivery_audit(delivery: CreditNoteDelivery, *, sent: bool, reason: str = "") -> None:
+    note = delivery.credit_note
+    audit_record(
+        contract=note.report.contract,
+        action=AuditAction.CREDIT_NOTE_SENT if sent else AuditAction.CREDIT_NOTE_FAILED,
+        summary=f"Credit note {note.number} {'sent' if sent else 'could not be sent'} to {delivery.email}"
+        + ("" if sent else f": {reason}"),
+        details={"period": note.period, "number": note.number, "email": delivery.email},
+    )
 
 
 def credit_note_apply(*, credit_note: CreditNote, user, invoice_reference: str) -> CreditNote:

@@ -38,8 +38,11 @@ from django.utils import timezone
 
 from compliance.engine.periods import format_period, period_bounds
 from compliance.models import (
+    CreditNoteDelivery,
     Delivery,
     DeliveryStatus,
+    Dispute,
+    DisputeStatus,
     Evaluation,
     ItemStatus,
     Report,
@@ -419,22 +422,59 @@ def _issue(*, reports: Sequence[Report], user) -> list[Report]:
     ).update(issued_at=now, issued_by=user)
     # The rows carrying this call's own timestamp are the ones it won.
     won = list(Report.objects.filter(pk__in=ids, issued_at=now).select_related("contract"))
+    corrected = _disputes_corrected(won)
+
+    def summary(report: Report) -> str:
+        text = f"Issued the report for {report.period} (revision {report.revision})" + (
+            " automatically" if user is None else ""
+        )
+        disputes = corrected.get(report.pk, [])
+        if disputes:
+            text += ", correcting the accepted dispute" + ("s " if len(disputes) > 1 else " ")
+            text += "; ".join(d.subject_label for d in disputes)
+        return text[:300]
+
+    def details(report: Report) -> dict:
+        entry = {"period": report.period, "revision": report.revision, "report": report.pk}
+        if report.pk in corrected:
+            entry["disputes_corrected"] = [d.pk for d in corrected[report.pk]]
+        return entry
 
     audit_record_many(
         action=AuditAction.REPORT_ISSUED,
         actor=user,
-        entries=[
-            (
-                report.contract,
-                f"Issued the report for {report.period} (revision {report.revision})"
-                + (" automatically" if user is None else ""),
-                {"period": report.period, "revision": report.revision, "report": report.pk},
-            )
-            for report in won
-        ],
+        entries=[(report.contract, summary(report), details(report)) for report in won],
     )
     _announce_issued(won)
     return won
+
+
+def _disputes_corrected(won: list[Report]) -> dict[int, list[Dispute]]:
+    """Link each accepted dispute of an earlier issued revision of a month, not corrected
+    yet, to the revision of that month issued now (the amendment that follows it): one
+    read for all the reports, a write only where there are such disputes."""
+    if not won:
+        return {}
+    accepted = list(
+        Dispute.objects.filter(
+            status=DisputeStatus.ACCEPTED,
+            corrected_in=None,
+            report__contract_id__in={report.contract_id for report in won},
+            report__period__in={report.period for report in won},
+        ).select_related("report")
+    )
+    corrected: dict[int, list[Dispute]] = {}
+    for report in won:
+        mine = [
+            d
+            for d in accepted
+            if (d.report.contract_id, d.report.period) == (report.contract_id, report.period)
+            and d.report.revision < report.revision
+        ]
+        if mine:
+            Dispute.objects.filter(pk__in=[d.pk for d in mine], corrected_in=None).update(corrected_in=report)
+            corrected[report.pk] = mine
+    return corrected
 
 
 def _announce_issued(won: list[Report]) -> None:
@@ -461,8 +501,9 @@ def _announce_issued(won: list[Report]) -> None:
 
 def report_resend(*, report: Report, user=None) -> int:
     """Send the report to whoever has not received it: failed deliveries are tried again
-    and current recipients without a delivery get one. Never resends a sent email.
-    Returns how many emails are queued."""
+    and current recipients without a delivery get one. Never resends a sent email. The
+    month's credit note, if any, goes the same way (its emails queued by its worker).
+    Returns how many report emails are queued."""
     if report.status != ReportStatus.READY:
         raise ValidationError("The report's PDF is not ready: regenerate it first.")
     if not report.is_issued:
@@ -472,7 +513,10 @@ def report_resend(*, report: Report, user=None) -> int:
             status=DeliveryStatus.PENDING, attempts=0
         )
         pending = deliveries_create(report=report)
-        transaction.on_commit(lambda: _enqueue_deliveries(pending))
+        CreditNoteDelivery.objects.filter(credit_note__report=report, status=DeliveryStatus.FAILED).update(
+            status=DeliveryStatus.PENDING, attempts=0
+        )
+        transaction.on_commit(lambda: _enqueue_issued(pending, [report.pk]))
     logger.info("Report %s resent by %s to %s recipients", report.pk, user, len(pending))
     return len(pending)
 

@@ -123,6 +123,7 @@ def report_page(request, report, *, status: int = 200, **forms):
             "standing": standing,
             "closes_on": format_day(standing.closes_on) if standing.closes_on else "",
             "disputes": disputes,
+            "corrects": list(dispute_selectors.disputes_corrected_by(report)),
             "acknowledgement": acknowledgement,
             "is_customer": is_customer,
             "may_respond": may_respond,

@@ -52,6 +52,8 @@ class AuditAction(models.TextChoices):
     DISPUTE_ANSWERED = "dispute_answered", "Dispute answered"
     CREDIT_NOTE_ISSUED = "credit_note_issued", "Credit note issued"
     CREDIT_NOTE_APPLIED = "credit_note_applied", "Credit note applied"
+    CREDIT_NOTE_SENT = "credit_note_sent", "Credit note sent"
+    CREDIT_NOTE_FAILED = "credit_note_failed", "Credit note delivery failed"
 
 
 #: The provider's work on a draft: like the draft itself, not shown to the customer.

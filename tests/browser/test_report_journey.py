@@ -30,7 +30,7 @@ def test_customer_opens_the_report_page_and_downloads_the_pdf(
     page = browser_page
     reports.report_run_start(period=PERIOD)
     report = Report.objects.get(contract=active_contract)
-    email = next(m for m in smtp_server.messages if m["X-Envelope-To"] == tenants.customer_admin.email)
+    email = next(m for m in smtp_server.reports if m["X-Envelope-To"] == tenants.customer_admin.email)
     link = next(line for line in body(email).splitlines() if "/reports/" in line).split(": ", 1)[1]
     sign_in(page, tenants.customer_admin.email)
 

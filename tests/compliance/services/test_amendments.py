@@ -65,14 +65,14 @@ def test_issuing_the_amendment_emails_a_revision_saying_what_changed(
     tenants, issued_month, client_for, smtp_server, django_capture_on_commit_callbacks
 ):
     late_outage(tenants, issued_month.contract)
-    sent_before = len(smtp_server.messages)
+    sent_before = len(smtp_server.reports)
     url = reverse("compliance:amendment_issue", args=[issued_month.contract.reference])
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(tenants.provider_author).post(url, {"period": last_month(), "reason": REASON})
     revision = Report.objects.get(contract=issued_month.contract, revision=2)
     assert response.status_code == 302
     assert revision.is_issued and revision.amendment_reason == REASON
-    emails = {m["X-Envelope-To"]: m for m in smtp_server.messages[sent_before:]}
+    emails = {m["X-Envelope-To"]: m for m in smtp_server.reports[sent_before:]}
     assert set(emails) == {"hannah@harbour.example", "alice@brightline.example"}
     text = body(emails["hannah@harbour.example"])
     assert "it amends revision 1" in text
@@ -107,7 +107,7 @@ def test_discarding_keeps_the_issued_figures_until_they_change_again(
 ):
     contract = issued_month.contract
     late_outage(tenants, contract)
-    sent_before = len(smtp_server.messages)
+    sent_before = len(smtp_server.reports)
     url = reverse("compliance:amendment_discard", args=[contract.reference])
     response = client_for(tenants.provider_author).post(url, {"period": last_month()})
     assert response.status_code == 302
@@ -115,7 +115,7 @@ def test_discarding_keeps_the_issued_figures_until_they_change_again(
     assert amendment.discarded and not amendment.pending
     event = AuditEvent.objects.get(action=AuditAction.AMENDMENT_DISCARDED)
     assert event.actor == tenants.provider_author and "credit 100.00 EUR → 250.00 EUR" in event.summary
-    assert Report.objects.count() == 1 and len(smtp_server.messages) == sent_before
+    assert Report.objects.count() == 1 and len(smtp_server.reports) == sent_before
     with pytest.raises(ValidationError, match="discarded already"):
         amendment_discard(contract=contract, period=last_month(), user=tenants.provider_author)
     # The figures change once more: the amendment is back.
@@ -141,19 +141,19 @@ def test_regenerate_prepares_a_revision_held_for_review(
     tenants, issued_month, smtp_server, django_capture_on_commit_callbacks
 ):
     late_outage(tenants, issued_month.contract)
-    sent_before = len(smtp_server.messages)
+    sent_before = len(smtp_server.reports)
     with django_capture_on_commit_callbacks(execute=True):
         reports.report_regenerate(
             contract=issued_month.contract, period=last_month(), user=tenants.provider_author
         )
     revision = Report.objects.get(revision=2)
     assert revision.is_ready and not revision.is_issued
-    assert len(smtp_server.messages) == sent_before and not Delivery.objects.filter(report=revision).exists()
+    assert len(smtp_server.reports) == sent_before and not Delivery.objects.filter(report=revision).exists()
     # Issued from the review page, its email says what changed against revision 1.
     with django_capture_on_commit_callbacks(execute=True):
         assert reports.report_issue(report=revision, user=tenants.provider_author)
     text = body(
-        next(m for m in smtp_server.messages[sent_before:] if m["X-Envelope-To"] == "hannah@harbour.example")
+        next(m for m in smtp_server.reports[sent_before:] if m["X-Envelope-To"] == "hannah@harbour.example")
     )
     assert "credit 100.00 EUR → 250.00 EUR" in text
 
@@ -169,5 +169,5 @@ def test_amendment_issue_issues_a_held_regenerated_revision_with_the_reason(
             contract=issued_month.contract, period=last_month(), user=tenants.provider_author, reason=REASON
         )
     assert report.revision == 2 and report.is_issued and Report.objects.count() == 2
-    pdf = attachment(smtp_server.messages[-1])[1]
+    pdf = attachment(smtp_server.reports[-1])[1]
     assert REASON in " ".join(pdf_text(pdf).split())

@@ -52,7 +52,7 @@ def test_each_recipient_gets_exactly_one_email_with_its_reports_pdf(
     other = more_contracts(tenants, 1)[0]
     run = run_month()
     assert report_runs.run_progress(run, Contract.objects.all()) == report_runs.RunProgress(2, 2, 0, 0)
-    received = _by_recipient(smtp_server.messages)
+    received = _by_recipient(smtp_server.reports)
     # The customer's members of each contract, and the provider's admin in copy of both.
     assert {k: len(v) for k, v in received.items()} == {
         "hannah@harbour.example": 1,
@@ -84,9 +84,9 @@ def test_each_recipient_gets_exactly_one_email_with_its_reports_pdf(
 
 def test_running_the_month_twice_sends_nothing_new(active_contract, smtp_server, run_month):
     run_month()
-    assert len(smtp_server.messages) == 2
+    assert len(smtp_server.reports) == 2
     second = run_month()
-    assert len(smtp_server.messages) == 2
+    assert len(smtp_server.reports) == 2
     assert Report.objects.count() == 1 and Delivery.objects.count() == 2
     assert report_runs.run_progress(second, Contract.objects.all()).done == 1
 
@@ -102,7 +102,7 @@ def test_a_redelivered_item_or_delivery_task_sends_nothing(active_contract, smtp
     # Even an item processed again from scratch finds the report and deliveries made.
     ReportRunItem.objects.filter(pk=item.pk).update(status=ItemStatus.PENDING)
     assert reports.run_item_process(item_id=item.pk) == "done"
-    assert len(smtp_server.messages) == 2 and Report.objects.count() == 1
+    assert len(smtp_server.reports) == 2 and Report.objects.count() == 1
 
 
 def test_a_delivery_is_claimed_once_and_a_stale_claim_is_taken_up(
@@ -119,7 +119,7 @@ def test_a_delivery_is_claimed_once_and_a_stale_claim_is_taken_up(
     settings.REPORT_DELIVERY_STALE_AFTER = 0
     assert reports.delivery_send(delivery_id=delivery.pk, final=True) == "sent"  # the sender died
     assert reports.delivery_send(delivery_id=delivery.pk, final=True) == "skipped"
-    assert len(smtp_server.messages) == 1
+    assert len(smtp_server.reports) == 1
 
 
 def test_requeue_takes_up_a_delivery_left_sending_by_a_dead_worker(
@@ -141,11 +141,11 @@ def test_requeue_takes_up_a_delivery_left_sending_by_a_dead_worker(
     assert requeue_pending(older_than=timedelta(0)).get("compliance.tasks.report_deliver", 0) == 0
     settings.REPORT_DELIVERY_STALE_AFTER = 30  # past it: the sender died
     assert requeue_pending(older_than=timedelta(0))["compliance.tasks.report_deliver"] == 1
-    assert [m["X-Envelope-To"] for m in smtp_server.messages] == [delivery.email]
+    assert [m["X-Envelope-To"] for m in smtp_server.reports] == [delivery.email]
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SENT
     assert requeue_pending(older_than=timedelta(0)).get("compliance.tasks.report_deliver", 0) == 0
-    assert len(smtp_server.messages) == 1
+    assert len(smtp_server.reports) == 1
 
 
 def test_an_email_sent_again_after_a_dead_worker_keeps_its_message_id(
@@ -158,7 +158,7 @@ def test_an_email_sent_again_after_a_dead_worker_keeps_its_message_id(
     from slaportal.requeue import requeue_pending
 
     run_month()
-    first = {m["X-Envelope-To"]: m["Message-ID"] for m in smtp_server.messages}
+    first = {m["X-Envelope-To"]: m["Message-ID"] for m in smtp_server.reports}
     assert len(first) == Delivery.objects.count() == 2
     assert len(set(first.values())) == 2  # one per recipient
     assert all(
@@ -171,7 +171,7 @@ def test_an_email_sent_again_after_a_dead_worker_keeps_its_message_id(
     )
     settings.REPORT_DELIVERY_STALE_AFTER = 30
     requeue_pending(older_than=timedelta(0))
-    again = smtp_server.messages[2:]
+    again = smtp_server.reports[2:]
     assert [(m["X-Envelope-To"], m["Message-ID"]) for m in again] == [(delivery.email, first[delivery.email])]
 
 
@@ -193,14 +193,19 @@ def test_smtp_down_ends_failed_with_the_reason_and_resend_delivers_once(
     report = Report.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         assert reports.report_resend(report=report) == 2
-    assert sorted(m["X-Envelope-To"] for m in smtp_server.messages) == [
+    assert sorted(m["X-Envelope-To"] for m in smtp_server.reports) == [
         "alice@brightline.example",
         "hannah@harbour.example",
     ]
     assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    # The month's credit note failed the same way and goes with the report.
+    assert sorted(m["X-Envelope-To"] for m in smtp_server.credit_notes) == [
+        "alice@brightline.example",
+        "hannah@harbour.example",
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         assert reports.report_resend(report=report) == 0
-    assert len(smtp_server.messages) == 2
+    assert len(smtp_server.reports) == 2 and len(smtp_server.credit_notes) == 2
     assert report_runs.run_progress(run, Contract.objects.all()).done == 1
 
 
@@ -264,8 +269,8 @@ def test_regenerate_makes_a_new_revision_only_when_the_month_changed(
         run = reports.report_regenerate(contract=active_contract, period=PERIOD, user=tenants.provider_author)
     assert run.trigger == "regenerate"
     assert list(Report.objects.order_by("revision").values_list("revision", flat=True)) == [1, 2]
-    assert len(smtp_server.messages) == 4
-    assert " ".join(smtp_server.messages[-1]["Subject"].split()).endswith("March 2026 (revision 2)")
+    assert len(smtp_server.reports) == 4
+    assert " ".join(smtp_server.reports[-1]["Subject"].split()).endswith("March 2026 (revision 2)")
 
 
 def test_only_active_contracts_of_the_period_are_run(tenants, active_contract, run_month, smtp_server):
@@ -282,7 +287,7 @@ def test_run_monthly_command_starts_the_month(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("run_monthly", "--period", PERIOD)
     assert "for 2026-03: 1 contracts" in capsys.readouterr().out
-    assert len(smtp_server.messages) == 2
+    assert len(smtp_server.reports) == 2
     with pytest.raises(CommandError):
         call_command("run_monthly", "--period", "2026-13")
     assert ReportRun.objects.count() == 1
@@ -320,6 +325,6 @@ def test_the_email_names_credits_owed_in_hours_of_work(tenants, report_settings,
     record_month(contract, tenants.provider_author, incidents=0)
     make_active(contract)
     run_month()
-    message = _by_recipient(smtp_server.messages)["hannah@harbour.example"][0]
+    message = _by_recipient(smtp_server.reports)["hannah@harbour.example"][0]
     assert "Credit due: 0.00 EUR and 1.00 hours of work." in body(message)
     assert "Credit due: 0.00 EUR and 1.00 hours of work." in " ".join(body(message, "text/html").split())

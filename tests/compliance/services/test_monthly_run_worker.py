@@ -1,6 +1,8 @@
 """The monthly run through real Celery workers on Redis and a real SMTP server: every
 recipient gets exactly one email with the right PDF, even when a worker is killed (SIGKILL)
-in the middle of the run and another one takes over."""
+in the middle of the run and another one takes over; issuing, amending and resending a
+month, with its credit notes, stay exactly-once with a worker killed in the middle of
+sending."""
 
 from __future__ import annotations
 
@@ -13,10 +15,21 @@ from pathlib import Path
 
 import pytest
 
-from compliance.models import Delivery, DeliveryStatus, ItemStatus, Report, ReportRunItem
+from compliance.models import (
+    CreditNote,
+    CreditNoteDelivery,
+    Delivery,
+    DeliveryStatus,
+    ItemStatus,
+    Report,
+    ReportRunItem,
+)
 from compliance.selectors import report_runs
 from compliance.services import reports
-from contracts.models import Contract
+from compliance.services.amendments import amendment_issue
+from contracts.models import Contract, Membership, Role
+from tests import factories
+from tests.compliance.month_close_support import closing_contract, last_month, late_outage
 from tests.compliance.report_support import (
     PERIOD,
     active_contract_fixture,  # noqa: F401 - fixture
@@ -75,6 +88,11 @@ class Worker:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"Celery worker exited early:\n{self.log_path.read_text()}")
+            # A solo worker busy with tasks answers no ping: its log says when it is ready.
+            if f"reports-{self.directory.name}@" in self.log_path.read_text() and " ready." in (
+                self.log_path.read_text()
+            ):
+                return self
             if app.control.ping(
                 destination=[f"reports-{self.directory.name}@{os.uname().nodename}"], timeout=0.5
             ):
@@ -128,9 +146,11 @@ def workers(report_settings, smtp_server, tmp_path):
     app.control.purge()
     started: list[Worker] = []
 
-    def _start() -> Worker:
+    def _start(**extra_env: str) -> Worker:
         n = len(started) + 1
-        worker = Worker(tmp_path / f"w{n}", {**env, "DATA_DIR": str(tmp_path / f"w{n}" / "data")})
+        worker = Worker(
+            tmp_path / f"w{n}", {**env, "DATA_DIR": str(tmp_path / f"w{n}" / "data"), **extra_env}
+        )
         started.append(worker)
         return worker.start()
 
@@ -159,12 +179,18 @@ def _assert_exactly_once(smtp_server, contracts) -> None:
         for recipient in report_runs.report_recipients(contract):
             expected[(recipient.email, contract.reference)] = 1
     received: dict[tuple[str, str], int] = {}
-    for message in smtp_server.messages:
+    for message in smtp_server.reports:
         reference = message["Subject"].split()[0]
         key = (message["X-Envelope-To"], reference)
         received[key] = received.get(key, 0) + 1
     assert received == expected
     assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    # The months' credit notes: never one twice.
+    notes: dict[tuple[str, str], int] = {}
+    for message in smtp_server.credit_notes:
+        key = (message["X-Envelope-To"], message["Subject"].split()[0])
+        notes[key] = notes.get(key, 0) + 1
+    assert set(notes.values()) <= {1}
     assert Report.objects.count() == len(contracts)
 
 
@@ -182,7 +208,7 @@ def test_real_worker_runs_the_month_and_each_recipient_gets_one_email(
     assert (progress.done, progress.failed, progress.pending) == (3, 0, 0)
     smtp_server.wait_for(5)
     _assert_exactly_once(smtp_server, contracts)
-    for message in smtp_server.messages:
+    for message in smtp_server.reports:
         reference = message["Subject"].split()[0]
         report = Report.objects.get(contract__reference=reference)
         _, pdf = attachment(message)
@@ -236,7 +262,7 @@ def test_a_worker_killed_mid_run_loses_nothing_and_sends_nothing_twice(
     assert interrupted and all(
         a >= 2 for a in items.filter(pk__in=interrupted).values_list("attempts", flat=True)
     )
-    smtp_server.wait_for(len(smtp_server.messages))
+    smtp_server.wait_for(len(smtp_server.reports))
     _assert_exactly_once(smtp_server, contracts)
 
 
@@ -266,3 +292,83 @@ def test_a_full_disk_is_retried_by_the_worker_and_the_report_sent_once(
     assert item.get().status == ItemStatus.DONE
     smtp_server.wait_for(len(report_runs.report_recipients(active_contract)))
     _assert_exactly_once(smtp_server, [active_contract])
+
+
+# A claim older than this is taken up again by the next task for it (a worker that died
+# while sending); above the time one email takes here (SMTP_DELAY), below the wait after a kill.
+STALE_AFTER = 3
+SMTP_DELAY = 1.0
+
+
+def _sending() -> bool:
+    return (
+        Delivery.objects.filter(status=DeliveryStatus.SENDING).exists()
+        or CreditNoteDelivery.objects.filter(status=DeliveryStatus.SENDING).exists()
+    )
+
+
+def _all_sent(reports_expected: int, notes_expected: int) -> bool:
+    return (
+        Delivery.objects.filter(status=DeliveryStatus.SENT).count() == reports_expected
+        and CreditNoteDelivery.objects.filter(status=DeliveryStatus.SENT).count() == notes_expected
+    )
+
+
+def _kill_mid_send(worker: Worker, workers) -> Worker:
+    """Kill ``worker`` while an email is being sent; a new worker takes over once the dead
+    worker's tasks come back (the visibility timeout) and its claims are stale."""
+    _wait(_sending, 60, "an email being sent", [worker.log_path])
+    worker.kill()
+    time.sleep(max(VISIBILITY_TIMEOUT, STALE_AFTER) + 1)
+    return workers(REPORT_DELIVERY_STALE_AFTER=str(STALE_AFTER))
+
+
+def _one_email_each(smtp_server) -> dict[tuple[str, str], int]:
+    """Per (recipient, subject): how many distinct emails arrived. A copy of an email the
+    server took just as its worker died carries the same Message-ID (see
+    ``delivery_message_id``), so it is the same email."""
+    seen: dict[tuple[str, str], set[str]] = {}
+    for message in smtp_server.messages:
+        key = (message["X-Envelope-To"], " ".join(message["Subject"].split()))
+        seen.setdefault(key, set()).add(message["Message-ID"])
+    return {key: len(ids) for key, ids in seen.items()}
+
+
+def test_issuing_amending_and_resending_stay_exactly_once_with_a_worker_killed_mid_send(
+    tenants, workers, smtp_server
+):
+    contract = closing_contract(tenants, automatically=True)
+    smtp_server.delay = SMTP_DELAY
+    worker = workers(REPORT_DELIVERY_STALE_AFTER=str(STALE_AFTER))
+
+    # Issuing: the run issues the month; its report and credit note go to both recipients.
+    reports.report_run_start(period=last_month())
+    worker = _kill_mid_send(worker, workers)
+    _wait(lambda: _all_sent(2, 2), 120, "the issued month's emails", [worker.log_path])
+
+    # Amending: a late outage, the amended revision issued with its own credit note.
+    late_outage(tenants, contract)
+    revision = amendment_issue(contract=contract, period=last_month(), user=tenants.provider_author)
+    assert revision.revision == 2
+    worker = _kill_mid_send(worker, workers)
+    _wait(lambda: _all_sent(4, 4), 120, "the amended month's emails", [worker.log_path])
+
+    # Resending: a recipient added since gets the amended report and its credit note;
+    # nobody else gets anything again.
+    newcomer = factories.member(tenants.customer, Role.VIEWER, email="ivan@harbour.example")
+    Membership.objects.filter(user=newcomer).update(receives_reports=True)
+    assert reports.report_resend(report=revision, user=tenants.provider_author) == 1
+    worker = _kill_mid_send(worker, workers)
+    _wait(lambda: _all_sent(5, 5), 120, "the resent emails", [worker.log_path])
+    time.sleep(2 * SMTP_DELAY)  # nothing else arrives late
+
+    assert CreditNote.objects.count() == 2
+    received = _one_email_each(smtp_server)
+    assert set(received.values()) == {1}
+    recipients = {"alice@brightline.example", "hannah@harbour.example"}
+    by_recipient: dict[str, int] = {}
+    for email, _subject in received:
+        by_recipient[email] = by_recipient.get(email, 0) + 1
+    # Two report revisions and two credit notes each; the newcomer, the amended pair.
+    assert by_recipient == {**dict.fromkeys(recipients, 4), "ivan@harbour.example": 2}
+    assert len(smtp_server.reports) >= 5 and len(smtp_server.credit_notes) >= 5

@@ -5,7 +5,7 @@ by however many callers it is asked for, and is audited."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from compliance.models import Delivery, DeliveryStatus, Report
+from compliance.models import CreditNote, CreditNoteDelivery, Delivery, DeliveryStatus, Report
 from compliance.services import reports
 from contracts.models import AuditAction, AuditEvent
 from tests.compliance.month_close_support import (
@@ -36,7 +36,7 @@ def test_a_contract_issuing_automatically_is_emailed_by_the_run(
     run_month(django_capture_on_commit_callbacks)
     report = Report.objects.get(contract=contract)
     assert report.is_issued and report.issued_by is None
-    assert sorted(m["X-Envelope-To"] for m in smtp_server.messages) == [
+    assert sorted(m["X-Envelope-To"] for m in smtp_server.reports) == [
         "alice@brightline.example",
         "hannah@harbour.example",
     ]
@@ -59,7 +59,7 @@ def test_issuing_emails_each_recipient_once_and_is_audited(
         assert reports.report_issue(report=held_month, user=tenants.provider_author) is True
     held_month.refresh_from_db()
     assert held_month.issued_by == tenants.provider_author and held_month.issued_at is not None
-    assert sorted(m["X-Envelope-To"] for m in smtp_server.messages) == [
+    assert sorted(m["X-Envelope-To"] for m in smtp_server.reports) == [
         "alice@brightline.example",
         "hannah@harbour.example",
     ]
@@ -73,8 +73,9 @@ def test_issuing_twice_sends_once(tenants, held_month, smtp_server, django_captu
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
             reports.report_issue(report=held_month, user=tenants.provider_author)
-    assert len(smtp_server.messages) == 2
+    assert len(smtp_server.reports) == 2
     assert Delivery.objects.count() == 2
+    assert len(smtp_server.credit_notes) == 2 and CreditNoteDelivery.objects.count() == 2
     assert AuditEvent.objects.filter(action=AuditAction.REPORT_ISSUED).count() == 1
 
 
@@ -84,13 +85,14 @@ def test_two_callers_issuing_at_once_make_one_set_of_deliveries(
     # Both callers read the report while it was held (the stale copies a concurrent request
     # would hold); the conditional UPDATE lets only the first one win.
     first, second = Report.objects.get(pk=held_month.pk), Report.objects.get(pk=held_month.pk)
-    with django_capture_on_commit_callbacks(execute=True) as by_winner:
-        won = [reports.reports_issue(reports=[first], user=tenants.provider_author)]
     with django_capture_on_commit_callbacks(execute=True):
-        won.append(reports.reports_issue(reports=[second], user=tenants.provider_admin))
+        won = [
+            reports.reports_issue(reports=[first], user=tenants.provider_author),
+            reports.reports_issue(reports=[second], user=tenants.provider_admin),
+        ]
     assert won == [1, 0]
-    assert by_winner  # the winner queues the deliveries; the loser creates none to queue
-    assert Delivery.objects.count() == 2 and len(smtp_server.messages) == 2
+    assert Delivery.objects.count() == 2 and len(smtp_server.reports) == 2
+    assert CreditNote.objects.count() == 1 and len(smtp_server.credit_notes) == 2
     assert Report.objects.get(pk=held_month.pk).issued_by == tenants.provider_author
 
 
@@ -107,7 +109,7 @@ def test_issuing_many_reports_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         assert reports.reports_issue(reports=held, user=tenants.provider_author) == 3
         assert reports.reports_issue(reports=held, user=tenants.provider_author) == 0
-    assert len(smtp_server.messages) == Delivery.objects.count() == 3
+    assert len(smtp_server.reports) == Delivery.objects.count() == 3
 
 
 def test_a_held_report_is_not_resent_nor_its_delivery_sent(tenants, held_month, smtp_server):

@@ -81,6 +81,16 @@ def test_only_the_customer_disputes_and_acknowledges(tenants, issued_report, cli
     assert not Dispute.objects.exists() and not ReportAcknowledgement.objects.exists()
 
 
+def test_another_tenant_cannot_dispute_or_acknowledge_the_report(
+    tenants, issued_report, client_for, mailoutbox
+):
+    client = client_for(tenants.outsider_admin)
+    assert client.post(_url("dispute_raise", issued_report), DISPUTE).status_code == 404
+    assert client.post(_url("report_acknowledge", issued_report), {}).status_code == 404
+    assert not Dispute.objects.exists() and not ReportAcknowledgement.objects.exists()
+    assert not mailoutbox
+
+
 def test_outsider_gets_404_for_the_report_and_the_answer(tenants, issued_report, client_for):
     dispute = disputes.dispute_raise(
         report=issued_report, user=tenants.customer_admin, now=IN_WINDOW, **DISPUTE

@@ -59,10 +59,11 @@ def test_author_issues_one_report_from_the_review_page(
         response = client.post(_issue_url(held_month), {"next": next_url})
     assert response.status_code == 302 and response.url == next_url
     assert Report.objects.get().issued_by == tenants.provider_author
-    assert len(smtp_server.messages) == 2
+    assert len(smtp_server.reports) == 2
     with django_capture_on_commit_callbacks(execute=True):
         client.post(_issue_url(held_month))
-    assert len(smtp_server.messages) == 2
+    assert len(smtp_server.reports) == 2
+    assert len(smtp_server.credit_notes) == 2  # the month's credit note, once too
 
 
 def test_author_issues_all_held_reports(
@@ -72,7 +73,7 @@ def test_author_issues_all_held_reports(
         response = client_for(tenants.provider_admin).post(ISSUE_ALL, {"period": last_month()})
     assert response.status_code == 302
     assert Report.objects.get().issued_by == tenants.provider_admin
-    assert len(smtp_server.messages) == 2
+    assert len(smtp_server.reports) == 2
 
 
 def test_the_held_report_page_offers_the_issue_button_to_the_author(tenants, held_month, client_for):

@@ -140,12 +140,12 @@ def test_author_resends_to_recipients_who_did_not_receive_it(
     client = client_for(tenants.provider_author)
     url = reverse("compliance:report_resend", args=[report.contract.reference, report.pk])
     assert client.get(url).status_code == 405
-    sent_before = len(smtp_server.messages)
+    sent_before = len(smtp_server.reports)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, follow=True)
     assert response.redirect_chain[-1][0] == _detail(report)
     assert "being sent to 1 recipient" in response.content.decode()
-    assert [m["X-Envelope-To"] for m in smtp_server.messages[sent_before:]] == ["hannah@harbour.example"]
+    assert [m["X-Envelope-To"] for m in smtp_server.reports[sent_before:]] == ["hannah@harbour.example"]
     assert Delivery.objects.get(email="hannah@harbour.example").status == DeliveryStatus.SENT
 
 
