@@ -42,6 +42,17 @@ def test_the_run_holds_the_report_the_provider_issues_it_and_the_customer_reads_
     assert page.locator("main").get_by_text("Issued", exact=True).first.is_visible()
     assert_accessible(page)
 
+    # The contract's reports page: the regenerate button reads as a button (its text
+    # does not take the colour of its background), and axe's contrast rule passes.
+    page.goto(page.base + f"/contracts/{contract.reference}/reports/")
+    button = page.get_by_role("button", name="Regenerate the report")
+    assert button.is_visible()
+    colour, background = button.evaluate(
+        "b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]"
+    )
+    assert colour != background
+    assert_accessible(page)
+
     smtp_server.wait_for(2)
     assert sorted(m["X-Envelope-To"] for m in smtp_server.messages) == [
         "alice@brightline.example",
