@@ -25,6 +25,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from compliance.engine import charts
+from compliance.engine.display import achieved_text, target_text
 from compliance.engine.evaluation_json import level_plotted
 from contracts.documents.pdf import RenderedPdf, render_pdf
 from contracts.documents.sealing import INFO_DOCUMENT_SHA256, SealingKey, seal_pdf
@@ -202,14 +203,7 @@ def _clause_text(clause: dict | None) -> str:
 
 
 def _target_text(level: dict) -> str:
-    """The target in the contract's words: "4 business hours for 90% of incidents", "99.9%"."""
-    if level["target_unit"] == "minutes":
-        within = formats.format_duration(int(Decimal(level["target"])), business_time=_business(level))
-        share = f"{_plain(level['share'])}% of incidents" if level.get("share") else "every incident"
-        return f"{within} for {share}"
-    if level["metric"] == "custom":
-        return _plain(level["target"])
-    return f"{_plain(level['target'])}%"
+    return target_text(level)
 
 
 def _plain(value) -> str:
@@ -218,15 +212,6 @@ def _plain(value) -> str:
 
 def _business(level: dict) -> bool:
     return bool(level.get("business_time"))
-
-
-def achieved_text(level: dict) -> str:
-    """What was achieved, in one precision: "66.66%"; a KPI as recorded; "" when not measured."""
-    if not level.get("measured") or level.get("achieved") is None:
-        return ""
-    if level["metric"] == "custom":
-        return _plain(level["achieved"])
-    return formats.format_percent(level["achieved"])
 
 
 def level_summary(level: dict) -> str:
