@@ -117,7 +117,11 @@ def _generate(contracts: int, incidents: int, seed: int = 7) -> list:
         version = factories.version_with_terms(contract)
         contract_services.version_publish(version=version, user=None)
         Version.objects.filter(pk=version.pk).update(document_sha256=f"{n:064x}")
-        Contract.objects.filter(pk=contract.pk).update(status=ContractStatus.ACTIVE)
+        # Issued as soon as made, so that the run sends its emails (a new contract's reports
+        # are otherwise held for the provider's review).
+        Contract.objects.filter(pk=contract.pk).update(
+            status=ContractStatus.ACTIVE, reports_issued_automatically=True
+        )
         rows = []
         for i in range(incidents):
             opened = start + timedelta(seconds=rng.randrange(31 * 86400))

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance.api.views import _contract
+from compliance.engine.display import figures_with_texts
 from compliance.engine.periods import parse_period
 from compliance.selectors import issued
 from compliance.selectors.evaluations import PeriodStanding, evaluation_current
@@ -46,7 +47,10 @@ class ContractCompliance(APIView):
                     "contract, period, version, service_levels (name, metric, target, achieved, met, "
                     "breaches, excluded_events), error_budgets, exclusions, credits (lines, total, cap, "
                     "capped_total, currency), hours_bank (committed, delivered, brought_forward, "
-                    "carried_on); numbers as strings. A month that is over reads, for the customer, "
+                    "carried_on); numbers as strings, each beside a display text in the portal's "
+                    'words (`*_text`: target_text "4 business hours for 90% of incidents", '
+                    'achieved_text "66.66%", capped_total_text "EUR 420.00", period_text '
+                    '"November 2026"). A month that is over reads, for the customer, '
                     "as its latest issued report (issued_revision, issued_at); provider staff read "
                     "the live figures with the amendment against the issued report. "
                     "See docs/compliance.md."
@@ -89,7 +93,7 @@ class ContractCompliance(APIView):
             )
         evaluation = run.evaluation
         data = {
-            **run.figures,
+            **figures_with_texts(run.figures),
             "revision": evaluation.revision if run.stored else None,
             "computed_at": evaluation.computed_at.isoformat().replace("+00:00", "Z"),
             "issued_revision": None if report is None else report.revision,

@@ -41,6 +41,9 @@ WHITE = "#ffffff"
 SERIES_COLOURS = ("#0072B2", "#00785A", "#A6466F", "#6B5B00")
 # Five markers against four colours: no two of the first twenty series look alike.
 SERIES_MARKERS = ("o", "s", "^", "D", "v")
+# Line patterns: in greyscale print, or for a reader who cannot tell the colours apart, the
+# lines still differ by dash as well as by marker.
+SERIES_DASHES: tuple[tuple[float, ...], ...] = ((), (6.0, 2.5), (1.6, 2.2), (8.0, 2.5, 1.6, 2.5), (3.5, 3.5))
 MISSED = "#B8460B"
 LIGHT_BLUE = "#A6CBE8"
 
@@ -48,6 +51,11 @@ LIGHT_BLUE = "#A6CBE8"
 def series_style(index: int) -> tuple[str, str]:
     """The colour and marker of the ``index``-th line of a trend chart."""
     return SERIES_COLOURS[index % len(SERIES_COLOURS)], SERIES_MARKERS[index % len(SERIES_MARKERS)]
+
+
+def series_dash(index: int) -> tuple[float, ...]:
+    """The dash pattern of the ``index``-th line (solid first)."""
+    return SERIES_DASHES[index % len(SERIES_DASHES)]
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -127,7 +135,10 @@ def trend_chart(
     low, high = _value_range(series, target, unit, y_range)
     missed = [_missed(line.values, target) for line in series]
 
-    entries = [_Entry(line.name, "line", *series_style(index)) for index, line in enumerate(series)]
+    entries = [
+        _Entry(line.name, "line", *series_style(index), dash=series_dash(index))
+        for index, line in enumerate(series)
+    ]
     if target is not None:
         entries.append(_Entry(f"Target {_format(target, unit, places)}", "dashed", MUTED))
     if any(missed):
@@ -150,7 +161,7 @@ def trend_chart(
     for index, line in enumerate(series):
         colour, marker = series_style(index)
         points = [None if value is None else (x(i), y(_float(value))) for i, value in enumerate(line.values)]
-        chart.polyline(points, colour, 1.6)
+        chart.polyline(points, colour, 1.6, dash=series_dash(index))
         for point in points:
             if point is not None:
                 chart.marker(marker, *point, size=5, fill=colour)
@@ -191,13 +202,13 @@ def error_budget_chart(
     left = allowed - used
     heading = f"{title}: {used:.1f} of {allowed:.1f} min used ({share})"
     summary = (
-        f"{heading}, {abs(left):.1f} min {'left' if left >= 0 else 'over budget'}; "
+        f"{heading}, {abs(left):.1f} min {'left' if left >= 0 else 'over the allowance'}; "
         f"{elapsed:.0%} of the month elapsed."
     )
 
-    entries = [_Entry("Allowed", "patch", TRACK, edge=MUTED), _Entry("Used", "patch", SERIES_COLOURS[0])]
+    entries = [_Entry("Allowed", "patch", TRACK, edge=TEXT), _Entry("Used", "patch", SERIES_COLOURS[0])]
     if used > allowed:
-        entries.append(_Entry("Over budget", "hatched", MISSED))
+        entries.append(_Entry("Over the allowance", "hatched", MISSED))
     entries.append(_Entry(f"{elapsed:.0%} of month", "dashed", TEXT))
     chart = _Chart(
         title,
@@ -221,6 +232,12 @@ def error_budget_chart(
     if used > allowed:
         chart.rect(x(allowed), bar_top, x(used) - x(allowed), bar_height, f"url(#{chart.hatch_id()})")
     chart.line(x(elapsed * allowed), plot.top, x(elapsed * allowed), plot.bottom, TEXT, 1.4, dash=(4.2, 2.8))
+    # The end of the allowance stays visible when the used bar covers it: a solid rule past
+    # the bar's edges, labelled directly.
+    chart.line(x(allowed), bar_top - 4, x(allowed), bar_top + bar_height + 4, TEXT, 2.0)
+    chart.text(
+        x(allowed), bar_top - 6, f"Allowed {allowed:.1f} min", anchor="middle" if used > allowed else "end"
+    )
     chart.axes(plot, left_spine=False)
     chart.x_ticks([x(tick) for tick in ticks], [f"{tick:g} min" for tick in ticks], plot)
     chart.title()
@@ -302,6 +319,7 @@ class _Entry:
     colour: str
     marker: str = ""
     edge: str = ""
+    dash: tuple[float, ...] = ()
 
     @property
     def width(self) -> float:
@@ -413,15 +431,21 @@ class _Chart:
         y2: float,
         colour: str,
         width: float,
-        dash: tuple[float, float] | None = None,
+        dash: tuple[float, ...] | None = None,
     ) -> None:
-        dashes = f' stroke-dasharray="{_n(dash[0])} {_n(dash[1])}"' if dash else ""
+        dashes = _dasharray(dash)
         self.parts.append(
             f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" '
             f'stroke="{colour}" stroke-width="{_n(width)}"{dashes}/>'
         )
 
-    def polyline(self, points: Sequence[tuple[float, float] | None], colour: str, width: float) -> None:
+    def polyline(
+        self,
+        points: Sequence[tuple[float, float] | None],
+        colour: str,
+        width: float,
+        dash: tuple[float, ...] = (),
+    ) -> None:
         """A line through the points, broken where a point is missing."""
         run: list[tuple[float, float]] = []
         for point in [*points, None]:
@@ -432,7 +456,7 @@ class _Chart:
                 self.parts.append(
                     f'<polyline points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in run)}" fill="none" '
                     f'stroke="{colour}" stroke-width="{_n(width)}" stroke-linejoin="round" '
-                    'stroke-linecap="round"/>'
+                    f'stroke-linecap="round"{_dasharray(dash)}/>'
                 )
             run = []
 
@@ -530,7 +554,7 @@ class _Chart:
     def _handle(self, entry: _Entry, x: float, middle: float) -> None:
         length = HANDLE_LENGTH * FONT_SIZE
         if entry.kind == "line":
-            self.line(x, middle, x + length, middle, entry.colour, 1.6)
+            self.line(x, middle, x + length, middle, entry.colour, 1.6, dash=entry.dash or None)
             self.marker(entry.marker, x + length / 2, middle, size=5, fill=entry.colour)
         elif entry.kind == "dashed":
             self.line(x, middle, x + length, middle, entry.colour, 1.2, dash=(6, 3.6))
@@ -550,6 +574,10 @@ class _Chart:
             f"<title>{escape(self.title_text)}</title>\n<desc>{escape(self.summary)}</desc>\n"
             f"{defs}{chr(10).join(self.parts)}\n</svg>"
         )
+
+
+def _dasharray(dash: tuple[float, ...] | None) -> str:
+    return f' stroke-dasharray="{" ".join(_n(part) for part in dash)}"' if dash else ""
 
 
 def _marker_path(kind: str, x: float, y: float, size: float) -> str:

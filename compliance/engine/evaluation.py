@@ -246,6 +246,9 @@ class LevelResult:
     breaches: tuple[Breach, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()
     note: str = ""
+    #: Times were counted in the business hours of a calendar (not around the clock): the
+    #: pages then say "6 h 36 min of business time against 4 business hours".
+    business_time: bool = False
 
     @property
     def achieved_display(self) -> str:
@@ -633,6 +636,7 @@ def _durations(context: _Context, level: LevelInput) -> LevelResult:
         breaches=tuple(breaches),
         exclusions=context.level_exclusions(level, "incident"),
         note="" if counted else "no incidents to measure",
+        business_time=not calendar.is_around_the_clock,
     )
 
 

@@ -120,6 +120,7 @@ def _level(level: LevelResult) -> dict:
         "breaches": [_breach(b) for b in level.breaches],
         "excluded_events": [exclusion_json(e) for e in level.exclusions],
         "error_budget": _budget(level.error_budget),
+        "business_time": level.business_time,
     }
     if level.availability is not None:
         figures = level.availability

@@ -7,6 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from compliance.engine.periods import format_period, parse_period
+from slaportal.widgets import OutlineSubmit
 
 
 class RegenerateForm(forms.Form):
@@ -23,7 +24,7 @@ class RegenerateForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.add_input(Submit("regenerate", "Regenerate the report", css_class="btn-outline-primary"))
+        self.helper.add_input(OutlineSubmit("regenerate", "Regenerate the report"))
 
     def clean_period(self) -> str:
         try:

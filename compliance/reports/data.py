@@ -29,10 +29,11 @@ def _party(organisation) -> ReportParty:
     return ReportParty(organisation.name, organisation.parent.name if organisation.parent_id else "")
 
 
-def _history(report: Report) -> dict[str, tuple[tuple[str, Decimal | None], ...]]:
+def _history(report: Report) -> tuple[dict[str, tuple[tuple[str, Decimal | None], ...]], str, dict | None]:
     """The plotted figure per service level key over the (up to) five stored months before
     the report's, the latest revision of each, oldest first (``None`` for a month without
-    incidents)."""
+    incidents); and the latest of those months with its figures (for "what changed since
+    last month"), ``("", None)`` when there is none."""
     latest = (
         Evaluation.objects.filter(contract_id=report.contract_id, period__lt=report.period)
         .values("period")
@@ -44,13 +45,15 @@ def _history(report: Report) -> dict[str, tuple[tuple[str, Decimal | None], ...]
         contract_id=report.contract_id, period__in=list(wanted), revision__in=set(wanted.values())
     ).values_list("period", "revision", "figures")
     history: dict[str, list[tuple[str, str]]] = {}
+    previous: tuple[str, dict | None] = ("", None)
     for period, revision, figures in sorted(rows):
         if wanted.get(period) != revision:
             continue
+        previous = (period, figures)
         for level in figures.get("service_levels", []):
             if level.get("measured"):
                 history.setdefault(level["key"], []).append((period, level_plotted(level)))
-    return {key: tuple(points) for key, points in history.items()}
+    return {key: tuple(points) for key, points in history.items()}, *previous
 
 
 def report_data(report: Report) -> ReportData:
@@ -69,6 +72,7 @@ def report_data(report: Report) -> ReportData:
     cap = CreditCap.objects.filter(version=version).first()
     period = parse_period(report.period)
     amended = issued_before(report)
+    history, previous_period, previous_figures = _history(report)
     changes = figures_changes(amended.evaluation.figures, evaluation.figures) if amended else []
     incidents = tuple(
         ReportIncident(
@@ -110,7 +114,9 @@ def report_data(report: Report) -> ReportData:
         if cap
         else "",
         tiers={key: tuple(sorted(found, key=lambda t: -t.below)) for key, found in tiers.items()},
-        history=_history(report),
+        history=history,
+        previous_period=previous_period,
+        previous_figures=previous_figures,
         incidents=incidents,
         outages=outages,
         signed_outside_portal=version.signed_outside_portal,

@@ -15,7 +15,6 @@ altered one (``compliance.reports.verification``).
 from __future__ import annotations
 
 import base64
-import calendar
 import html
 import re
 from dataclasses import dataclass, field
@@ -26,9 +25,11 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from compliance.engine import charts
+from compliance.engine.display import achieved_text, target_text
 from compliance.engine.evaluation_json import level_plotted
 from contracts.documents.pdf import RenderedPdf, render_pdf
 from contracts.documents.sealing import INFO_DOCUMENT_SHA256, SealingKey, seal_pdf
+from contracts.texts import formats
 
 TEMPLATE = "pdf/report.html"
 #: Document information keys of a report PDF (the document hash key is shared with signing),
@@ -43,6 +44,7 @@ CAUSES = {
     "third_party": "third party",
     "out_of_scope": "out-of-scope system",
 }
+LEDGER_MONTHS = 6
 TIER_KINDS = {
     "percent_of_fee": "{value}% of the monthly fee",
     "fixed_amount": "{value} {currency}",
@@ -123,6 +125,10 @@ class ReportData:
     amends_revision: int | None = None
     amendment: tuple[str, ...] = ()
     amendment_reason: str = ""
+    #: The latest stored month before this one ("2026-10") and its figures, for "what
+    #: changed since last month"; none for a contract's first month.
+    previous_period: str = ""
+    previous_figures: dict | None = None
 
 
 # ---------------------------------------------------------------- plain-language values
@@ -130,16 +136,16 @@ class ReportData:
 
 def period_label(period: str) -> str:
     """``"2026-03"`` → ``"March 2026"``."""
-    year, month = (int(part) for part in period.split("-"))
-    return f"{calendar.month_name[month]} {year}"
+    return formats.format_month(period)
 
 
 def verdict(figures: dict) -> dict[str, Any]:
-    """The at-a-glance verdict: levels met and missed, credit due, hours balance."""
+    """The at-a-glance verdict: levels met and missed, credit due, hours balance, in words."""
     levels = figures.get("service_levels", [])
     measured = [level for level in levels if level.get("measured")]
     missed = [level for level in measured if level.get("met") is False]
     credits = figures.get("credits") or {}
+    currency = credits.get("currency", figures.get("currency", ""))
     due = _decimal(credits.get("capped_total"))
     hours_due = _decimal(credits.get("hours"))
     if not measured:
@@ -148,6 +154,15 @@ def verdict(figures: dict) -> dict[str, Any]:
         headline = f"All {len(measured)} measured service levels were met."
     else:
         headline = f"{len(missed)} of {len(measured)} measured service levels were missed."
+    if due or hours_due:
+        owed = " and ".join(
+            [formats.format_money(due, currency)] * bool(due)
+            + [f"{formats.format_hours(hours_due)} of work"] * bool(hours_due)
+        )
+        credit_text = f"The customer is owed {owed} in service credits."
+    else:
+        credit_text = "No service credits are owed this month."
+    bank = figures.get("hours_bank")
     return {
         "headline": headline,
         "met": len(measured) - len(missed),
@@ -155,11 +170,23 @@ def verdict(figures: dict) -> dict[str, Any]:
         "measured": len(measured),
         "missed_names": [level["name"] for level in missed],
         "credit_due": credits.get("capped_total", "0.00"),
+        "credit_due_text": formats.format_money(due, currency),
         "credit_hours": credits.get("hours", "0"),
         "owes_credit": bool(due or hours_due),
-        "currency": credits.get("currency", figures.get("currency", "")),
-        "hours_balance": (figures.get("hours_bank") or {}).get("carried_on"),
+        "credit_text": credit_text,
+        "currency": currency,
+        "hours_balance": (bank or {}).get("carried_on"),
+        "hours_text": _hours_text(bank),
     }
+
+
+def _hours_text(bank: dict | None) -> str:
+    if not bank:
+        return ""
+    return (
+        f"{formats.format_hours(bank['committed'])} committed, {formats.format_hours(bank['delivered'])} "
+        f"delivered this month; balance: {formats.format_hours_balance(bank['carried_on'])}."
+    )
 
 
 def _decimal(value: Any) -> Decimal:
@@ -176,17 +203,92 @@ def _clause_text(clause: dict | None) -> str:
 
 
 def _target_text(level: dict) -> str:
-    if level["target_unit"] == "minutes":
-        share = f"{level['share']}% of incidents" if level.get("share") else "every incident"
-        return f"{level['target']} minutes for {share}"
-    return f"{level['target']}%"
+    return target_text(level)
+
+
+def _plain(value) -> str:
+    return format(formats.trim(Decimal(str(value))), "f")
+
+
+def _business(level: dict) -> bool:
+    return bool(level.get("business_time"))
+
+
+def level_summary(level: dict) -> str:
+    """One plain sentence per service level for the first page."""
+    name = level["name"]
+    if not level.get("measured"):
+        return f"{name}: not measured ({level.get('note') or 'no figures'})."
+    if level["metric"] == "availability":
+        return f"{name}: {achieved_text(level)} available against a target of {_target_text(level)}."
+    if level["metric"] == "custom":
+        return f"{name}: {achieved_text(level)} recorded against a target of {_target_text(level)}."
+    within = formats.format_duration(int(Decimal(level["target"])), business_time=_business(level))
+    if not level.get("counted"):
+        pending = f"; {level['pending']} still open within time" if level.get("pending") else ""
+        return f"{name}: no incidents to count{pending}."
+    return (
+        f"{name}: {level['within']} of {level['counted']} "
+        f"incident{'' if level['counted'] == 1 else 's'} within {within} "
+        f"({achieved_text(level)}; the target is {_plain(level.get('share') or 100)}%)."
+    )
+
+
+def breach_text(level: dict, breach: dict) -> str:
+    """``"DEMO-I18 (P1 Email): 6 h 36 min of business time against 4 business hours"``."""
+    if level["metric"] == "availability":
+        measured = f"{formats.format_elapsed(breach['minutes'])} down"
+    else:
+        measured = formats.format_against(breach["minutes"], level["target"], business_time=_business(level))
+    still_open = ", still open" if breach.get("open") else ""
+    return f"{breach['external_id']} ({breach['detail']}): {measured}{still_open}"
+
+
+def changes_since(figures: dict, previous: dict | None, previous_period: str) -> list[str]:
+    """What changed against the month before, in words: verdicts that turned, the credit and
+    the hours balance. Empty when nothing a reader would notice changed."""
+    if not previous:
+        return []
+    month = formats.format_month(previous_period)
+    lines = []
+    before = {level["key"]: level for level in previous.get("service_levels", [])}
+    for level in figures.get("service_levels", []):
+        old = before.get(level["key"])
+        if old is None:
+            lines.append(f"{level['name']} is new this month.")
+            continue
+        now_met, was_met = level.get("met"), old.get("met")
+        if now_met is not was_met and None not in (now_met, was_met):
+            turned = "now met" if now_met else "now missed"
+            lines.append(
+                f"{level['name']}: {turned} ({achieved_text(level)}; "
+                f"{month}: {achieved_text(old) or 'not measured'})."
+            )
+    credits, old_credits = figures.get("credits") or {}, previous.get("credits") or {}
+    currency = credits.get("currency", "")
+    now_due, was_due = _decimal(credits.get("capped_total")), _decimal(old_credits.get("capped_total"))
+    if now_due != was_due:
+        lines.append(
+            f"Service credits: {formats.format_money(now_due, currency)} "
+            f"({month}: {formats.format_money(was_due, currency)})."
+        )
+    bank, old_bank = figures.get("hours_bank"), previous.get("hours_bank")
+    if bank and old_bank and _decimal(bank.get("carried_on")) != _decimal(old_bank.get("carried_on")):
+        lines.append(
+            f"Hours bank: {formats.format_hours_balance(bank['carried_on'])} "
+            f"({month}: {formats.format_hours_balance(old_bank['carried_on'])})."
+        )
+    return lines
 
 
 def _tier_text(tier: ReportTier, currency: str) -> str:
     below = format(tier.below.normalize(), "f")
-    value = format(tier.value.normalize(), "f")
-    hours = "hour" if tier.value == 1 else "hours"
-    text = TIER_KINDS.get(tier.kind, "{value}").format(value=value, currency=currency, hours=hours)
+    if tier.kind == "percent_of_fee":
+        text = f"{_plain(tier.value)}% of the monthly fee"
+    elif tier.kind == "fixed_amount":
+        text = formats.format_money(tier.value, currency)
+    else:
+        text = f"{formats.format_hours(tier.value)} of work"
     return f"below {below}%: {text}"
 
 
@@ -220,7 +322,7 @@ def level_chart(level: dict, history: tuple[tuple[str, Decimal | None], ...], pe
             allowed_minutes=Decimal(budget["allowed_minutes"]),
             used_minutes=Decimal(budget["used_minutes"]),
             elapsed_fraction=1,
-            title=f"{level['name']}: error budget",
+            title=f"{level['name']}: downtime allowed",
         )
     points = [*history, (period, level_plotted(level))]
     if all(value is None for _, value in points):
@@ -260,6 +362,9 @@ def report_context(data: ReportData) -> dict[str, Any]:
             {
                 **level,
                 "target_text": _target_text(level),
+                "achieved_text": achieved_text(level),
+                "summary": level_summary(level),
+                "breach_texts": [breach_text(level, breach) for breach in level.get("breaches", [])],
                 "chart": chart_image(level_chart(level, data.history.get(level["key"], ()), data.period)),
                 "tiers": [_tier_text(t, currency) for t in data.tiers.get(level["key"], ())],
                 "exclusions": [
@@ -268,6 +373,7 @@ def report_context(data: ReportData) -> dict[str, Any]:
             }
         )
     exclusions = [{**e, "clause_text": _clause_text(e["clause"])} for e in figures.get("exclusions", [])]
+    hours = figures.get("hours_bank")
     return {
         "data": data,
         "figures": figures,
@@ -277,8 +383,22 @@ def report_context(data: ReportData) -> dict[str, Any]:
         "exclusions": exclusions,
         "credits": figures.get("credits") or {},
         "currency": currency,
-        "hours": figures.get("hours_bank"),
-        "hours_chart": chart_image(hours_chart(figures.get("hours_bank"))),
+        "credit_lines": [
+            {
+                **line,
+                "achieved_text": formats.format_percent(line["achieved"]),
+                "credit_text": formats.format_hours_short(line["hours"])
+                if line.get("tier_kind") == "hours"
+                else formats.format_money(line["amount"], currency),
+            }
+            for line in (figures.get("credits") or {}).get("lines", [])
+        ],
+        "changes": changes_since(figures, data.previous_figures, data.previous_period),
+        "previous_label": period_label(data.previous_period) if data.previous_period else "",
+        "hours": hours,
+        #: The ledger's last six months; the chart shows up to a year.
+        "hours_ledger": (hours or {}).get("ledger", [])[-LEDGER_MONTHS:],
+        "hours_chart": chart_image(hours_chart(hours)),
         "causes": CAUSES,
         "kind_label": "internal SLA" if data.internal else "service level agreement",
     }

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 
 from contracts.documents.pdf import html_to_pdf
 from contracts.selectors.reading import VersionReading
+from contracts.selectors.versions import hours_commitment_text
 from contracts.texts.wording import format_date
 
 PDF_RENDERINGS = ("both", "legal", "plain")
@@ -55,6 +56,9 @@ def contract_pdf_context(reading: VersionReading, *, rendering: str = "both") ->
         "clauses": reading.clauses,
         "summary": reading.summary,
         "parameters": reading.parameters,
+        "hours_commitment": hours_commitment_text(reading.terms.hours_commitment)
+        if reading.terms.hours_commitment
+        else "",
         "show_legal": rendering in ("both", "legal"),
         "show_plain": rendering in ("both", "plain"),
         "rendering": rendering,

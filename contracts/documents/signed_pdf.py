@@ -50,16 +50,18 @@ class Certificate:
     completed_at: datetime
 
 
-def certificate_pdf(certificate: Certificate) -> bytes:
-    """The certificate page (or pages) alone, as PDF bytes."""
-    return html_to_pdf(render_to_string(TEMPLATE, {"cert": certificate}))
+def certificate_pdf(certificate: Certificate, *, first_page: int = 1) -> bytes:
+    """The certificate page (or pages) alone, as PDF bytes, numbered from ``first_page``
+    (the page it takes after the signable document): "Page 10 · signing certificate"."""
+    return html_to_pdf(render_to_string(TEMPLATE, {"cert": certificate, "first_page": first_page}))
 
 
 def signed_pdf(document: bytes, certificate: Certificate) -> bytes:
     """``document`` (the signable PDF) with the certificate page appended, not yet sealed."""
     writer = PdfWriter()
-    writer.append(PdfReader(BytesIO(document)))
-    writer.append(PdfReader(BytesIO(certificate_pdf(certificate))))
+    signable = PdfReader(BytesIO(document))
+    writer.append(signable)
+    writer.append(PdfReader(BytesIO(certificate_pdf(certificate, first_page=len(signable.pages) + 1))))
     writer.add_metadata(
         {
             "/Title": f"{certificate.reference} version {certificate.version_number} — signed",

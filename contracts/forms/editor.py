@@ -21,7 +21,7 @@ from contracts.models.clauses import KEY_VALIDATOR
 from contracts.selectors import tenancy
 from contracts.selectors.agreement_templates import agreement_choices_for, agreement_of_choice
 from contracts.selectors.versions import clause_templates_for_user
-from slaportal.widgets import DateInput
+from slaportal.widgets import DateInput, OutlineSubmit
 
 START_BLANK, START_COPY, START_LIBRARY, START_AGREEMENT = "blank", "copy", "library", "agreement"
 
@@ -353,4 +353,4 @@ class ContractReportsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_action = action
-        self.helper.add_input(Submit("save", "Save", css_class="btn-outline-primary"))
+        self.helper.add_input(OutlineSubmit("save", "Save"))

@@ -201,6 +201,15 @@ def _carry(what: str, verb: str, months: int | None) -> str:
     return f"{what} {verb} for {wording.format_months(months, unlimited='')}"
 
 
+def hours_commitment_text(hours) -> str:
+    """``"20 hours a month, a shortfall carried for 3 months, extra hours banked for 1 month"``."""
+    return (
+        f"{wording.format_hours(hours.hours_per_month)} a month, "
+        f"{_carry('a shortfall', 'carried', hours.deficit_carry_months)}, "
+        f"{_carry('extra hours', 'banked', hours.surplus_carry_months)}"
+    )
+
+
 def tier_text(tier, currency: str) -> str:
     credit = wording.format_credit(tier.kind, tier.value, currency)
     return f"below {wording.format_threshold(tier.below)} → {credit}"
@@ -247,12 +256,7 @@ def version_structured_terms_display(terms: VersionTerms) -> dict[str, str]:
     if terms.credit_cap:
         shown["credit cap"] = wording.format_cap(terms.credit_cap.kind, terms.credit_cap.value, currency)
     if terms.hours_commitment:
-        hours = terms.hours_commitment
-        shown["hours commitment"] = (
-            f"{wording.format_hours(hours.hours_per_month)} a month, "
-            f"{_carry('a shortfall', 'carried', hours.deficit_carry_months)}, "
-            f"{_carry('extra hours', 'banked', hours.surplus_carry_months)}"
-        )
+        shown["hours commitment"] = hours_commitment_text(terms.hours_commitment)
     for responsibility in terms.responsibilities:
         shown[f"responsibility {responsibility.key}"] = (
             f"{responsibility.duty.strip()} ({responsibility.get_category_display()}; "

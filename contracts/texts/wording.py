@@ -1,6 +1,7 @@
 """How terms read: the wording and number formats shared by clause texts, pages, PDFs and charts.
 
-Values are display strings ("99.9%", "4 business hours", "EUR 1,200.00", "1 January 2026").
+Values are display strings ("99.9%", "4 business hours", "EUR 1,200.00", "1 January 2026"),
+in the formats of ``contracts.texts.formats``, which every page, PDF and email shares.
 The generated blocks built from them (``credit_table``, ``scope_list``, …) are in
 ``contracts.blocks``.
 
@@ -30,6 +31,15 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
+
+from contracts.texts.formats import (  # noqa: F401 - the clause texts' formats, shared
+    format_date,
+    format_duration,
+    format_hours,
+    format_money,
+    format_percentage,
+    trim,
+)
 
 BLOCK_NAMES = frozenset(
     {"credit_table", "scope_list", "responsibilities_list", "maintenance_list", "service_level_table"}
@@ -78,34 +88,10 @@ METRIC_TEXT = {
 # ---------------------------------------------------------------- single values
 
 
-def format_percentage(value: Decimal) -> str:
-    """``Decimal("99.9")`` → ``"99.9%"``; the digits as written, no trailing-zero games."""
-    return f"{value}%"
-
-
 def format_threshold(value: Decimal) -> str:
     """A tier threshold with at least one decimal: ``99.9000`` → ``"99.9%"``, ``99`` → ``"99.0%"``."""
     text = f"{trim(value)}"
     return f"{text if '.' in text else text + '.0'}%"
-
-
-def format_duration(minutes: int, *, business_time: bool = False) -> str:
-    """``240`` → ``"4 hours"`` (``"4 business hours"``); not whole hours: ``"90 minutes"``."""
-    business = "business " if business_time else ""
-    if minutes % 60 == 0:
-        hours = minutes // 60
-        return f"{hours} {business}hour{'' if hours == 1 else 's'}"
-    return f"{minutes} {business}minute{'' if minutes == 1 else 's'}"
-
-
-def format_money(amount: Decimal, currency: str) -> str:
-    """``Decimal("1200")``, ``"EUR"`` → ``"EUR 1,200.00"``."""
-    return f"{currency} {amount:,.2f}"
-
-
-def format_date(value: date) -> str:
-    """``date(2026, 1, 1)`` → ``"1 January 2026"``."""
-    return f"{value.day} {value:%B %Y}"
 
 
 def format_datetime(value: datetime, time_zone: str = "UTC") -> str:
@@ -118,17 +104,6 @@ def format_datetime(value: datetime, time_zone: str = "UTC") -> str:
     local = value.astimezone(zone)
     label = "UTC" if zone.key == "UTC" else f"({zone.key})"
     return f"{format_date(local.date())}, {local:%H:%M} {label}"
-
-
-def trim(value: Decimal) -> Decimal:
-    """``Decimal("99.9000")`` → ``Decimal("99.9")``, ``Decimal("100.00")`` → ``Decimal("100")``."""
-    return Decimal(f"{value.normalize():f}")
-
-
-def format_hours(hours: Decimal) -> str:
-    """``Decimal("20.00")`` → ``"20 hours"``."""
-    hours = trim(hours)
-    return f"{hours} hour{'' if hours == 1 else 's'}"
 
 
 def format_days(days: int) -> str:

@@ -65,6 +65,18 @@ def test_the_month_close_from_the_run_to_the_applied_credit_note(
     page.wait_for_url(f"**/reports/review/?period={PERIOD}")
     assert "is issued and being emailed" in page.locator("main").inner_text()
     assert_accessible(page)
+
+    # The contract's reports page: the regenerate button reads as a button (its text
+    # does not take the colour of its background), and axe's contrast rule passes.
+    page.goto(page.base + f"/contracts/{contract.reference}/reports/")
+    button = page.get_by_role("button", name="Regenerate the report")
+    assert button.is_visible()
+    colour, background = button.evaluate(
+        "b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]"
+    )
+    assert colour != background
+    assert_accessible(page)
+
     smtp_server.wait_for(4)
     assert sorted(m["X-Envelope-To"] for m in smtp_server.reports) == [
         "alice@brightline.example",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from compliance.models import Evaluation
 from compliance.services.evaluations import evaluation_run
 from contracts.models import AuditAction, AuditEvent, Contract
+from contracts.texts.formats import format_percent
 from tests.compliance.api.test_api_events import api_for
 from tests.compliance.compliance_fixtures import PERIOD, issue_month, published_contract, record_month
 
@@ -50,6 +51,16 @@ def test_customer_reads_the_figures(tenants, contract):
     assert body["credits"]["currency"] == "EUR"
     assert body["credits"]["capped_total"] == "100.00"
     assert set(body["hours_bank"]) >= {"committed", "delivered", "brought_forward", "carried_on"}
+    # Display texts beside the raw values, in the words the pages and the PDF use.
+    assert body["period_text"] == "March 2026"
+    assert (availability["target_text"], availability["achieved_text"]) == (
+        "99.9%",
+        format_percent(availability["achieved"]),
+    )
+    assert availability["breaches"][0]["minutes_text"] == "1 h"
+    assert availability["error_budget"]["used_text"] == "1 h"
+    assert body["credits"]["capped_total_text"] == "EUR 100.00"
+    assert body["hours_bank"]["carried_on_text"].endswith(("still owed", "in hand", "even"))
     assert Evaluation.objects.count() == 1
 
 

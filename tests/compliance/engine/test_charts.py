@@ -159,9 +159,9 @@ def test_error_budget_summary_and_overspend():
         "Error budget: 20.0 of 43.2 min used (46%), 23.2 min left; 33% of the month elapsed."
     )
     over = budget_chart(used_minutes=D(60), elapsed_fraction=D("0.5"))
-    assert "16.8 min over budget" in root_of(over).get("aria-label")
-    assert "Over budget" in over
-    assert "Over budget" not in budget_chart()
+    assert "16.8 min over the allowance" in root_of(over).get("aria-label")
+    assert "Over the allowance" in over and "Allowed " in over
+    assert "Over the allowance" not in budget_chart()
 
 
 def test_error_budget_with_nothing_allowed():

@@ -7,6 +7,7 @@ from compliance.models import Report
 from compliance.reports.verification import report_pdf_verify
 from compliance.services import reports
 from contracts.models import Organisation
+from contracts.texts.formats import format_percent
 from contracts.texts.wording import format_datetime
 from tests import factories
 from tests.compliance.compliance_fixtures import published_contract, record_month
@@ -40,18 +41,22 @@ def test_report_pdf_shows_the_evaluation_figures(active_contract):
     availability = figures["service_levels"][0]
     assert availability["achieved_display"] == "99.8"
     assert "1 of 2 measured service levels were missed" in text
-    assert "Availability 99.9% 99.8% Missed" in text
-    assert "60.00 minutes down of 44580.00 measured" in text
-    assert f"Credit due: {figures['credits']['capped_total']} EUR" in text
+    assert f"Availability 99.9% {format_percent(availability['achieved'])} Missed" in text
+    assert (
+        f"Availability: {format_percent(availability['achieved'])} available against a target of 99.9%."
+        in text
+    )  # the first page
+    assert "down 1 h of 30 days 23 h measured" in text
+    assert f"The customer is owed EUR {figures['credits']['capped_total']} in service credits." in text
     # The exclusion with its reason and clause, in words.
     assert "against the duty: The customer does not install defective applications" in text
     assert "Clause 3, “Customer responsibilities”" in text
     assert "OUT-99" in text and "INC-0" in text  # the appendix lists the month's events
-    assert "hours bank balance: -52.00 h" in text
+    assert "balance: 52 hours still owed." in text
     assert DOCUMENT_SHA256 in text and report.verification_code in text
-    assert "Page 2 of 4" in text  # page numbers, and the running header on every page
+    assert "Page 2 of 5" in text  # page numbers, and the running header on every page
     assert text.count("SLA-2026-0001 · compliance report March 2026 · Harbour Dental") == page_count(data) - 1
-    assert report.pdf_pages == page_count(data) == 4
+    assert report.pdf_pages == page_count(data) == 5
 
 
 def test_report_cover_gives_the_computed_time_in_the_contracts_zone(active_contract):
@@ -59,7 +64,8 @@ def test_report_cover_gives_the_computed_time_in_the_contracts_zone(active_contr
     text = " ".join(pdf_text(stored_pdf(report)).split())
     computed = format_datetime(report.evaluation.computed_at, "Europe/Amsterdam")
     assert computed.endswith(" (Europe/Amsterdam)")
-    assert f"computed {computed}" in text
+    assert f"Figures as of {computed}" in text
+    assert "revision" not in text.lower()
 
 
 def test_verify_pdf_accepts_a_genuine_report(active_contract, tmp_path, capsys):
@@ -137,12 +143,12 @@ def test_report_pdf_totals_hour_credits_beside_the_money(tenants, report_setting
     record_month(contract, tenants.provider_author, incidents=0)
     make_active(contract)
     text = " ".join(pdf_text(stored_pdf(_report(contract))).split())
-    assert "Credit due: 0.00 EUR and 1.00 hours of work" in text
-    assert "Total before the cap 0.00 EUR + 1.00 h" in text
+    assert "The customer is owed 1 hour of work in service credits." in text
+    assert "Total before the cap EUR 0.00 + 1 h" in text
     # pdftotext may read a wrapped label cell before or after its row's figures.
     assert "Monthly cap (50.00% of the monthly fee), on money; hours of work are not capped" in text
-    assert "500.00 EUR" in text
-    assert "0.00 EUR + 1.00 h" in text.split("Credit due", 2)[-1]
+    assert "EUR 500.00" in text
+    assert "EUR 0.00 + 1 h" in text.split("Credit due", 2)[-1]
 
 
 def test_report_pdf_says_a_level_had_no_incidents(tenants, report_settings):
@@ -150,10 +156,10 @@ def test_report_pdf_says_a_level_had_no_incidents(tenants, report_settings):
     record_month(contract, tenants.provider_author, incidents=0)
     make_active(contract)
     text = " ".join(pdf_text(stored_pdf(_report(contract))).split())
-    assert "First response to P1 incidents (P1) 60 minutes for 95% of incidents No incidents Met" in text
+    assert "First response to P1 incidents (P1) 1 business hour for 95% of incidents No incidents Met" in text
     assert (
-        "First response to P1 incidents: met Target 60 minutes for 95% of incidents. No incidents this month."
-        in text
+        "First response to P1 incidents: met Target 1 business hour for 95% of incidents. "
+        "No incidents this month." in text
     )
     assert "0 of 0" not in text
 

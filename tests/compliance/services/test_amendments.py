@@ -81,8 +81,12 @@ def test_issuing_the_amendment_emails_a_revision_saying_what_changed(
     filename, pdf = attachment(emails["hannah@harbour.example"])
     assert filename.endswith("-r2.pdf")
     first_page = " ".join(pdf_text(pdf).split())
-    assert "Amended report: replaces revision 1" in first_page
-    assert "credit 100.00 EUR → 250.00 EUR" in first_page and REASON in first_page
+    assert "Amended report: it replaces the report issued earlier for November 2026" in first_page
+    assert (
+        "What changed:" in first_page
+        and "credit 100.00 EUR → 250.00 EUR" in first_page
+        and REASON in first_page
+    )
     assert AuditEvent.objects.filter(action=AuditAction.REPORT_ISSUED).count() == 2
     # The customer now reads revision 2; nothing is pending.
     assert not amendment_for(contract=issued_month.contract, period=last_month()).pending

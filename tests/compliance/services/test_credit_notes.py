@@ -43,9 +43,9 @@ def test_credit_note_states_the_credits_owed(tenants, issued_report):
     text = " ".join(pdf_text(_pdf(note)).split())
     assert f"Credit note CN-{year}-0001" in text
     assert "Brightline Managed IT" in text and "Harbour Dental" in text
-    assert "March 2026" in text and "100.00 EUR" in text
+    assert "March 2026" in text and "EUR 100.00" in text
     assert "below 99.9%: 10% of the monthly fee" in text
-    assert "Credit owed: 100.00 EUR" in text
+    assert "Credit owed: EUR 100.00" in text
     assert AuditEvent.objects.filter(action=AuditAction.CREDIT_NOTE_ISSUED).count() == 1
 
 

@@ -39,7 +39,7 @@ def test_ledger_shows_owed_issued_and_applied(tenants, issued_report, client_for
     for who in ("provider_author", "customer_admin"):
         page = client_for(getattr(tenants, who)).get(LEDGER).content.decode()
         assert "Harbour Dental" in page and "2026-03" in page and note.number in page
-        assert "100.00 EUR" in page and "Applied to invoice INV-7" in page
+        assert "EUR 100.00" in page and "Applied to invoice INV-7" in page
     assert note.number not in client_for(tenants.outsider_admin).get(LEDGER).content.decode()
 
 

@@ -68,7 +68,7 @@ def test_scorecard_shows_missed_months_with_their_credit_and_totals(client_for, 
     assert f'href="{link}?period={last_month()}"' in html
     assert "1 missed" in html and "cell-missed" in html and "Harbour Dental" in html
     text = visible_text(html)
-    assert "credits owed in total: 100.00 EUR." in text
+    assert "credits owed in total: EUR 100.00." in text
     assert " h " not in text  # no hours of work are owed: none shown
 
 
@@ -132,7 +132,7 @@ def test_customer_sees_the_standing_of_last_month(client_for, tenants, contract)
     ((listed, verdict),) = response.context["standing"]
     assert listed == contract and verdict.period == last_month() and verdict.missed == 1
     text = visible_text(html)
-    assert "Missed · 1 of 2 100.00 EUR" in text and "1 of 2 missed" not in text
+    assert "Missed · 1 of 2 EUR 100.00" in text and "1 of 2 missed" not in text
     link = reverse("compliance:contract_compliance", kwargs={"reference": contract.reference})
     assert f'href="{link}?period={last_month()}"' in html
 
@@ -193,10 +193,10 @@ def test_scorecard_adds_hours_of_work_beside_the_money(client_for, tenants):
     assert [str(hours) for hours in scorecard.month_hours] == ["0"] * 5 + ["1.00"]
     assert str(scorecard.total_hours) == "1.00"
     text = visible_text(response.content.decode())
-    assert "credits owed in total: 0.00 EUR + 1.00 h." in text
+    assert "credits owed in total: EUR 0.00 + 1 h." in text
     # The month's cell, the contract's total, the month's total and the overall total.
-    assert f"1 missed in {last_month()} for {contract.reference} 0.00 EUR + 1.00 h" in text
-    assert text.count("0.00 EUR + 1.00 h") == 5
+    assert f"1 missed in {last_month()} for {contract.reference} EUR 0.00 + 1 h" in text
+    assert text.count("EUR 0.00 + 1 h") == 5
 
 
 def test_scorecard_table_lets_the_contract_column_wrap_so_the_credit_totals_fit(
@@ -214,4 +214,4 @@ def test_scorecard_table_lets_the_contract_column_wrap_so_the_credit_totals_fit(
 def test_customer_standing_shows_hours_of_work_owed(client_for, tenants):
     issue_month(in_force(hour_credit_contract(tenants), tenants.provider_author, missed=True), last_month())
     text = visible_text(client_for(tenants.customer_admin).get(DASHBOARD).content.decode())
-    assert f"{last_month()} Missed · 1 of 2 0.00 EUR + 1.00 h" in text
+    assert f"{last_month()} Missed · 1 of 2 EUR 0.00 + 1 h" in text

@@ -34,7 +34,7 @@ def test_the_review_page_lists_the_months_reports_with_their_figures(tenants, he
     assert (row.verdict.missed, row.verdict.measured) == (1, 2)
     text = visible_text(response.content.decode())
     assert "1 held for review" in text
-    assert "Held for review" in text and "1 of 2" in text and "100.00 EUR" in text
+    assert "Held for review" in text and "1 of 2" in text and "EUR 100.00" in text
     assert "Issue all 1 held report" in text
 
 

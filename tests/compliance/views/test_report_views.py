@@ -206,7 +206,7 @@ def _hour_credit_report(tenants) -> Report:
 def test_report_page_shows_hour_credits_beside_the_money(tenants, report_settings, client_for):
     report = _hour_credit_report(tenants)
     text = visible_text(client_for(tenants.customer_admin).get(_detail(report)).content.decode())
-    assert "Credit due: 0.00 EUR + 1.00 h" in text
+    assert "Credit due: EUR 0.00 + 1 h" in text
 
 
 def test_report_page_says_a_level_had_no_incidents(tenants, report_settings, client_for):

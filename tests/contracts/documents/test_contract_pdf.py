@@ -54,7 +54,10 @@ def test_customer_downloads_the_frozen_version_with_both_renderings(frozen, tena
     assert LEGAL in text and PLAIN in text
     assert text.index(LEGAL) < text.index("Schedule 1 — The agreement in plain language") < text.index(PLAIN)
     # Terms tables.
-    assert "Terms in tables" in text and "uptime_target 99.9%" in text
+    schedule = text.split("Terms in tables", 1)[1]
+    # Terms read by their description, or their name in words: never a raw parameter name.
+    assert "Uptime target 99.9%" in schedule and "uptime_target" not in schedule
+    assert "Hours of work 20 hours a month, a shortfall carried" in schedule  # the hours commitment
     assert "below 99.9% 10% of the monthly fee" in text
     # Page furniture: the cover has none; every other page a footer and running header.
     pages = PdfReader(io.BytesIO(response.content)).pages
