@@ -17,7 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from compliance.api.views import _contract
+from compliance.api.errors import invalid, one_error
+from compliance.api.views import PERIOD_PATTERN, _contract
 from compliance.engine.periods import parse_period
 from compliance.selectors import issued
 from compliance.selectors.evaluations import PeriodStanding, evaluation_current
@@ -27,7 +28,7 @@ PERIOD_PATH = OpenApiParameter(
     OpenApiTypes.STR,
     location=OpenApiParameter.PATH,
     description="A month, YYYY-MM, in the contract's time zone.",
-    pattern=r"^\d{4}-\d{2}$",
+    pattern=PERIOD_PATTERN,
 )
 
 
@@ -68,7 +69,7 @@ class ContractCompliance(APIView):
         try:
             parse_period(period)
         except ValueError as exc:
-            return Response({"period": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+            return one_error("period", f"The period is a month written YYYY-MM ({exc}).")
         customer_view = issued.sees_issued_only(request.user, contract)
         report = None
         try:
@@ -81,7 +82,7 @@ class ContractCompliance(APIView):
         except ValidationError as exc:
             if getattr(exc, "code", None) in _WITHOUT_FIGURES:
                 return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_404_NOT_FOUND)
-            return Response({"non_field_errors": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+            return invalid(exc, conflict=True)
         if run is None:
             return Response(
                 {"detail": f"The report for {period} has not been issued yet.", "issued": False},

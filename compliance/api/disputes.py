@@ -24,8 +24,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from compliance.api.errors import invalid, one_error
 from compliance.api.parsers import EventJSONParser
-from compliance.api.views import ERRORS, _contracts, _field_errors, _token_organisation
+from compliance.api.views import ERRORS, _contracts, _token_organisation
 from compliance.models import Dispute, DisputeKind, Report
 from compliance.selectors import credit_notes as ledger
 from compliance.selectors import disputes as selectors
@@ -146,7 +147,7 @@ def _report(request: Request, reference: str, report_id: int, *, customer: bool 
 
 
 def _bad(message: str, field: str = "non_field_errors") -> Response:
-    return Response({field: [message]}, status=status.HTTP_400_BAD_REQUEST)
+    return one_error(field, message)
 
 
 class ReportDisputes(APIView):
@@ -192,7 +193,7 @@ class ReportDisputes(APIView):
                 reason=data["reason"],
             )
         except ValidationError as exc:
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+            return invalid(exc)
         return Response(_dispute_json(dispute), status=status.HTTP_201_CREATED)
 
 
@@ -233,7 +234,7 @@ class DisputeAnswer(APIView):
                 dispute=dispute, user=request.user, accept=data["accept"], answer=data.get("answer", "")
             )
         except ValidationError as exc:
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+            return invalid(exc)
         return Response(_dispute_json(dispute))
 
 
@@ -256,7 +257,7 @@ class ReportAcknowledge(APIView):
         try:
             services.report_acknowledge(report=report, user=request.user, note=data.get("note", ""))
         except ValidationError as exc:
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+            return invalid(exc)
         return Response(_standing_json(report))
 
 

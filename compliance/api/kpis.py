@@ -17,8 +17,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance.api.compliance import PERIOD_PATH
+from compliance.api.errors import invalid, one_error
 from compliance.api.parsers import EventJSONParser
-from compliance.api.views import ERRORS, NOT_FOUND, _contract, _field_errors
+from compliance.api.views import ERRORS, NOT_FOUND, _contract
 from compliance.engine.periods import format_period, parse_period
 from compliance.models import KpiValue
 from compliance.selectors.kpis import kpi_values_of
@@ -68,7 +69,7 @@ def _period(period: str) -> str | Response:
     try:
         return format_period(*parse_period(period))
     except ValueError as exc:
-        return Response({"period": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+        return one_error("period", f"The period is a month written YYYY-MM ({exc}).")
 
 
 class KpiValueItem(APIView):
@@ -112,12 +113,9 @@ class KpiValueItem(APIView):
         contract = _contract(request, reference, write=True)
         data = request.data
         if not isinstance(data, dict):
-            return Response(
-                {"non_field_errors": ["Send an object with a value and a note."]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return one_error("non_field_errors", "Send an object with a value and a note.")
         if "value" not in data:
-            return Response({"value": ["This field is required."]}, status=status.HTTP_400_BAD_REQUEST)
+            return one_error("value", "This field is required.")
         try:
             kpi, created = kpi_value_set(
                 contract=contract,
@@ -128,6 +126,6 @@ class KpiValueItem(APIView):
                 user=request.user,
             )
         except ValidationError as exc:
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+            return invalid(exc)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(_json(kpi, contract.reference), status=code)

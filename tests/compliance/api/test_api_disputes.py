@@ -45,7 +45,7 @@ def test_raise_answer_acknowledge(
     provider = client_for(tenants.provider_author)
     answer = _base(open_report) + f"disputes/{dispute_id}/answer/"
     bad = provider.post(answer, {"accept": False}, content_type="application/json")
-    assert bad.status_code == 400 and "answer" in bad.json()
+    assert bad.status_code == 400 and "answer" in bad.json()["errors"][0]["errors"]
     with django_capture_on_commit_callbacks(execute=True):
         ok = provider.post(answer, {"accept": True}, content_type="application/json")
     assert ok.status_code == 200 and ok.json()["status"] == "accepted"
@@ -79,7 +79,9 @@ def test_late_dispute_is_400_with_the_date(tenants, issued_report, client_for):
         _base(issued_report) + "disputes/", {"kind": "credit", "reason": "x"}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert response.json()["non_field_errors"][0].startswith("The dispute window closed on ")
+    assert response.json()["errors"][0]["errors"]["non_field_errors"][0].startswith(
+        "The dispute window closed on "
+    )
 
 
 def test_unissued_report_is_400(tenants, active_contract, client_for):
@@ -87,7 +89,10 @@ def test_unissued_report_is_400(tenants, active_contract, client_for):
     response = client_for(tenants.customer_admin).post(
         _base(report) + "disputes/", {"kind": "credit", "reason": "x"}, content_type="application/json"
     )
-    assert response.status_code == 400 and "not been issued" in response.json()["non_field_errors"][0]
+    assert (
+        response.status_code == 400
+        and "not been issued" in response.json()["errors"][0]["errors"]["non_field_errors"][0]
+    )
 
 
 def test_other_tenants_and_other_party_get_404(tenants, open_report, client_for):

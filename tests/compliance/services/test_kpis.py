@@ -322,7 +322,7 @@ def test_api_readers_cannot_record(tenants, contract):
 def test_api_bad_input_is_400_with_details(tenants, contract, url_changes, body, field):
     response = api_for(tenants.provider_author).put(_api_url(contract, **url_changes), body, format="json")
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["errors"][0]["errors"]
     assert not KpiValue.objects.exists()
 
 
