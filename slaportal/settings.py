@@ -179,6 +179,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Error bodies in the API's one shape (compliance/api/errors.py).
+    "EXCEPTION_HANDLER": "compliance.api.errors.exception_handler",
     # Per user (token or session) and per address for anonymous calls; the counters live in
     # the cache below.
     "DEFAULT_THROTTLE_CLASSES": [

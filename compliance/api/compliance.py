@@ -17,7 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from compliance.api.errors import invalid, one_error
+from compliance.api.errors import CONFLICT_RESPONSE, invalid, one_error
+from compliance.api.serializers import BatchInvalidSerializer
 from compliance.api.views import PERIOD_PATTERN, _contract
 from compliance.engine.periods import parse_period
 from compliance.selectors import issued
@@ -53,7 +54,10 @@ class ContractCompliance(APIView):
                     "See docs/compliance.md."
                 ),
             ),
-            400: OpenApiResponse(description="The period is not a month written YYYY-MM."),
+            400: OpenApiResponse(
+                BatchInvalidSerializer, description="The period is not a month written YYYY-MM."
+            ),
+            409: CONFLICT_RESPONSE,
             404: OpenApiResponse(
                 description=(
                     "No such contract among yours, or the month has no figures: it is before the "

@@ -11,6 +11,9 @@ errors (401, 403, 404, 405, 429) carry ``detail`` only. Nothing is written with 
 
 from __future__ import annotations
 
+import functools
+import re
+
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
@@ -68,3 +71,106 @@ def invalid(
 
 def one_error(field: str, message: str, *, conflict: bool = False) -> Response:
     return invalid({field: [message]}, conflict=conflict)
+
+
+# ---------------------------------------------------------------- 400 or 409
+
+
+@functools.cache
+def _request_schemas() -> tuple[dict, dict]:
+    """The request body schema of each operation, by (path, method), and the components: the
+    schema the API serves, generated once per process."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    bodies = {}
+    for path, item in schema.get("paths", {}).items():
+        for method, operation in item.items():
+            content = (
+                (operation.get("requestBody") or {}).get("content", {}) if isinstance(operation, dict) else {}
+            )
+            if "application/json" in content:
+                bodies[(path, method)] = content["application/json"]["schema"]
+    return _json_schema(bodies), _json_schema(schema.get("components", {}))
+
+
+def _json_schema(node):
+    """OpenAPI 3.0 schemas as JSON Schema: ``nullable: true`` becomes a type that admits null."""
+    if isinstance(node, list):
+        return [_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _json_schema(value) for key, value in node.items()}
+    if node.pop("nullable", False):
+        if "type" in node:
+            node["type"] = (
+                [node["type"], "null"] if isinstance(node["type"], str) else [*node["type"], "null"]
+            )
+            if "enum" in node:
+                node["enum"] = [*node["enum"], None]
+        else:
+            node = {"anyOf": [node, {"type": "null"}]}
+    return node
+
+
+def matches_request_schema(path: str, method: str, body) -> bool:
+    """Whether ``body`` is valid for the request schema of the operation at ``path`` (as the
+    schema writes it, ``/api/v1/contracts/{reference}/incidents/``) and ``method``.
+
+    A refused body that matches its schema is answered 409, one that does not 400: the schema
+    tells which answers a client can expect from the shape of what it sends."""
+    import jsonschema
+
+    bodies, components = _request_schemas()
+    schema = bodies.get((path, method.lower()))
+    if schema is None:
+        return False
+    validator = jsonschema.Draft202012Validator({**schema, "components": components})
+    return validator.is_valid(body)
+
+
+def schema_path(request) -> str:
+    """The path of the request's operation as the schema writes it."""
+    route = request.resolver_match.route
+    return "/api/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route.removeprefix("api/"))
+
+
+def refused(
+    request, errors: Errors | list[tuple[int, Errors]] | ValidationError, *, detail: str | None = None
+) -> Response:
+    """The answer to a request whose content was refused: 409 when what was sent matches the
+    operation's request schema (for a list, when every refused item does), else 400."""
+    path, method, data = schema_path(request), request.method, request.data
+    if isinstance(data, list) and isinstance(errors, list):
+        conflict = all(
+            index < len(data) and matches_request_schema(path, method, data[index]) for index, _ in errors
+        )
+    else:
+        conflict = matches_request_schema(path, method, data)
+    return invalid(errors, conflict=conflict, detail=detail)
+
+
+def exception_handler(exc, context):
+    """DRF's answers in the one shape: a body that cannot be read (400) lists its problem as
+    item 0's ``non_field_errors``; other errors keep ``{"detail": …}``."""
+    from rest_framework import exceptions
+    from rest_framework.views import exception_handler as drf_handler
+
+    response = drf_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ParseError | exceptions.ValidationError | exceptions.UnsupportedMediaType):
+        detail = exc.detail
+        if isinstance(detail, dict):
+            errors = {
+                str(k): [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in detail.items()
+            }
+        else:
+            errors = {
+                "non_field_errors": [str(m) for m in (detail if isinstance(detail, list) else [detail])]
+            }
+        body = {"detail": INVALID, "errors": [{"index": 0, "errors": errors}]}
+        if isinstance(exc, exceptions.UnsupportedMediaType):
+            body = {"detail": str(exc.detail)}
+        response.data = body
+    return response

@@ -10,14 +10,20 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance.api.compliance import PERIOD_PATH
-from compliance.api.errors import invalid, one_error
+from compliance.api.errors import CONFLICT_RESPONSE, field_errors, one_error, refused
 from compliance.api.parsers import EventJSONParser
 from compliance.api.views import ERRORS, NOT_FOUND, _contract
 from compliance.engine.periods import format_period, parse_period
@@ -44,10 +50,19 @@ KPI_VALUE = inline_serializer(
         "recorded_at": serializers.DateTimeField(),
     },
 )
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string", "pattern": r"^\s*[-+]?\d+(\.\d+)?\s*$"}, {"type": "number"}]}
+)
+class KpiNumberField(serializers.CharField):
+    """A number, as a string or a JSON number (the schema says exactly which)."""
+
+
 KPI_VALUE_WRITE = inline_serializer(
     name="KpiValueWrite",
     fields={
-        "value": serializers.CharField(help_text='A number (string or JSON number), e.g. "92.5".'),
+        "value": KpiNumberField(help_text='A number (string or JSON number), e.g. "92.5".'),
         "note": serializers.CharField(required=False, allow_blank=True),
     },
 )
@@ -101,6 +116,7 @@ class KpiValueItem(APIView):
             400: ERRORS,
             403: OpenApiResponse(description="Needs the author role at the provider."),
             404: NOT_FOUND,
+            409: CONFLICT_RESPONSE,
         },
         summary="Record the value of a custom KPI for one month",
         description=(
@@ -111,6 +127,9 @@ class KpiValueItem(APIView):
     )
     def put(self, request: Request, reference: str, period: str, level_key: str) -> Response:
         contract = _contract(request, reference, write=True)
+        label = _period(period)
+        if isinstance(label, Response):
+            return label
         data = request.data
         if not isinstance(data, dict):
             return one_error("non_field_errors", "Send an object with a value and a note.")
@@ -126,6 +145,6 @@ class KpiValueItem(APIView):
                 user=request.user,
             )
         except ValidationError as exc:
-            return invalid(exc)
+            return refused(request, field_errors(exc))
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(_json(kpi, contract.reference), status=code)

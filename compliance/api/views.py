@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance import services
-from compliance.api.errors import BAD_REQUEST, CONFLICT_RESPONSE, field_errors, invalid, one_error
+from compliance.api.errors import BAD_REQUEST, CONFLICT_RESPONSE, field_errors, one_error, refused
 from compliance.api.parsers import EventJSONParser
 from compliance.api.serializers import (
     SERIALIZERS,
@@ -93,31 +93,6 @@ def _contract(request: Request, reference: str, *, write: bool = False) -> Contr
 _field_errors = field_errors
 
 
-def _shape_errors(kind: str, item, *, partial: bool = False) -> dict | None:
-    """What makes ``item`` not match the schema of a ``kind`` event (the serializer the schema
-    is made from), or None. Values that match it can still conflict with the contract's terms:
-    a refused item is answered 400 when it does not match, 409 when it does."""
-    if not isinstance(item, dict):
-        return {"non_field_errors": ["Send an event object."]}
-    serializer = SERIALIZERS[kind](data=item, partial=partial)
-    if serializer.is_valid():
-        return None
-    return {field: [str(m) for m in messages] for field, messages in _flat(serializer.errors).items()}
-
-
-def _flat(errors) -> dict:
-    """DRF's nested errors (a list of pauses) as messages per top-level field."""
-    flat = {}
-    for field, value in errors.items():
-        if isinstance(value, dict):
-            flat[field] = [m for messages in _flat(value).values() for m in messages]
-        elif isinstance(value, list) and value and isinstance(value[0], dict):
-            flat[field] = [m for item in value for messages in _flat(item).values() for m in messages]
-        else:
-            flat[field] = list(value)
-    return flat
-
-
 class ContractList(APIView):
     @extend_schema(
         operation_id="contracts_list",
@@ -177,10 +152,9 @@ class _EventCollection(APIView):
                 )
             except services.BatchInvalid as exc:
                 # 400 when a bad item does not match the schema, 409 when all of them do.
-                shape = any(_shape_errors(self.kind, data[index]) for index, _errors in exc.rows)
-                return invalid(exc.rows, conflict=not shape, detail=exc.messages[0])
+                return refused(request, exc.rows, detail=exc.messages[0])
             except ValidationError as exc:
-                return invalid(exc)
+                return refused(request, field_errors(exc))
             code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
             return Response({"created": result.created, "updated": result.updated}, status=code)
         if not isinstance(data, dict):
@@ -188,7 +162,7 @@ class _EventCollection(APIView):
         try:
             result = services.events_upsert(kind=self.kind, contract=contract, user=request.user, rows=[data])
         except services.BatchInvalid as exc:
-            return invalid(exc.rows[0][1], conflict=not _shape_errors(self.kind, data))
+            return refused(request, exc.rows[0][1])
         event = EVENTS_FOR_USER[self.kind](request.user).get(
             contract=contract, external_id=str(data["external_id"]).strip()
         )
@@ -224,8 +198,7 @@ class _EventItem(APIView):
                 rows=[{**data, "external_id": external_id}],
             )
         except services.BatchInvalid as exc:
-            shape = _shape_errors(self.kind, {**data, "external_id": external_id})
-            return invalid(exc.rows[0][1], conflict=not shape)
+            return refused(request, exc.rows[0][1])
         event = self._event(request, contract, external_id)
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(SERIALIZERS[self.kind](event).data, status=code)
@@ -241,7 +214,7 @@ class _EventItem(APIView):
                 kind=self.kind, contract=contract, user=request.user, data=data, instance=event, partial=True
             )
         except ValidationError as exc:
-            return invalid(exc, conflict=not _shape_errors(self.kind, data, partial=True))
+            return refused(request, field_errors(exc))
         return Response(SERIALIZERS[self.kind](event).data)
 
 
