@@ -79,6 +79,19 @@ class SealingKey:
         return asn1_x509.Certificate.load(der)
 
     @property
+    def chain(self) -> list:
+        """Every certificate in the certificate file: the portal's first, then the issuing
+        CA's when an operator gives a CA-issued certificate (they go into each seal, so that
+        readers that trust the CA can build the path)."""
+        from asn1crypto import pem
+        from asn1crypto import x509 as asn1_x509
+
+        return [
+            asn1_x509.Certificate.load(der)
+            for _type, _headers, der in pem.unarmor(self.cert_pem, multiple=True)
+        ]
+
+    @property
     def fingerprint(self) -> str:
         """SHA-256 of the certificate (DER), hex: printed so people can compare it."""
         return self.certificate.sha256.hex()
@@ -100,7 +113,7 @@ def _signer(key: SealingKey):
     return signers.SimpleSigner(
         signing_cert=certificate,
         signing_key=private_key,
-        cert_registry=SimpleCertificateStore.from_certs([certificate]),
+        cert_registry=SimpleCertificateStore.from_certs(key.chain),
     )
 
 
