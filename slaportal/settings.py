@@ -179,6 +179,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Error bodies in the API's one shape (compliance/api/errors.py).
+    "EXCEPTION_HANDLER": "compliance.api.errors.exception_handler",
     # Per user (token or session) and per address for anonymous calls; the counters live in
     # the cache below.
     "DEFAULT_THROTTLE_CLASSES": [
@@ -372,6 +374,15 @@ LOGGING = {
 SIGNING_KEY_FILE = Path(env_str("SIGNING_KEY_FILE", str(DATA_DIR / "signing" / "portal-key.pem")))
 SIGNING_CERT_FILE = Path(env_str("SIGNING_CERT_FILE", str(DATA_DIR / "signing" / "portal-cert.pem")))
 SIGNING_TSA_URL = env_str("SIGNING_TSA_URL")
+# /verify/ (public): each upload is parsed in a child process with these limits, at most
+# VERIFY_PARALLEL at once per web process; anonymous uploads are limited per address
+# (signed-in people per account, five times as many) in VERIFY_RATE_WINDOW seconds.
+VERIFY_TIMEOUT_SECONDS = env_int("VERIFY_TIMEOUT_SECONDS", 20)
+VERIFY_MEMORY_MB = env_int("VERIFY_MEMORY_MB", 1024)
+VERIFY_PARALLEL = env_int("VERIFY_PARALLEL", 2)
+VERIFY_WAIT_SECONDS = env_int("VERIFY_WAIT_SECONDS", 5)
+VERIFY_UPLOADS_PER_WINDOW = env_int("VERIFY_UPLOADS_PER_WINDOW", 20)
+VERIFY_RATE_WINDOW = env_int("VERIFY_RATE_WINDOW", 600)
 
 # Monthly compliance reports (compliance.tasks): started by Celery beat at 06:00 on the 1st
 # of each month in TIME_ZONE. MONTHLY_REPORTS_CRON ("minute hour day month weekday") moves it

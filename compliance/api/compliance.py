@@ -17,7 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from compliance.api.views import _contract
+from compliance.api.errors import CONFLICT_RESPONSE, invalid, one_error
+from compliance.api.serializers import BatchInvalidSerializer
+from compliance.api.views import PERIOD_PATTERN, _contract
 from compliance.engine.display import figures_with_texts
 from compliance.engine.periods import parse_period
 from compliance.selectors import issued
@@ -28,7 +30,7 @@ PERIOD_PATH = OpenApiParameter(
     OpenApiTypes.STR,
     location=OpenApiParameter.PATH,
     description="A month, YYYY-MM, in the contract's time zone.",
-    pattern=r"^\d{4}-\d{2}$",
+    pattern=PERIOD_PATTERN,
 )
 
 
@@ -56,7 +58,10 @@ class ContractCompliance(APIView):
                     "See docs/compliance.md."
                 ),
             ),
-            400: OpenApiResponse(description="The period is not a month written YYYY-MM."),
+            400: OpenApiResponse(
+                BatchInvalidSerializer, description="The period is not a month written YYYY-MM."
+            ),
+            409: CONFLICT_RESPONSE,
             404: OpenApiResponse(
                 description=(
                     "No such contract among yours, or the month has no figures: it is before the "
@@ -72,7 +77,7 @@ class ContractCompliance(APIView):
         try:
             parse_period(period)
         except ValueError as exc:
-            return Response({"period": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+            return one_error("period", f"The period is a month written YYYY-MM ({exc}).")
         customer_view = issued.sees_issued_only(request.user, contract)
         report = None
         try:
@@ -85,7 +90,7 @@ class ContractCompliance(APIView):
         except ValidationError as exc:
             if getattr(exc, "code", None) in _WITHOUT_FIGURES:
                 return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_404_NOT_FOUND)
-            return Response({"non_field_errors": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+            return invalid(exc, conflict=True)
         if run is None:
             return Response(
                 {"detail": f"The report for {period} has not been issued yet.", "issued": False},

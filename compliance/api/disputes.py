@@ -24,8 +24,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from compliance.api.errors import CONFLICT_RESPONSE, field_errors, one_error, refused
 from compliance.api.parsers import EventJSONParser
-from compliance.api.views import ERRORS, _contracts, _field_errors, _token_organisation
+from compliance.api.views import ERRORS, _contracts, _token_organisation
 from compliance.models import Dispute, DisputeKind, Report
 from compliance.selectors import credit_notes as ledger
 from compliance.selectors import disputes as selectors
@@ -152,7 +153,7 @@ def _report(request: Request, reference: str, report_id: int, *, customer: bool 
 
 
 def _bad(message: str, field: str = "non_field_errors") -> Response:
-    return Response({field: [message]}, status=status.HTTP_400_BAD_REQUEST)
+    return one_error(field, message)
 
 
 class ReportDisputes(APIView):
@@ -171,7 +172,7 @@ class ReportDisputes(APIView):
         operation_id="report_disputes_create",
         parameters=REPORT_PATH,
         request=DISPUTE_WRITE,
-        responses={201: DISPUTE, 400: ERRORS, 404: NOT_FOUND},
+        responses={201: DISPUTE, 400: ERRORS, 404: NOT_FOUND, 409: CONFLICT_RESPONSE},
         summary="Dispute an item of an issued report",
         description=(
             "Members of the customer, while the contract's dispute window is open. A late dispute, one "
@@ -198,7 +199,7 @@ class ReportDisputes(APIView):
                 reason=data["reason"],
             )
         except ValidationError as exc:
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+            return refused(request, field_errors(exc))
         return Response(_dispute_json(dispute), status=status.HTTP_201_CREATED)
 
 
@@ -212,7 +213,7 @@ class DisputeAnswer(APIView):
             OpenApiParameter("dispute_id", OpenApiTypes.INT, location=OpenApiParameter.PATH),
         ],
         request=ANSWER_WRITE,
-        responses={200: DISPUTE, 400: ERRORS, 404: NOT_FOUND},
+        responses={200: DISPUTE, 400: ERRORS, 404: NOT_FOUND, 409: CONFLICT_RESPONSE},
         summary="Accept or reject a dispute",
         description=(
             "Admins and authors at the provider. Accepting records that the event is corrected (on its "
@@ -239,7 +240,7 @@ class DisputeAnswer(APIView):
                 dispute=dispute, user=request.user, accept=data["accept"], answer=data.get("answer", "")
             )
         except ValidationError as exc:
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+            return refused(request, field_errors(exc))
         return Response(_dispute_json(dispute))
 
 
@@ -250,7 +251,7 @@ class ReportAcknowledge(APIView):
         operation_id="report_acknowledge",
         parameters=REPORT_PATH,
         request=ACK_WRITE,
-        responses={200: STANDING, 400: ERRORS, 404: NOT_FOUND},
+        responses={200: STANDING, 400: ERRORS, 404: NOT_FOUND, 409: CONFLICT_RESPONSE},
         summary="Acknowledge an issued report",
         description="Members of the customer, while the window is open and no dispute awaits an answer.",
     )
@@ -262,7 +263,7 @@ class ReportAcknowledge(APIView):
         try:
             services.report_acknowledge(report=report, user=request.user, note=data.get("note", ""))
         except ValidationError as exc:
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+            return refused(request, field_errors(exc))
         return Response(_standing_json(report))
 
 

@@ -10,15 +10,22 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance.api.compliance import PERIOD_PATH
+from compliance.api.errors import CONFLICT_RESPONSE, field_errors, one_error, refused
 from compliance.api.parsers import EventJSONParser
-from compliance.api.views import ERRORS, NOT_FOUND, _contract, _field_errors
+from compliance.api.views import ERRORS, NOT_FOUND, _contract
 from compliance.engine.periods import format_period, parse_period
 from compliance.models import KpiValue
 from compliance.selectors.kpis import kpi_values_of
@@ -43,10 +50,19 @@ KPI_VALUE = inline_serializer(
         "recorded_at": serializers.DateTimeField(),
     },
 )
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string", "pattern": r"^\s*[-+]?\d+(\.\d+)?\s*$"}, {"type": "number"}]}
+)
+class KpiNumberField(serializers.CharField):
+    """A number, as a string or a JSON number (the schema says exactly which)."""
+
+
 KPI_VALUE_WRITE = inline_serializer(
     name="KpiValueWrite",
     fields={
-        "value": serializers.CharField(help_text='A number (string or JSON number), e.g. "92.5".'),
+        "value": KpiNumberField(help_text='A number (string or JSON number), e.g. "92.5".'),
         "note": serializers.CharField(required=False, allow_blank=True),
     },
 )
@@ -68,7 +84,7 @@ def _period(period: str) -> str | Response:
     try:
         return format_period(*parse_period(period))
     except ValueError as exc:
-        return Response({"period": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+        return one_error("period", f"The period is a month written YYYY-MM ({exc}).")
 
 
 class KpiValueItem(APIView):
@@ -100,6 +116,7 @@ class KpiValueItem(APIView):
             400: ERRORS,
             403: OpenApiResponse(description="Needs the author role at the provider."),
             404: NOT_FOUND,
+            409: CONFLICT_RESPONSE,
         },
         summary="Record the value of a custom KPI for one month",
         description=(
@@ -110,14 +127,14 @@ class KpiValueItem(APIView):
     )
     def put(self, request: Request, reference: str, period: str, level_key: str) -> Response:
         contract = _contract(request, reference, write=True)
+        label = _period(period)
+        if isinstance(label, Response):
+            return label
         data = request.data
         if not isinstance(data, dict):
-            return Response(
-                {"non_field_errors": ["Send an object with a value and a note."]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return one_error("non_field_errors", "Send an object with a value and a note.")
         if "value" not in data:
-            return Response({"value": ["This field is required."]}, status=status.HTTP_400_BAD_REQUEST)
+            return one_error("value", "This field is required.")
         try:
             kpi, created = kpi_value_set(
                 contract=contract,
@@ -128,6 +145,6 @@ class KpiValueItem(APIView):
                 user=request.user,
             )
         except ValidationError as exc:
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+            return refused(request, field_errors(exc))
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(_json(kpi, contract.reference), status=code)

@@ -7,6 +7,7 @@ fields (for the OpenAPI schema) and render stored events.
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from compliance.models import Incident, IncidentPause, Outage, WorkLog
@@ -118,9 +119,16 @@ class OutageSerializer(serializers.ModelSerializer):
         }
 
 
+@extend_schema_field(
+    {"type": "string", "format": "decimal", "pattern": r"^\d{1,4}(\.\d{1,2})?$", "example": "1.50"}
+)
+class HoursField(serializers.DecimalField):
+    """Hours as a decimal string, at most two decimals (the schema says so exactly)."""
+
+
 class WorkLogSerializer(serializers.ModelSerializer):
     external_id = _external_id()
-    hours = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=True)
+    hours = HoursField(max_digits=6, decimal_places=2, coerce_to_string=True)
 
     class Meta:
         model = WorkLog
@@ -129,11 +137,16 @@ class WorkLogSerializer(serializers.ModelSerializer):
 
 
 class BatchErrorSerializer(serializers.Serializer):
-    index = serializers.IntegerField(help_text="Position of the item in the list, from 0.")
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    index = serializers.IntegerField(help_text="Position of the item in the list, from 0 (0 for one object).")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages per field; non_field_errors for what concerns no one field.",
+    )
 
 
 class BatchInvalidSerializer(serializers.Serializer):
+    """The body of every 400 and 409 answer of the API (compliance.api.errors)."""
+
     detail = serializers.CharField()
     errors = BatchErrorSerializer(many=True)
 

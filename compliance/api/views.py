@@ -20,10 +20,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance import services
+from compliance.api.errors import BAD_REQUEST, CONFLICT_RESPONSE, field_errors, one_error, refused
 from compliance.api.parsers import EventJSONParser
 from compliance.api.serializers import (
     SERIALIZERS,
-    BatchInvalidSerializer,
     ContractDetailSerializer,
     ContractSerializer,
 )
@@ -34,13 +34,15 @@ from compliance.selectors.tenancy import incidents_for_user, outages_for_user, w
 from contracts.models import Contract
 from contracts.selectors import tenancy
 
+#: A real month, YYYY-MM (years 1000 to 9999, months 01 to 12).
+PERIOD_PATTERN = r"^[1-9]\d{3}-(0[1-9]|1[0-2])$"
 PERIOD = OpenApiParameter(
     "period",
     OpenApiTypes.STR,
     description="A month, YYYY-MM, in the contract's time zone.",
-    pattern=r"^\d{4}-\d{2}$",
+    pattern=PERIOD_PATTERN,
 )
-ERRORS = OpenApiResponse(description="Per-field errors; for a list, per item index. Nothing was written.")
+ERRORS = BAD_REQUEST
 NOT_FOUND = OpenApiResponse(description="No such contract or event among yours.")
 EVENTS_FOR_USER = {
     "incidents": incidents_for_user,
@@ -88,10 +90,7 @@ def _contract(request: Request, reference: str, *, write: bool = False) -> Contr
     return contract
 
 
-def _field_errors(exc: ValidationError) -> dict:
-    if hasattr(exc, "error_dict"):
-        return {field: [m for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
-    return {"non_field_errors": exc.messages}
+_field_errors = field_errors
 
 
 class ContractList(APIView):
@@ -131,11 +130,11 @@ class _EventCollection(APIView):
     def _list(self, request: Request, reference: str) -> Response:
         contract = _contract(request, reference)
         period = None
-        if request.query_params.get("period"):
+        if "period" in request.query_params:
             try:
                 period = parse_period(request.query_params["period"])
             except ValueError as exc:
-                return Response({"period": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+                return one_error("period", f"The period is a month written YYYY-MM ({exc}).")
         events = EVENTS_OF[self.kind](contract, period)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(events, request, view=self)
@@ -146,29 +145,24 @@ class _EventCollection(APIView):
         data = request.data
         if isinstance(data, list):
             if not data:
-                return Response(
-                    {"non_field_errors": ["The list is empty."]}, status=status.HTTP_400_BAD_REQUEST
-                )
+                return one_error("non_field_errors", "The list is empty.")
             try:
                 result = services.events_upsert(
                     kind=self.kind, contract=contract, user=request.user, rows=data
                 )
             except services.BatchInvalid as exc:
-                body = {"detail": exc.messages[0], "errors": [{"index": i, "errors": e} for i, e in exc.rows]}
-                return Response(body, status=status.HTTP_400_BAD_REQUEST)
+                # 400 when a bad item does not match the schema, 409 when all of them do.
+                return refused(request, exc.rows, detail=exc.messages[0])
             except ValidationError as exc:
-                return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+                return refused(request, field_errors(exc))
             code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
             return Response({"created": result.created, "updated": result.updated}, status=code)
         if not isinstance(data, dict):
-            return Response(
-                {"non_field_errors": ["Send an event object, or a list of them."]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return one_error("non_field_errors", "Send an event object, or a list of them.")
         try:
             result = services.events_upsert(kind=self.kind, contract=contract, user=request.user, rows=[data])
         except services.BatchInvalid as exc:
-            return Response(exc.rows[0][1], status=status.HTTP_400_BAD_REQUEST)
+            return refused(request, exc.rows[0][1])
         event = EVENTS_FOR_USER[self.kind](request.user).get(
             contract=contract, external_id=str(data["external_id"]).strip()
         )
@@ -193,14 +187,9 @@ class _EventItem(APIView):
         contract = _contract(request, reference, write=True)
         data = request.data
         if not isinstance(data, dict):
-            return Response(
-                {"non_field_errors": ["Send an event object."]}, status=status.HTTP_400_BAD_REQUEST
-            )
+            return one_error("non_field_errors", "Send an event object.")
         if data.get("external_id") not in (None, "", external_id):
-            return Response(
-                {"external_id": ["Differs from the external id in the URL."]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return one_error("external_id", "Differs from the external id in the URL.", conflict=True)
         try:
             result = services.events_upsert(
                 kind=self.kind,
@@ -209,7 +198,7 @@ class _EventItem(APIView):
                 rows=[{**data, "external_id": external_id}],
             )
         except services.BatchInvalid as exc:
-            return Response(exc.rows[0][1], status=status.HTTP_400_BAD_REQUEST)
+            return refused(request, exc.rows[0][1])
         event = self._event(request, contract, external_id)
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(SERIALIZERS[self.kind](event).data, status=code)
@@ -219,15 +208,13 @@ class _EventItem(APIView):
         event = self._event(request, contract, external_id)
         data = request.data
         if not isinstance(data, dict):
-            return Response(
-                {"non_field_errors": ["Send an event object."]}, status=status.HTTP_400_BAD_REQUEST
-            )
+            return one_error("non_field_errors", "Send an event object.")
         try:
             event = services.event_save(
                 kind=self.kind, contract=contract, user=request.user, data=data, instance=event, partial=True
             )
         except ValidationError as exc:
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+            return refused(request, field_errors(exc))
         return Response(SERIALIZERS[self.kind](event).data)
 
 
@@ -250,16 +237,19 @@ def _collection(kind: str, label: str) -> type[_EventCollection]:
             responses={
                 200: serializer,
                 201: serializer,
-                400: BatchInvalidSerializer,
+                400: BAD_REQUEST,
                 403: OpenApiResponse(description="Needs the author role at the provider."),
                 404: NOT_FOUND,
+                409: CONFLICT_RESPONSE,
             },
             summary=f"Record {label}: one object, or a list (all or nothing)",
             description=(
                 f"Send one object to create or update one of the {label} (by external id), or a JSON list "
                 "of objects to create or update them all at once (at most 100,000); a list is answered with "
-                "the counts {created, updated}. A list with any bad item writes nothing and answers 400 with "
-                "the errors per item index; a single object answers 400 with per-field errors."
+                "the counts {created, updated}. A list with any bad item writes nothing and answers with the "
+                "errors per item index: 400 when an item does not match this schema, 409 when it does but "
+                "does not fit the contract's terms (a service or responsibility its version lacks, times "
+                "out of order). A single object is item 0."
             ),
         )
         def post(self, request: Request, reference: str) -> Response:
@@ -277,6 +267,7 @@ def _item(kind: str, label: str) -> type[_EventItem]:
         400: ERRORS,
         403: OpenApiResponse(description="Needs the author role at the provider."),
         404: NOT_FOUND,
+        409: CONFLICT_RESPONSE,
     }
 
     class Item(_EventItem):

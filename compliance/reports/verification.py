@@ -15,8 +15,17 @@ from io import BytesIO
 from compliance.models import CreditNote, Report, ReportStatus
 from compliance.reports.credit_note_pdf import INFO_CREDIT_NOTE_CODE
 from compliance.reports.pdf import INFO_REPORT_CODE
-from contracts.documents.sealing import SealCheck, check_seal, info_get, sealing_key_from_settings
+from contracts.documents.sealing import (
+    SealCheck,
+    SealFacts,
+    check_seal,
+    info_get,
+    seal_facts,
+    sealed_pdf_refusal,
+    sealing_key_from_settings,
+)
 from contracts.documents.verification import signed_pdf_verify
+from slaportal.isolation import CallFailed, CallTimedOut, Limits, PoolBusy, isolated_call
 
 
 def report_code_of(data: bytes, key: str = INFO_REPORT_CODE) -> str:
@@ -69,9 +78,11 @@ class CreditNoteVerification:
         return "\n".join(lines)
 
 
-def credit_note_pdf_verify(data: bytes, *, code: str) -> CreditNoteVerification:
+def credit_note_pdf_verify(
+    data: bytes, *, code: str, check: SealCheck | None = None
+) -> CreditNoteVerification:
     """Genuine when the seal is intact and the file is byte for byte the stored credit note."""
-    check = check_seal(data, key=sealing_key_from_settings())
+    check = check if check is not None else check_seal(data, key=sealing_key_from_settings())
     note = (
         CreditNote.objects.select_related("contract__provider", "contract__customer")
         .filter(verification_code=code)
@@ -125,9 +136,11 @@ class ReportVerification:
         return "\n".join(lines)
 
 
-def report_pdf_verify(data: bytes, *, code: str | None = None) -> ReportVerification:
+def report_pdf_verify(
+    data: bytes, *, code: str | None = None, check: SealCheck | None = None
+) -> ReportVerification:
     """Check a report PDF (see the module docstring)."""
-    check = check_seal(data, key=sealing_key_from_settings())
+    check = check if check is not None else check_seal(data, key=sealing_key_from_settings())
     code = report_code_of(data) if code is None else code
     reports = Report.objects.select_related("contract__provider", "contract__customer").filter(
         status=ReportStatus.READY
@@ -150,13 +163,70 @@ def report_pdf_verify(data: bytes, *, code: str | None = None) -> ReportVerifica
     return result
 
 
-def verify_pdf_bytes(data: bytes):
-    """A report PDF's verification, or for any other PDF the signed-contract one."""
-    code = report_code_of(data)
-    if code:
-        return report_pdf_verify(data, code=code)
-    code = report_code_of(data, INFO_CREDIT_NOTE_CODE)
-    if code:
-        return credit_note_pdf_verify(data, code=code)
+def verify_pdf_bytes(data: bytes, *, facts: SealFacts | None = None):
+    """A report PDF's verification, or for any other PDF the signed-contract one.
 
-    return signed_pdf_verify(data)
+    With ``facts`` (the seal check and codes read elsewhere, see :func:`verify_pdf_upload`)
+    the file is not parsed again here."""
+    check = facts.check if facts else None
+    code = facts.codes.get(INFO_REPORT_CODE, "") if facts else report_code_of(data)
+    if code:
+        return report_pdf_verify(data, code=code, check=check)
+    code = (
+        facts.codes.get(INFO_CREDIT_NOTE_CODE, "") if facts else report_code_of(data, INFO_CREDIT_NOTE_CODE)
+    )
+    if code:
+        return credit_note_pdf_verify(data, code=code, check=check)
+    return signed_pdf_verify(data, check=check)
+
+
+class UploadRefused(Exception):
+    """An uploaded file the portal will not check; ``message`` says why, ``status`` is the
+    HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def verify_limits() -> Limits:
+    from django.conf import settings
+
+    return Limits(
+        timeout=settings.VERIFY_TIMEOUT_SECONDS,
+        memory_bytes=settings.VERIFY_MEMORY_MB * 1024 * 1024,
+        slots=settings.VERIFY_PARALLEL,
+        wait=settings.VERIFY_WAIT_SECONDS,
+    )
+
+
+def verify_pdf_upload(data: bytes):
+    """Verify a file someone uploaded: refused cheaply when it cannot be a sealed PDF of this
+    portal, otherwise parsed in a child process with time, memory and object limits
+    (``slaportal.isolation``), then looked up here. Raises :class:`UploadRefused`."""
+    refusal = sealed_pdf_refusal(data)
+    if refusal:
+        raise UploadRefused(refusal)
+    try:
+        facts = isolated_call(
+            seal_facts,
+            data,
+            key=sealing_key_from_settings(),
+            info_keys=(INFO_REPORT_CODE, INFO_CREDIT_NOTE_CODE),
+            limits=verify_limits(),
+        )
+    except PoolBusy as exc:
+        raise UploadRefused(
+            "The portal is checking other files right now: please try again in a minute.", 503
+        ) from exc
+    except CallTimedOut as exc:
+        raise UploadRefused(
+            "The file took too long to check, more than any document of this portal needs: "
+            "it is not a PDF sealed by this portal."
+        ) from exc
+    except CallFailed as exc:
+        raise UploadRefused(
+            "The file could not be read as a PDF: it is not a PDF sealed by this portal."
+        ) from exc
+    return verify_pdf_bytes(data, facts=facts)

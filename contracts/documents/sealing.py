@@ -17,6 +17,7 @@ import functools
 import hashlib
 import logging
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -78,6 +79,19 @@ class SealingKey:
         return asn1_x509.Certificate.load(der)
 
     @property
+    def chain(self) -> list:
+        """Every certificate in the certificate file: the portal's first, then the issuing
+        CA's when an operator gives a CA-issued certificate (they go into each seal, so that
+        readers that trust the CA can build the path)."""
+        from asn1crypto import pem
+        from asn1crypto import x509 as asn1_x509
+
+        return [
+            asn1_x509.Certificate.load(der)
+            for _type, _headers, der in pem.unarmor(self.cert_pem, multiple=True)
+        ]
+
+    @property
     def fingerprint(self) -> str:
         """SHA-256 of the certificate (DER), hex: printed so people can compare it."""
         return self.certificate.sha256.hex()
@@ -99,7 +113,7 @@ def _signer(key: SealingKey):
     return signers.SimpleSigner(
         signing_cert=certificate,
         signing_key=private_key,
-        cert_registry=SimpleCertificateStore.from_certs([certificate]),
+        cert_registry=SimpleCertificateStore.from_certs(key.chain),
     )
 
 
@@ -348,3 +362,108 @@ def check_seal(data: bytes, *, key: SealingKey) -> SealCheck:
     if check.intact and not check.covers_whole_file:
         check.problems.append("Content was added to the file after it was sealed.")
     return check
+
+
+# ---------------------------------------------------------------- refusing cheaply, checking in a child
+
+#: The most an uploaded sealed PDF of each kind may weigh; the kind is read from the document
+#: information key the file carries (``None``: no key found, the signed-contract limit).
+KIND_MAX_BYTES = {
+    "/SLAPortalReportCode": 10 * 1024 * 1024,
+    "/SLAPortalCreditNoteCode": 5 * 1024 * 1024,
+    None: 25 * 1024 * 1024,
+}
+KIND_NAMES = {
+    "/SLAPortalReportCode": "a compliance report",
+    "/SLAPortalCreditNoteCode": "a credit note",
+    None: "a signed contract",
+}
+#: More indirect objects than this is not a document of this portal (a long signed contract
+#: has a few thousand).
+MAX_PDF_OBJECTS = 100_000
+
+
+def _has_key(data: bytes, key: str) -> bool:
+    raw = key.encode()
+    return raw in data or raw.lower() in data
+
+
+def sealed_pdf_kind(data: bytes) -> str | None:
+    """The portal document information key a file names (report, credit note), else None."""
+    return next((key for key in KIND_MAX_BYTES if key and _has_key(data, key)), None)
+
+
+def sealed_pdf_refusal(data: bytes) -> str:
+    """Why ``data`` cannot be a PDF sealed by this portal, found without parsing it; "" when
+    it may be one. Linear in the size with no Python per byte: cheap enough for a request."""
+    if len(data) < 200:
+        return "The file is too small to be a sealed PDF."
+    if b"%PDF-" not in data[:1024]:
+        return "The file is not a PDF: it does not start with a PDF header."
+    if b"%%EOF" not in data[-2048:]:
+        return "The file is not a complete PDF: it does not end with a PDF end-of-file marker."
+    if len(data) > min(KIND_MAX_BYTES.values()):  # only a large file needs its kind
+        kind = sealed_pdf_kind(data)
+        if len(data) > KIND_MAX_BYTES[kind]:
+            limit = KIND_MAX_BYTES[kind] // (1024 * 1024)
+            return f"The file is larger than {limit} MB, more than {KIND_NAMES[kind]} of this portal weighs."
+    found = _STARTXREF.search(data[-2048:])
+    if found is None or int(found.group(1)) >= len(data):
+        return "The file is not a complete PDF: it does not say where its cross-reference table is."
+    at = data.rfind(b"/ByteRange")
+    if at < 0 or b"/Contents" not in data:
+        return "The file carries no digital signature: it was not sealed by this portal."
+    byte_range = _BYTE_RANGE.match(data, at)
+    if byte_range is None or not _byte_range_plausible(data, *map(int, byte_range.groups())):
+        return "The file's signature does not say which bytes it covers: it is not a seal of this portal."
+    if b"ETSI.CAdES.detached" not in data:
+        return "The file's signature is not the kind of seal this portal makes (PAdES)."
+    return ""
+
+
+_STARTXREF = re.compile(rb"startxref\s+(\d{1,12})\s+%%EOF\s*$")
+_BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s*\]")
+
+
+def _byte_range_plausible(data: bytes, start: int, first: int, second: int, length: int) -> bool:
+    """A seal's /ByteRange covers the file from its start around the signature's hex string
+    (``<…>``) up to at most the end of the file (less: content was added after sealing)."""
+    return (
+        start == 0
+        and 0 < first < second
+        and second + length <= len(data)
+        and data[first : first + 1] == b"<"
+        and data[second - 1 : second] == b">"
+    )
+
+
+@dataclass
+class SealFacts:
+    """What a child process reads from an uploaded file: the seal check and the codes."""
+
+    check: SealCheck
+    codes: dict[str, str]
+
+
+def seal_facts(data: bytes, *, key: SealingKey, info_keys: tuple[str, ...] = ()) -> SealFacts:
+    """The seal check and the document information values ``info_keys`` of ``data``; meant
+    to run in a child process with time and memory limits (``slaportal.isolation``)."""
+    if data.count(b" obj") > MAX_PDF_OBJECTS:
+        check = SealCheck(file_sha256=hashlib.sha256(data).hexdigest())
+        check.problems.append(
+            f"The file has more than {MAX_PDF_OBJECTS:,} objects: it is not a document of this portal."
+        )
+        return SealFacts(check=check, codes={})
+    check = check_seal(data, key=key)
+    codes = {}
+    if check.readable:
+        from pypdf import PdfReader
+
+        try:
+            info = PdfReader(BytesIO(data), strict=False).metadata or {}
+            for name in info_keys:
+                value = info_get(info, name)
+                codes[name] = str(value) if value else ""
+        except Exception:
+            codes = {}
+    return SealFacts(check=check, codes=codes)

@@ -65,10 +65,11 @@ class VerificationResult:
         return "\n".join(lines)
 
 
-def signed_pdf_verify(data: bytes) -> VerificationResult:
+def signed_pdf_verify(data: bytes, *, check: SealCheck | None = None) -> VerificationResult:
     """Check an uploaded PDF: the portal's seal (intact, over the whole file) and the record
-    it names — found by its verification code, else by the file's SHA-256."""
-    check = check_seal(data, key=sealing_key_from_settings())
+    it names — found by its verification code, else by the file's SHA-256. ``check``: the
+    seal already checked (in a child process, see ``compliance.reports.verification``)."""
+    check = check if check is not None else check_seal(data, key=sealing_key_from_settings())
     requests = SignatureRequest.objects.select_related(
         "version__contract__provider", "version__contract__customer"
     ).filter(status=RequestStatus.COMPLETED)

@@ -95,7 +95,7 @@ def test_token_for_another_organisation_gets_404(tenants, contract):
 def test_bad_period_is_400(tenants, contract, period):
     response = api_for(tenants.customer_admin).get(url(contract, period))
     assert response.status_code == 400
-    assert "period" in response.json()
+    assert "period" in response.json()["errors"][0]["errors"]
     assert not Evaluation.objects.exists()
 
 

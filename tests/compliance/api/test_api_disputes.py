@@ -45,7 +45,8 @@ def test_raise_answer_acknowledge(
     provider = client_for(tenants.provider_author)
     answer = _base(open_report) + f"disputes/{dispute_id}/answer/"
     bad = provider.post(answer, {"accept": False}, content_type="application/json")
-    assert bad.status_code == 400 and "answer" in bad.json()
+    # A rejection without its reason matches the schema but not the rule: 409.
+    assert bad.status_code == 409 and "answer" in bad.json()["errors"][0]["errors"]
     with django_capture_on_commit_callbacks(execute=True):
         ok = provider.post(answer, {"accept": True}, content_type="application/json")
     assert ok.status_code == 200 and ok.json()["status"] == "accepted"
@@ -56,38 +57,43 @@ def test_raise_answer_acknowledge(
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "code"),
     [
-        {"kind": "exclusion", "subject": "OUT-0", "reason": "x"},
-        {"kind": "bogus", "reason": "x"},
-        {"kind": "credit"},
-        {"kind": "credit", "reason": ["x"]},
-        ["not", "an", "object"],
+        ({"kind": "exclusion", "subject": "OUT-0", "reason": "x"}, 409),  # no such event: a conflict
+        ({"kind": "bogus", "reason": "x"}, 400),
+        ({"kind": "credit"}, 400),
+        ({"kind": "credit", "reason": ["x"]}, 400),
+        (["not", "an", "object"], 400),
     ],
 )
-def test_bad_input_is_400_and_writes_nothing(tenants, open_report, client_for, body):
+def test_bad_input_is_400_or_409_and_writes_nothing(tenants, open_report, client_for, body, code):
     response = client_for(tenants.customer_admin).post(
         _base(open_report) + "disputes/", body, content_type="application/json"
     )
-    assert response.status_code == 400 and response.json()
+    assert response.status_code == code and response.json()["errors"]
     assert not Dispute.objects.exists()
 
 
-def test_late_dispute_is_400_with_the_date(tenants, issued_report, client_for):
+def test_late_dispute_is_409_with_the_date(tenants, issued_report, client_for):
     Report.objects.filter(pk=issued_report.pk).update(issued_at=timezone.now() - timedelta(days=30))
     response = client_for(tenants.customer_admin).post(
         _base(issued_report) + "disputes/", {"kind": "credit", "reason": "x"}, content_type="application/json"
     )
-    assert response.status_code == 400
-    assert response.json()["non_field_errors"][0].startswith("The dispute window closed on ")
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["errors"]["non_field_errors"][0].startswith(
+        "The dispute window closed on "
+    )
 
 
-def test_unissued_report_is_400(tenants, active_contract, client_for):
+def test_unissued_report_is_409(tenants, active_contract, client_for):
     report = report_of_month(active_contract, issued=False)
     response = client_for(tenants.customer_admin).post(
         _base(report) + "disputes/", {"kind": "credit", "reason": "x"}, content_type="application/json"
     )
-    assert response.status_code == 400 and "not been issued" in response.json()["non_field_errors"][0]
+    assert (
+        response.status_code == 409
+        and "not been issued" in response.json()["errors"][0]["errors"]["non_field_errors"][0]
+    )
 
 
 def test_other_tenants_and_other_party_get_404(tenants, open_report, client_for):

@@ -80,14 +80,39 @@ def test_same_external_id_updates_instead_of_duplicating(tenants, author_api):
     assert not incident.pauses.exists()
 
 
-def test_bad_item_gets_400_with_field_errors_and_writes_nothing(tenants, author_api):
+def item_errors(response, index: int = 0) -> dict:
+    """The field errors of one item in the API's error shape (compliance/api/errors.py)."""
+    body = response.json()
+    assert body["detail"]
+    return next(item["errors"] for item in body["errors"] if item["index"] == index)
+
+
+def test_an_item_against_the_contracts_terms_gets_409_with_field_errors_and_writes_nothing(
+    tenants, author_api
+):
     row = incident_row(1, service="Fax", resolved_at="2026-03-01T08:00:00")
     response = author_api.post(url(tenants.contract), row, format="json")
-    assert response.status_code == 400
-    body = response.json()
-    assert "Fax" in body["service"][0]
-    assert "resolved after" in body["resolved_at"][0]
+    assert response.status_code == 409
+    errors = item_errors(response)
+    assert "Fax" in errors["service"][0]
+    assert "resolved after" in errors["resolved_at"][0]
     assert not Incident.objects.exists()
+
+
+@pytest.mark.parametrize("body", [{}, {"external_id": "X-1"}, {"external_id": "X-1", "priority": 3}])
+def test_an_item_that_does_not_match_the_schema_gets_400_in_the_one_error_shape(tenants, author_api, body):
+    response = author_api.post(url(tenants.contract), body, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"detail", "errors"}
+    assert item_errors(response)
+    assert not Incident.objects.exists()
+
+
+@pytest.mark.parametrize("period", ["", "0000-00", "2026-00", "2026-13"])
+def test_a_period_that_is_not_a_real_month_is_400(tenants, author_api, period):
+    response = author_api.get(url(tenants.contract), {"period": period})
+    assert response.status_code == 400
+    assert "YYYY-MM" in item_errors(response)["period"][0]
 
 
 def test_batch_is_all_or_nothing_with_errors_per_index(tenants, author_api):
@@ -103,14 +128,14 @@ def test_batch_is_all_or_nothing_with_errors_per_index(tenants, author_api):
 
 def test_batch_with_the_same_id_twice_is_refused(tenants, author_api):
     response = author_api.post(url(tenants.contract), [incident_row(1), incident_row(1)], format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "item 0" in response.json()["errors"][0]["errors"]["external_id"][0]
 
 
 def test_customer_cause_needs_a_responsibility_of_the_version(tenants, author_api):
     response = author_api.post(url(tenants.contract), incident_row(1, cause="customer"), format="json")
-    assert response.status_code == 400
-    assert "responsibility" in response.json()
+    assert response.status_code == 409
+    assert "responsibility" in item_errors(response)
     ok = author_api.post(
         url(tenants.contract), incident_row(1, cause="customer", responsibility="licences"), format="json"
     )
@@ -154,7 +179,7 @@ def test_put_creates_or_replaces_and_patch_changes_fields(tenants, author_api):
     bad = author_api.patch(
         url(tenants.contract, external_id="T-1"), {"opened_at": "2026-03-30T00:00"}, format="json"
     )
-    assert bad.status_code == 400 and "resolved_at" in bad.json()
+    assert bad.status_code == 409 and "resolved_at" in item_errors(bad)
     assert author_api.patch(url(tenants.contract, external_id="NOPE"), {}, format="json").status_code == 404
 
 
@@ -162,7 +187,7 @@ def test_outages_and_worklogs(tenants, author_api):
     outage = {"external_id": "O-1", "service": "Email", "start": "2026-03-04T10:00+01:00", "end": None}
     assert author_api.post(url(tenants.contract, "outages"), outage, format="json").status_code == 201
     bad = {**outage, "external_id": "O-2", "end": "2026-03-04T09:00+01:00"}
-    assert "end" in author_api.post(url(tenants.contract, "outages"), bad, format="json").json()
+    assert "end" in item_errors(author_api.post(url(tenants.contract, "outages"), bad, format="json"))
     log = {"external_id": "W-1", "date": "2026-03-04", "hours": "1.50", "person": "Arthur"}
     response = author_api.post(url(tenants.contract, "worklogs"), log, format="json")
     assert response.status_code == 201 and response.json()["hours"] == "1.50"
