@@ -4,7 +4,12 @@ from celery import shared_task
 
 from contracts import services
 from contracts.documents.sealing import SealingFailed
-from contracts.services.signing import signature_request_seal, signed_pdf_email_send, signer_email_send
+from contracts.services.signing import (
+    signature_request_prepare,
+    signature_request_seal,
+    signed_pdf_email_send,
+    signer_email_send,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +44,12 @@ def signature_email_signer(self, signer_id: int, reminder: bool = False) -> bool
         return signer_email_send(signer_id=signer_id, reminder=reminder)
     except OSError as exc:  # SMTP connection problems: try again later
         return _retry_later(self, exc)
+
+
+@shared_task(acks_late=True)
+def signature_document_prepare(request_id: int) -> bool:
+    """Render and store the signable document of a request just sent, then email its signers."""
+    return signature_request_prepare(request_id=request_id)
 
 
 @shared_task(bind=True, max_retries=8, default_retry_delay=120, acks_late=True)

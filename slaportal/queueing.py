@@ -10,6 +10,8 @@ few minutes; ``manage.py requeue_pending`` runs it by hand).
 
 Without a broker (``CELERY_BROKER_URL`` unset) tasks run eagerly in-process as before, and
 their own errors propagate as before: only errors of reaching the broker are absorbed.
+``make run`` sets ``CELERY_BROKER_URL=filesystem://`` and starts a worker beside the web
+server, so that no click waits on a PDF there either.
 """
 
 from __future__ import annotations
@@ -38,6 +40,12 @@ except ImportError:  # pragma: no cover - redis is a dependency of the broker tr
     _REDIS_ERRORS = ()
 
 UNREACHABLE = (BrokerError, ConnectionError, socket.timeout, *_REDIS_ERRORS)
+
+
+def runs_in_background() -> bool:
+    """True when queued work runs in a worker process (a broker is configured, the embedded
+    one of `make run` included); False when it runs in-process, inside the request."""
+    return not app.conf.task_always_eager
 
 
 def task_named(name: str):
