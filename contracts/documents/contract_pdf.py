@@ -16,24 +16,23 @@ from typing import Any
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
+from contracts.documents.contract_download import contract_pdf_filename, pdf_rendering_choice
 from contracts.documents.pdf import html_to_pdf
 from contracts.selectors.reading import VersionReading
 from contracts.texts.wording import format_date
 
-PDF_RENDERINGS = ("both", "legal", "plain")
 TEMPLATE = "pdf/contract.html"
 # Rendering a contract takes WeasyPrint seconds; downloads of the same document (a frozen
 # version, or a draft that has not changed) are served from the cache for this long.
 CACHE_SECONDS = 6 * 60 * 60
 
-
-def pdf_rendering_choice(value: str | None) -> str:
-    return value if value in PDF_RENDERINGS else "both"
-
-
-def contract_pdf_filename(reading: VersionReading) -> str:
-    """``SLA-2026-0001-v2.pdf``: the reference is letters, digits and hyphens only."""
-    return f"{reading.contract.reference}-v{reading.version.number}.pdf"
+__all__ = [
+    "contract_pdf",
+    "contract_pdf_context",
+    "contract_pdf_filename",
+    "contract_pdf_html",
+    "pdf_rendering_choice",
+]
 
 
 def contract_pdf_context(reading: VersionReading, *, rendering: str = "both") -> dict[str, Any]:

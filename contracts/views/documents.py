@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
-from contracts.documents.contract_pdf import contract_pdf, contract_pdf_filename, pdf_rendering_choice
+from contracts.documents.contract_download import contract_pdf_filename, pdf_rendering_choice
 from contracts.forms.documents import CompareForm
 from contracts.models import Version
 from contracts.selectors.reading import (
@@ -117,6 +117,10 @@ def version_compare(request, reference: str, number: int | None = None, other: i
 @login_required
 @require_GET
 def version_pdf(request, reference: str, number: int):
+    # Imported here: the renderer loads WeasyPrint, which the web process pays for only when
+    # it renders (see contracts.services.signing._signable_document).
+    from contracts.documents.contract_pdf import contract_pdf
+
     _reader, version = readable_version_or_404(request.user, reference, number)
     reading = version_reading(version)
     pdf = contract_pdf(reading, rendering=pdf_rendering_choice(request.GET.get("rendering")), cached=True)
