@@ -3,7 +3,10 @@ import logging
 from celery import shared_task
 
 from contracts import services
+from contracts.documents.contract_pdf import contract_pdf
 from contracts.documents.sealing import SealingFailed
+from contracts.models import Version
+from contracts.selectors.reading import version_reading
 from contracts.services.signing import (
     signature_request_prepare,
     signature_request_seal,
@@ -44,6 +47,14 @@ def signature_email_signer(self, signer_id: int, reminder: bool = False) -> bool
         return signer_email_send(signer_id=signer_id, reminder=reminder)
     except OSError as exc:  # SMTP connection problems: try again later
         return _retry_later(self, exc)
+
+
+@shared_task(acks_late=True)
+def contract_pdf_render(version_id: int, rendering: str) -> bool:
+    """Render a version's PDF into the document cache, for the download page waiting on it."""
+    version = Version.objects.select_related("contract").get(pk=version_id)
+    contract_pdf(version_reading(version), rendering=rendering, cached=True)
+    return True
 
 
 @shared_task(acks_late=True)

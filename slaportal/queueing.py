@@ -62,22 +62,23 @@ def task_named(name: str):
 def enqueue(task, *args, **kwargs) -> bool:
     """Publish ``task(*args, **kwargs)`` now; ``task`` is a task or its name. True when queued
     (or run, when eager); False, with a warning logged, when the broker cannot be reached."""
-    if isinstance(task, str):
-        task = task_named(task)
-    if task.app.conf.task_always_eager:
+    if app.conf.task_always_eager:
+        task = task_named(task) if isinstance(task, str) else task
         task.apply_async(args=args, kwargs=kwargs)  # runs here; its errors are its own
         return True
+    name = task if isinstance(task, str) else task.name
     try:
-        # The web process never waits for these results: ignore_result keeps the publish
-        # from subscribing to the result backend (one more Redis round trip that can fail).
-        task.apply_async(
-            args=args, kwargs=kwargs, retry=True, retry_policy=PUBLISH_RETRY_POLICY, ignore_result=True
+        # Published by name: the web process never imports the task modules (nor the PDF
+        # renderer they load). It never waits for these results either: ignore_result keeps
+        # the publish from subscribing to the result backend (one more round trip that can fail).
+        app.send_task(
+            name, args=args, kwargs=kwargs, retry=True, retry_policy=PUBLISH_RETRY_POLICY, ignore_result=True
         )
     except UNREACHABLE as exc:
         logger.warning(
             "Could not queue %s%r: broker unreachable (%s); the work stays pending and is "
             "queued again by requeue_pending_work.",
-            task.name,
+            name,
             args,
             exc,
         )

@@ -276,6 +276,17 @@ if BROKER_ON_FILESYSTEM:
             "polling_interval": 0.25,
         }
     )
+# Rendered documents (contract PDFs) are kept in a cache that web and worker processes
+# share: CACHE_URL's when set; else, when a worker renders them, files under DATA_DIR (one
+# machine; set DOCUMENT_CACHE_URL, e.g. to Redis, when workers run elsewhere); else the
+# process's memory, where in-process tasks render them.
+if env_str("DOCUMENT_CACHE_URL") or env_str("CACHE_URL"):
+    _document_cache = env_str("DOCUMENT_CACHE_URL") or env_str("CACHE_URL")
+elif not CELERY_TASK_ALWAYS_EAGER:
+    _document_cache = f"filecache://{DATA_DIR / 'cache' / 'documents'}"
+else:
+    _document_cache = "locmemcache://documents"
+CACHES["documents"] = environ.Env.cache_url_config(_document_cache)
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 

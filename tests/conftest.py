@@ -24,9 +24,10 @@ def _portal_test_settings(settings, request):
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = eager
     # The API's rate-limit counters are per user id, and ids come round again between tests.
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["documents"].clear()
     yield
     app.conf.task_always_eager = previous
 

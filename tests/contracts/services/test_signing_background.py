@@ -75,3 +75,13 @@ def test_requeue_queues_a_document_still_to_prepare(tenants, queued):
     work = requeue.pending_work(now=now, cutoff=now + timedelta(minutes=1), since=now - timedelta(days=1))
     assert ("contracts.tasks.signature_document_prepare", (request.pk,)) in work
     assert request.status == RequestStatus.OPEN
+
+
+def test_the_polled_panel_shows_the_progress_to_members_and_404_to_the_outsider(tenants, queued, client_for):
+    send(tenants)
+    url = f"/contracts/{tenants.contract.reference}/sign/panel/"
+    body = client_for(tenants.provider_author).get(url).content.decode()
+    assert "Preparing the document to sign" in body and f'hx-get="{url}"' in body
+    assert "Read and sign" not in client_for(tenants.customer_signer).get(url).content.decode()
+    assert client_for(tenants.outsider_admin).get(url).status_code == 404
+    assert client_for(tenants.provider_author).post(url).status_code == 405
