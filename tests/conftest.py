@@ -266,8 +266,17 @@ def embedded_worker(transactional_db, smtp_server, settings, tmp_path):
     from slaportal.celery import app
 
     broker_dir = tmp_path / "broker"
+    documents = tmp_path / "document-cache"  # rendered PDFs, written by the worker
+    settings.CACHES = {
+        **settings.CACHES,
+        "documents": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(documents),
+        },
+    }
     env = {
         **os.environ,
+        "DOCUMENT_CACHE_URL": f"filecache://{documents}",
         "DATABASE_URL": _test_database_url(),
         "CELERY_BROKER_URL": "filesystem://localhost/",
         "BROKER_DIR": str(broker_dir),

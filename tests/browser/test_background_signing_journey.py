@@ -1,7 +1,8 @@
 """Signing with `make run`'s embedded worker (a real Celery worker on the file-system broker):
 *Send for signature* answers at once while the document to sign is prepared in the
 background, the contract page shows the progress, and after both parties sign the page shows
-the sealing of the signed PDF until it can be downloaded."""
+the sealing of the signed PDF until it can be downloaded; a contract PDF never downloaded
+before is rendered by the worker while its page shows that it is being prepared."""
 
 import pytest
 
@@ -76,3 +77,15 @@ def test_send_for_signature_answers_at_once_and_shows_the_progress(
     assert page.locator("[data-progress=sealing]").count() == 0
     assert SignatureRequest.objects.get().seal_status == SealStatus.SEALED
     assert_accessible(page)
+
+    # The version's PDF was never downloaded: the worker renders it while the page waits.
+    page.goto(page.base + f"/contracts/{reference}/versions/1/")
+    page.get_by_role("link", name="Download PDF of version 1").click()
+    page.wait_for_url("**/pdf/")
+    ready = page.get_by_role("link", name="Download the PDF of version 1")
+    ready.wait_for(timeout=WORKER_TIMEOUT_MS)
+    assert page.locator("[data-progress=ready]").is_visible()
+    assert_accessible(page)
+    with page.expect_download() as downloaded:
+        ready.click()
+    assert downloaded.value.suggested_filename == f"{reference}-v1.pdf"
