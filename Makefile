@@ -16,7 +16,12 @@ venv: $(STAMP)
 run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@# The web server and a worker on the embedded broker (files under var/broker, no server
+	@# needed): background work never holds a click. Ctrl-C stops both.
+	@export DEBUG=1 CELERY_BROKER_URL="$${CELERY_BROKER_URL:-filesystem://localhost/}"; \
+	$(BIN)/celery -A slaportal worker --loglevel=INFO --concurrency=2 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The whole suite in parallel, one worker per core (PYTEST_WORKERS to change it).
 PYTEST_WORKERS ?= auto

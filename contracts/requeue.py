@@ -1,6 +1,7 @@
 """Signing and invitation work still to do, read back from its records (see ``slaportal.requeue``):
-an invitation still valid whose email was not sent, a signer whose turn it is and who was not
-emailed, a completed request still waiting for its seal, a signer not yet sent the signed PDF."""
+an invitation still valid whose email was not sent, a request whose signable document is still
+to be prepared, a signer whose turn it is and who was not emailed, a completed request still
+waiting for its seal, a signer not yet sent the signed PDF."""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ def pending_work(*, now: datetime, cutoff: datetime, since: datetime) -> list[tu
     # seal) is when the current step began.
     requests = SignatureRequest.objects.annotate(last_event=Max("events__at")).filter(created_at__gte=since)
     for request in requests.filter(status=RequestStatus.OPEN):
+        if not request.document and request.created_at < cutoff:
+            work.append(("contracts.tasks.signature_document_prepare", (request.pk,)))
+            continue
         if (request.last_event or request.created_at) < cutoff:
             work += [
                 ("contracts.tasks.signature_email_signer", (s.pk, False))

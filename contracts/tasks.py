@@ -3,8 +3,16 @@ import logging
 from celery import shared_task
 
 from contracts import services
+from contracts.documents.contract_pdf import contract_pdf
 from contracts.documents.sealing import SealingFailed
-from contracts.services.signing import signature_request_seal, signed_pdf_email_send, signer_email_send
+from contracts.models import Version
+from contracts.selectors.reading import version_reading
+from contracts.services.signing import (
+    signature_request_prepare,
+    signature_request_seal,
+    signed_pdf_email_send,
+    signer_email_send,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +47,20 @@ def signature_email_signer(self, signer_id: int, reminder: bool = False) -> bool
         return signer_email_send(signer_id=signer_id, reminder=reminder)
     except OSError as exc:  # SMTP connection problems: try again later
         return _retry_later(self, exc)
+
+
+@shared_task(acks_late=True)
+def contract_pdf_render(version_id: int, rendering: str) -> bool:
+    """Render a version's PDF into the document cache, for the download page waiting on it."""
+    version = Version.objects.select_related("contract").get(pk=version_id)
+    contract_pdf(version_reading(version), rendering=rendering, cached=True)
+    return True
+
+
+@shared_task(acks_late=True)
+def signature_document_prepare(request_id: int) -> bool:
+    """Render and store the signable document of a request just sent, then email its signers."""
+    return signature_request_prepare(request_id=request_id)
 
 
 @shared_task(bind=True, max_retries=8, default_retry_delay=120, acks_late=True)

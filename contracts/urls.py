@@ -190,6 +190,7 @@ urlpatterns = [
     path("contracts/<str:reference>/versions/<int:number>/pdf/", documents.version_pdf, name="version_pdf"),
     # ---- Signing a version.
     path("contracts/<str:reference>/sign/send/", signing.signing_send, name="signing_send"),
+    path("contracts/<str:reference>/sign/panel/", signing.signing_panel, name="signing_panel"),
     path("contracts/<str:reference>/sign/<int:request_id>/", signing.signing_page, name="signing_page"),
     path(
         "contracts/<str:reference>/sign/<int:request_id>/decline/",

@@ -10,6 +10,8 @@ few minutes; ``manage.py requeue_pending`` runs it by hand).
 
 Without a broker (``CELERY_BROKER_URL`` unset) tasks run eagerly in-process as before, and
 their own errors propagate as before: only errors of reaching the broker are absorbed.
+``make run`` sets ``CELERY_BROKER_URL=filesystem://`` and starts a worker beside the web
+server, so that no click waits on a PDF there either.
 """
 
 from __future__ import annotations
@@ -40,6 +42,12 @@ except ImportError:  # pragma: no cover - redis is a dependency of the broker tr
 UNREACHABLE = (BrokerError, ConnectionError, socket.timeout, *_REDIS_ERRORS)
 
 
+def runs_in_background() -> bool:
+    """True when queued work runs in a worker process (a broker is configured, the embedded
+    one of `make run` included); False when it runs in-process, inside the request."""
+    return not app.conf.task_always_eager
+
+
 def task_named(name: str):
     """The registered Celery task called ``name`` (``"app.tasks.function"``).
 
@@ -54,22 +62,23 @@ def task_named(name: str):
 def enqueue(task, *args, **kwargs) -> bool:
     """Publish ``task(*args, **kwargs)`` now; ``task`` is a task or its name. True when queued
     (or run, when eager); False, with a warning logged, when the broker cannot be reached."""
-    if isinstance(task, str):
-        task = task_named(task)
-    if task.app.conf.task_always_eager:
+    if app.conf.task_always_eager:
+        task = task_named(task) if isinstance(task, str) else task
         task.apply_async(args=args, kwargs=kwargs)  # runs here; its errors are its own
         return True
+    name = task if isinstance(task, str) else task.name
     try:
-        # The web process never waits for these results: ignore_result keeps the publish
-        # from subscribing to the result backend (one more Redis round trip that can fail).
-        task.apply_async(
-            args=args, kwargs=kwargs, retry=True, retry_policy=PUBLISH_RETRY_POLICY, ignore_result=True
+        # Published by name: the web process never imports the task modules (nor the PDF
+        # renderer they load). It never waits for these results either: ignore_result keeps
+        # the publish from subscribing to the result backend (one more round trip that can fail).
+        app.send_task(
+            name, args=args, kwargs=kwargs, retry=True, retry_policy=PUBLISH_RETRY_POLICY, ignore_result=True
         )
     except UNREACHABLE as exc:
         logger.warning(
             "Could not queue %s%r: broker unreachable (%s); the work stays pending and is "
             "queued again by requeue_pending_work.",
-            task.name,
+            name,
             args,
             exc,
         )

@@ -240,12 +240,19 @@ else:
     EMAIL_FILE_PATH = DATA_DIR / "mail"
 
 # Background work: real workers on CELERY_BROKER_URL, or eagerly in-process without one.
+# ``filesystem://`` is the embedded broker of `make run`: messages are files under
+# DATA_DIR/broker, so a worker next to the web server needs no broker server (see
+# docs/operations.md for its limits).
 CELERY_TASK_ALWAYS_EAGER = not env_str("CELERY_BROKER_URL")
 # In-process, Celery still opens a producer: the in-memory transport keeps it from looking
 # for (and warning about) a broker on localhost.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://localhost/"
-# Task results (small status values) kept for a day, for progress pages and tests.
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", env_str("CELERY_BROKER_URL")) or None
+BROKER_ON_FILESYSTEM = CELERY_BROKER_URL.startswith("filesystem://")
+# Task results (small status values) kept for a day, for progress pages and tests. The
+# embedded broker keeps none: progress pages read the records the tasks write.
+CELERY_RESULT_BACKEND = (
+    env_str("CELERY_RESULT_BACKEND", "" if BROKER_ON_FILESYSTEM else env_str("CELERY_BROKER_URL")) or None
+)
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
@@ -257,6 +264,31 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redelivery of unacknowledged tasks after a worker dies; task time limits stay below it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+if BROKER_ON_FILESYSTEM:
+    BROKER_DIR = Path(env_str("BROKER_DIR", str(DATA_DIR / "broker")))
+    for folder in ("queue", "control"):
+        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+    # One folder for both directions: the web process writes a message file, the worker
+    # takes it (and deletes it); the worker looks for new files four times a second.
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        {
+            "data_folder_in": str(BROKER_DIR / "queue"),
+            "data_folder_out": str(BROKER_DIR / "queue"),
+            "control_folder": str(BROKER_DIR / "control"),
+            "polling_interval": 0.25,
+        }
+    )
+# Rendered documents (contract PDFs) are kept in a cache that web and worker processes
+# share: CACHE_URL's when set; else, when a worker renders them, files under DATA_DIR (one
+# machine; set DOCUMENT_CACHE_URL, e.g. to Redis, when workers run elsewhere); else the
+# process's memory, where in-process tasks render them.
+if env_str("DOCUMENT_CACHE_URL") or env_str("CACHE_URL"):
+    _document_cache = env_str("DOCUMENT_CACHE_URL") or env_str("CACHE_URL")
+elif not CELERY_TASK_ALWAYS_EAGER:
+    _document_cache = f"filecache://{DATA_DIR / 'cache' / 'documents'}"
+else:
+    _document_cache = "locmemcache://documents"
+CACHES["documents"] = environ.Env.cache_url_config(_document_cache)
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 

@@ -25,9 +25,10 @@ def _portal_test_settings(settings, request):
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = eager
     # The API's rate-limit counters are per user id, and ids come round again between tests.
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["documents"].clear()
     yield
     app.conf.task_always_eager = previous
 
@@ -264,3 +265,82 @@ def _wait_for_worker(app, process, log_path, timeout: float = 30.0) -> None:
             return
     process.kill()
     raise RuntimeError(f"Celery worker did not answer within {timeout}s:\n{log_path.read_text()}")
+
+
+def _test_database_url() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def embedded_worker(transactional_db, smtp_server, settings, tmp_path):
+    """What `make run` starts: a real Celery worker process on the file-system broker (no
+    broker server), with the test process publishing to the same folder. It shares the test
+    database, media files, sealing key and SMTP server."""
+    from slaportal.celery import app
+
+    broker_dir = tmp_path / "broker"
+    documents = tmp_path / "document-cache"  # rendered PDFs, written by the worker
+    settings.CACHES = {
+        **settings.CACHES,
+        "documents": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(documents),
+        },
+    }
+    env = {
+        **os.environ,
+        "DOCUMENT_CACHE_URL": f"filecache://{documents}",
+        "DATABASE_URL": _test_database_url(),
+        "CELERY_BROKER_URL": "filesystem://localhost/",
+        "BROKER_DIR": str(broker_dir),
+        "CELERY_RESULT_BACKEND": "",
+        "EMAIL_HOST": smtp_server.host,
+        "EMAIL_PORT": str(smtp_server.port),
+        "SECURE_HTTPS": "0",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DATA_DIR": str(tmp_path / "worker-data"),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "SIGNING_KEY_FILE": str(settings.SIGNING_KEY_FILE),
+        "SIGNING_CERT_FILE": str(settings.SIGNING_CERT_FILE),
+        "SIGNING_TSA_URL": settings.SIGNING_TSA_URL,
+    }
+    for folder in ("queue", "control"):
+        (broker_dir / folder).mkdir(parents=True)
+    options = {
+        "data_folder_in": str(broker_dir / "queue"),
+        "data_folder_out": str(broker_dir / "queue"),
+        "control_folder": str(broker_dir / "control"),
+    }
+    saved = (app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager)
+    app.conf.broker_url, app.conf.broker_transport_options = "filesystem://localhost/", options
+    app.conf.task_always_eager = False
+    app._pool, app.amqp._producer_pool = None, None  # connect anew, to the folder above
+    log_path = tmp_path / "worker.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "slaportal", "worker", "--pool=solo", "--loglevel=INFO"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 90
+    while " ready." not in log_path.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"The embedded Celery worker did not start:\n{log_path.read_text()}")
+        time.sleep(0.2)
+    process.log_path = log_path
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+    app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager = saved
+    app._pool, app.amqp._producer_pool = None, None

@@ -1,6 +1,7 @@
-"""A credit note as a sealed PDF: credit note data → HTML → PDF bytes → sealed PDF bytes.
+"""What a credit note PDF shows: credit note data → HTML (``compliance.reports.rendering``
+turns it into sealed PDF bytes).
 
-Pure like ``compliance.reports.pdf``: plain values in, bytes out. The credit note's number
+Pure like ``compliance.reports.pdf``: plain values in, text out. The credit note's number
 and verification code are written into the PDF's document information from the template's
 ``<meta>`` tags (``/SLAPortalCreditNoteCode``), and the file is sealed with the portal's key,
 so ``/verify/`` and ``manage.py verify_pdf`` tell a genuine credit note from an altered one.
@@ -15,8 +16,6 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 
 from compliance.reports.pdf import ReportParty, period_label
-from contracts.documents.pdf import RenderedPdf, render_pdf
-from contracts.documents.sealing import SealingKey, seal_pdf
 
 TEMPLATE = "pdf/credit_note.html"
 INFO_CREDIT_NOTE_CODE = "/SLAPortalCreditNoteCode"
@@ -58,13 +57,3 @@ class CreditNoteData:
 
 def credit_note_html(data: CreditNoteData) -> str:
     return render_to_string(TEMPLATE, {"data": data, "period_label": period_label(data.period)})
-
-
-def credit_note_pdf(data: CreditNoteData, *, key: SealingKey, tsa_url: str = "") -> RenderedPdf:
-    """The credit note as a sealed PDF and its page count (``SealingFailed`` when it
-    cannot be sealed)."""
-    unsealed = render_pdf(credit_note_html(data), custom_metadata=True)
-    sealed = seal_pdf(
-        unsealed.data, key=key, tsa_url=tsa_url, reason=f"Credit note {data.number} for {data.reference}"
-    )
-    return RenderedPdf(sealed, unsealed.pages)

@@ -1,6 +1,8 @@
-"""A compliance report as a sealed PDF: report data → HTML → PDF bytes → sealed PDF bytes.
+"""What a compliance report PDF shows: report data → HTML (``compliance.reports.rendering``
+turns it into sealed PDF bytes; this module loads no PDF library, so pages that only show
+report figures do not pay for WeasyPrint).
 
-Pure: plain values in (``ReportData``, built by ``compliance.services.reports``), bytes out;
+Pure: plain values in (``ReportData``, built by ``compliance.services.reports``), text out;
 no ORM, no request. The HTML is rendered from ``templates/pdf/report.html`` (its own print
 stylesheet, apart from the web templates) and turned into PDF by ``contracts.documents.pdf.html_to_pdf``,
 whose fetcher serves only the static tree. Charts are the portal's own SVG charts
@@ -27,8 +29,7 @@ from django.template.loader import render_to_string
 from compliance.engine import charts
 from compliance.engine.display import achieved_text, target_text
 from compliance.engine.evaluation_json import level_plotted
-from contracts.documents.pdf import RenderedPdf, render_pdf
-from contracts.documents.sealing import INFO_DOCUMENT_SHA256, SealingKey, seal_pdf
+from contracts.documents.sealing import INFO_DOCUMENT_SHA256
 from contracts.texts import formats
 
 TEMPLATE = "pdf/report.html"
@@ -406,17 +407,3 @@ def report_context(data: ReportData) -> dict[str, Any]:
 
 def report_html(data: ReportData) -> str:
     return render_to_string(TEMPLATE, report_context(data))
-
-
-def report_pdf(data: ReportData, *, key: SealingKey, tsa_url: str = "") -> RenderedPdf:
-    """The report as a sealed PDF and its page count. ``SealingFailed`` when it cannot be
-    sealed. The document information (title, verification code, period, signed-document
-    hash) comes from the template's ``<meta>`` tags, written by WeasyPrint itself."""
-    unsealed = render_pdf(report_html(data), custom_metadata=True)
-    sealed = seal_pdf(
-        unsealed.data,
-        key=key,
-        tsa_url=tsa_url,
-        reason=f"Compliance report {data.reference} {data.period} revision {data.revision}",
-    )
-    return RenderedPdf(sealed, unsealed.pages)

@@ -36,7 +36,7 @@ from compliance.models import (
     DeliveryStatus,
     Report,
 )
-from compliance.reports.credit_note_pdf import CreditNoteData, CreditNoteLine, credit_note_pdf
+from compliance.reports.credit_note_pdf import CreditNoteData, CreditNoteLine
 from compliance.reports.emails import credit_note_email_context, credit_note_message_id
 from compliance.reports.pdf import TIER_KINDS, ReportParty
 from compliance.selectors.credit_notes import decimal_or_zero, owed_credits
@@ -125,6 +125,9 @@ def credit_note_create(*, report: Report, user=None) -> CreditNote | None:
     """The credit note of an issued report that owes credits, made (numbered, rendered,
     sealed, stored, audited) on first call; the same note on every later call. None when
     the month owes nothing. Refused (ValidationError) for a report not issued."""
+    # Imported here: the renderer loads WeasyPrint, which processes pay for only when they
+    # render (see contracts.services.signing._signable_document).
+    from compliance.reports.rendering import credit_note_pdf
 
     existing = CreditNote.objects.filter(report=report).first()
     if existing is not None:

@@ -53,7 +53,6 @@ from compliance.models import (
 )
 from compliance.reports.data import report_data
 from compliance.reports.emails import delivery_message_id, report_email_context
-from compliance.reports.pdf import report_pdf
 from compliance.selectors.report_runs import (
     contracts_for_period,
     parse_period_or_error,
@@ -257,6 +256,9 @@ def _store(report: Report, pdf: bytes) -> str:
 def report_render(*, report: Report) -> bool:
     """Render, seal and store the report's PDF. True when this call stored it; False when
     another worker stored it first (this one's file is removed)."""
+    # Imported here: the renderer loads WeasyPrint, which processes pay for only when they
+    # render (see contracts.services.signing._signable_document).
+    from compliance.reports.rendering import report_pdf
 
     data = report_data(report)
     try:

@@ -14,6 +14,7 @@ from contracts.models import (
     Membership,
     RequestStatus,
     Role,
+    SealStatus,
     SignatureRequest,
     Signer,
     SignerStatus,
@@ -107,6 +108,25 @@ class SigningPanel:
     my_slot: Signer | None = None
     earlier: list[SignatureRequest] = field(default_factory=list)
 
+    @property
+    def preparing(self) -> bool:
+        """The current request's document to sign is still being rendered by a worker."""
+        return bool(self.current and self.current.is_open and not self.current.document)
+
+    @property
+    def sealing(self) -> bool:
+        """Every party has signed and the signed PDF is being sealed."""
+        return bool(
+            self.current
+            and self.current.status == RequestStatus.COMPLETED
+            and self.current.seal_status == SealStatus.PENDING
+        )
+
+    @property
+    def in_progress(self) -> bool:
+        """Background work the page waits for (the panel polls itself meanwhile)."""
+        return self.preparing or self.sealing
+
 
 def signing_panel(contract: Contract, user, *, author: bool) -> SigningPanel:
     """The latest request with its signers, the timeline of every request, and — for
@@ -137,7 +157,7 @@ def signing_panel(contract: Contract, user, *, author: bool) -> SigningPanel:
         if latest is not None and not latest.in_force_from and not latest.signed_outside_portal:
             sendable = latest
     my_slot = None
-    if current is not None and current.is_open and user.is_authenticated:
+    if current is not None and current.is_open and current.document and user.is_authenticated:
         email = user.email.lower()
         my_slot = next(
             (

@@ -50,7 +50,7 @@ from contracts.services.audit import audit_record
 from contracts.services.parties import invitation_create
 from contracts.services.versions import version_publish
 from contracts.texts.consistency import errors
-from slaportal.queueing import enqueue_on_commit
+from slaportal.queueing import enqueue_on_commit, runs_in_background
 from slaportal.signals import send_on_commit
 
 logger = logging.getLogger("slaportal.signing")
@@ -151,11 +151,9 @@ def _resolve_signers(
     return resolved
 
 
-def _signable_document(version: Version) -> tuple[str, str]:
-    """(storage name, SHA-256) of the version's signable document, rendered once per version."""
-    # Imported here: it loads WeasyPrint, which web processes should pay for only when rendering.
-    from contracts.documents.contract_pdf import contract_pdf
-
+def _stored_signable_document(version: Version) -> tuple[str, str] | None:
+    """(storage name, SHA-256) of the version's signable document stored by an earlier
+    request, or None when it has to be rendered."""
     if version.document_sha256:
         earlier = (
             SignatureRequest.objects.filter(version=version, document_sha256=version.document_sha256)
@@ -164,6 +162,17 @@ def _signable_document(version: Version) -> tuple[str, str]:
         )
         if earlier is not None and default_storage.exists(earlier.document.name):
             return earlier.document.name, version.document_sha256
+    return None
+
+
+def _signable_document(version: Version) -> tuple[str, str]:
+    """(storage name, SHA-256) of the version's signable document, rendered once per version."""
+    # Imported here: it loads WeasyPrint, which web processes should pay for only when rendering.
+    from contracts.documents.contract_pdf import contract_pdf
+
+    stored = _stored_signable_document(version)
+    if stored is not None:
+        return stored
     pdf = contract_pdf(version_reading(version), rendering="both")
     digest = hashlib.sha256(pdf).hexdigest()
     if version.document_sha256 and version.document_sha256 != digest:
@@ -215,7 +224,13 @@ def signature_request_send(
         problems = errors(version_findings(version_terms(version)))
         if problems:
             raise ValidationError([ValidationError(f.message, code=f.code) for f in problems])
-    name, digest = _signable_document(version)
+    # Rendering the signable document takes seconds: with a worker it is prepared in the
+    # background (the signers are emailed once it is stored) and the click answers at once.
+    stored = _stored_signable_document(version)
+    if stored is None and runs_in_background():
+        name, digest = "", ""
+    else:
+        name, digest = stored or _signable_document(version)
     request = SignatureRequest.objects.create(
         version=version, created_by=user, document=name, document_sha256=digest
     )
@@ -241,9 +256,48 @@ def signature_request_send(
         Contract.objects.filter(pk=contract.pk).update(
             status=ContractStatus.AWAITING_SIGNATURE, updated_at=timezone.now()
         )
-    _notify_turn(request)
+    if name:
+        _notify_turn(request)
+    else:
+        request_id = request.pk
+        enqueue_on_commit("contracts.tasks.signature_document_prepare", request_id)
     send_on_commit(signals.signature_requested, sender=SignatureRequest, contract=contract, request=request)
     return request
+
+
+def signature_request_prepare(*, request_id: int) -> bool:
+    """Render and store the signable document of a request sent while a worker prepares it,
+    then email the first signers. True when prepared now; False when already prepared (also
+    by another copy of the task) or the request is no longer open.
+
+    A version whose recorded document can no longer be reproduced closes the request as
+    withdrawn, with the reason on its timeline: the contract needs a new draft version."""
+    request = SignatureRequest.objects.select_related("version__contract").get(pk=request_id)
+    if request.document or not request.is_open:
+        return False
+    unprepared = SignatureRequest.objects.filter(pk=request.pk, document="", status=RequestStatus.OPEN)
+    try:
+        name, digest = _signable_document(request.version)
+    except ValidationError as exc:
+        reason = " ".join(exc.messages)
+        with transaction.atomic():
+            closed = unprepared.update(
+                status=RequestStatus.WITHDRAWN, closed_at=timezone.now(), decline_reason=reason
+            )
+            if closed:
+                _event(request, EventKind.WITHDRAWN, None, reason)
+                contract = request.version.contract
+                Contract.objects.filter(pk=contract.pk).update(
+                    status=_status_without_request(contract), updated_at=timezone.now()
+                )
+        return False
+    with transaction.atomic():
+        prepared = unprepared.update(document=name, document_sha256=digest)
+        if not prepared:
+            return False
+        request.document, request.document_sha256 = name, digest
+        _notify_turn(request)
+    return True
 
 
 def signers_at_turn(request: SignatureRequest) -> list[Signer]:
@@ -309,6 +363,10 @@ def signature_request_remind(*, request: SignatureRequest, user: User) -> list[S
     request = SignatureRequest.objects.select_for_update().get(pk=request.pk)
     if not request.is_open:
         raise ValidationError("This signature request is closed: there is nobody to remind.")
+    if not request.document:
+        raise ValidationError(
+            "The document to sign is still being prepared: the signers are emailed once it is."
+        )
     turn = _notify_turn(request, reminder=True)
     _event(request, EventKind.REMINDED, user, ", ".join(s.email for s in turn))
     return turn
@@ -384,6 +442,10 @@ def _refuse_unless_open(request: SignatureRequest) -> None:
         raise ValidationError(
             f"This signature request is {request.get_status_display().lower()}: nothing can be signed in it.",
             code="closed",
+        )
+    if not request.document:
+        raise ValidationError(
+            "The document to sign is still being prepared: try again in a moment.", code="preparing"
         )
 
 

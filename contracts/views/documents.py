@@ -8,7 +8,14 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
-from contracts.documents.contract_pdf import contract_pdf, contract_pdf_filename, pdf_rendering_choice
+from contracts.documents.contract_download import (
+    cached_pdf,
+    contract_pdf_context,
+    contract_pdf_filename,
+    contract_pdf_html,
+    pdf_render_claim,
+    pdf_rendering_choice,
+)
 from contracts.forms.documents import CompareForm
 from contracts.models import Version
 from contracts.selectors.reading import (
@@ -21,6 +28,7 @@ from contracts.selectors.reading import (
     version_reading,
     version_redline,
 )
+from slaportal.queueing import enqueue, runs_in_background
 
 
 def reverse_or_none(name: str, **kwargs) -> str | None:
@@ -117,9 +125,29 @@ def version_compare(request, reference: str, number: int | None = None, other: i
 @login_required
 @require_GET
 def version_pdf(request, reference: str, number: int):
+    """The version's PDF. Rendering takes seconds: with a worker, a PDF not rendered yet is
+    queued and this page shows its progress (htmx polls it) until the download is ready."""
     _reader, version = readable_version_or_404(request.user, reference, number)
     reading = version_reading(version)
-    pdf = contract_pdf(reading, rendering=pdf_rendering_choice(request.GET.get("rendering")), cached=True)
+    rendering = pdf_rendering_choice(request.GET.get("rendering"))
+    html = contract_pdf_html(contract_pdf_context(reading, rendering=rendering))
+    pdf = cached_pdf(html)
+    if pdf is None and (not runs_in_background() or pdf_render_claim(html)):
+        # Without a worker the task runs here and the PDF is in the cache when it returns.
+        enqueue("contracts.tasks.contract_pdf_render", version.pk, rendering)
+        pdf = cached_pdf(html)
+    polled = bool(request.headers.get("HX-Request"))
+    if pdf is None or polled:
+        return render(
+            request,
+            "contracts/documents/_pdf_progress.html" if polled else "contracts/documents/pdf_progress.html",
+            {
+                "contract": version.contract,
+                "version": version,
+                "ready": pdf is not None,
+                "url": request.get_full_path(),
+            },
+        )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{contract_pdf_filename(reading)}"'
     return response

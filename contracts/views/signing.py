@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contracts.forms.signing import DeclineForm, SendForm, SignForm
 from contracts.models import SealStatus, SignatureRequest
-from contracts.selectors.reading import reader_for, version_reading
+from contracts.selectors.reading import contract_reader_or_404, reader_for, version_reading
 from contracts.selectors.signing import (
     signature_request_for_author,
     signature_request_for_user,
@@ -56,13 +56,20 @@ def signing_send(request, reference: str):
     if request.method == "POST":
         if form.is_valid():
             try:
-                signing.signature_request_send(
+                sent = signing.signature_request_send(
                     version=version, user=request.user, signers=form.signer_specs()
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, f"Version {version.number} was sent for signature.")
+                if sent.document:
+                    messages.success(request, f"Version {version.number} was sent for signature.")
+                else:
+                    messages.success(
+                        request,
+                        f"Version {version.number} is being sent for signature: the signers are emailed "
+                        "once the document to sign is ready.",
+                    )
                 return redirect("contracts:contract_detail", reference=contract.reference)
         status = 400
     return render(
@@ -71,6 +78,14 @@ def signing_send(request, reference: str):
         {"contract": contract, "version": version, "form": form, "candidates": candidates},
         status=status,
     )
+
+
+@login_required
+@require_GET
+def signing_panel(request, reference: str):
+    """The contract page's signing panel alone, polled while background work is under way."""
+    reader = contract_reader_or_404(request.user, reference)
+    return render(request, "contracts/signing/panel.html", {"contract": reader.contract, "reader": reader})
 
 
 @login_required
@@ -150,6 +165,9 @@ def _signing_page(request, signature_request, *, sign_form=None, decline_form=No
 @require_http_methods(["GET", "POST"])
 def signing_page(request, reference: str, request_id: int):
     signature_request = signature_request_for_user(request.user, reference, request_id)
+    if not signature_request.document:
+        messages.info(request, "The document to sign is still being prepared: try again in a moment.")
+        return _back_to_contract(signature_request)
     if request.method == "GET":
         signing.signature_request_viewed(request=signature_request, user=request.user)
         return _signing_page(request, signature_request)
@@ -198,6 +216,8 @@ def signing_decline(request, reference: str, request_id: int):
 def signing_document(request, reference: str, request_id: int):
     """The signable document exactly as stored when the version was sent."""
     signature_request = signature_request_for_user(request.user, reference, request_id)
+    if not signature_request.document:
+        raise Http404("The document is still being prepared.")
     version = signature_request.version
     return stored_pdf_response(signature_request.document.name, f"{reference}-v{version.number}.pdf")
 
