@@ -9,6 +9,7 @@ from compliance.views import (
     disputes,
     events,
     home,
+    hooks,
     imports,
     kpis,
     profile,
@@ -33,6 +34,8 @@ urlpatterns = [
     ),
     # Anyone holding a sealed PDF (report or signed contract) may verify it.
     path("verify/", verify.verify, name="verify"),
+    # Monitoring and ticketing tools post their events here; the token names the source.
+    path("hooks/<str:hook_token>/", hooks.source_hook, name="source_hook"),
     # Incidents and their pauses.
     path(f"{_BASE}incidents/", events.event_list, {"kind": "incidents"}, name="incidents"),
     path(f"{_BASE}incidents/new/", events.event_create, {"kind": "incidents"}, name="incident_create"),
