@@ -27,6 +27,7 @@ from compliance.models import (
     DeliveryOutcome,
     EventSource,
     Incident,
+    IncidentPause,
     Outage,
     Priority,
     SourceDelivery,
@@ -34,7 +35,7 @@ from compliance.models import (
     TicketStatusChange,
 )
 from compliance.selectors.events import EventTerms, event_terms
-from compliance.services.events import BatchInvalid, events_check, events_write
+from compliance.services.events import BatchInvalid, events_check
 from compliance.services.payloads import (
     TICKET_READERS,
     Alert,
@@ -42,6 +43,8 @@ from compliance.services.payloads import (
     TicketChange,
     read_alerts,
 )
+from contracts.models import AuditAction
+from contracts.services.audit import audit_record
 
 MAX_BODY_BYTES = 1024 * 1024
 PAYLOAD_KEPT = 20_000
@@ -183,6 +186,11 @@ def _batch_reason(exc: BatchInvalid, ids: list[str]) -> str:
 
 
 def _write(source: EventSource, kind: str, rows: list[dict], changes: dict[str, str]) -> None:
+    """Check the rows as every other path does, then create or update them one by one.
+
+    A delivery holds a few events; unlike a file import (``events_write``), it must not read
+    every event of the contract, so it touches only its own rows. One audit entry per delivery.
+    """
     contract = source.contract
     ids = [row["external_id"] for row in rows]
     try:
@@ -191,13 +199,43 @@ def _write(source: EventSource, kind: str, rows: list[dict], changes: dict[str, 
         raise PayloadRefused(_batch_reason(exc, ids)) from None
     except ValidationError as exc:
         raise PayloadRefused(" ".join(exc.messages)) from None
-    events_write(kind=kind, contract=contract, user=None, cleaned=cleaned, via=f"the source “{source.name}”")
-    created = [external_id for external_id in ids if changes[external_id] == "created"]
-    if created:
-        model = Incident if kind == "incidents" else Outage
-        model.objects.filter(contract=contract, external_id__in=created, source__isnull=True).update(
-            source=source
-        )
+    model = Incident if kind == "incidents" else Outage
+    now = timezone.now()
+    created = updated = 0
+    for values in cleaned:
+        pauses = values.pop("pauses", None)
+        external_id = values.pop("external_id")
+        if changes[external_id] == "created":
+            event = model.objects.create(
+                contract=contract,
+                external_id=external_id,
+                source=source,
+                created_at=now,
+                updated_at=now,
+                **values,
+            )
+            created += 1
+        else:
+            event = model.objects.get(contract=contract, external_id=external_id)
+            model.objects.filter(pk=event.pk).update(updated_at=now, **values)
+            updated += 1
+        if pauses is not None:
+            if changes[external_id] != "created":
+                IncidentPause.objects.filter(incident=event).delete()
+            IncidentPause.objects.bulk_create(
+                IncidentPause(incident=event, start=start, end=end) for start, end in pauses
+            )
+    noun = "incident" if kind == "incidents" else "outage"
+    audit_record(
+        contract=contract,
+        action=AuditAction.EVENTS_IMPORTED,
+        actor=None,
+        summary=(
+            f"{created + updated} {noun}{'' if created + updated == 1 else 's'} from the source "
+            f"“{source.name}” ({created} new, {updated} updated)"
+        ),
+        details={"kind": kind, "via": "source", "source": source.pk, "created": created, "updated": updated},
+    )
 
 
 # ---------------------------------------------------------------- alerts
