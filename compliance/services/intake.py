@@ -185,7 +185,9 @@ def _batch_reason(exc: BatchInvalid, ids: list[str]) -> str:
     return "Cannot be applied — " + " | ".join(parts)
 
 
-def _write(source: EventSource, kind: str, rows: list[dict], changes: dict[str, str]) -> None:
+def _write(
+    source: EventSource, terms: EventTerms, kind: str, rows: list[dict], changes: dict[str, str]
+) -> None:
     """Check the rows as every other path does, then create or update them one by one.
 
     A delivery holds a few events; unlike a file import (``events_write``), it must not read
@@ -194,7 +196,7 @@ def _write(source: EventSource, kind: str, rows: list[dict], changes: dict[str, 
     contract = source.contract
     ids = [row["external_id"] for row in rows]
     try:
-        cleaned = events_check(kind=kind, contract=contract, rows=rows)
+        cleaned = events_check(kind=kind, contract=contract, rows=rows, terms=terms)
     except BatchInvalid as exc:
         raise PayloadRefused(_batch_reason(exc, ids)) from None
     except ValidationError as exc:
@@ -288,7 +290,7 @@ def _apply_alerts(source: EventSource, terms: EventTerms, alerts: list[Alert]) -
             changes[external_id] = "updated"
         rows.append(row)
     if rows:
-        _write(source, "outages", rows, changes)
+        _write(source, terms, "outages", rows, changes)
     return [{"kind": "outages", "external_id": key, "change": change} for key, change in changes.items()]
 
 
@@ -386,5 +388,5 @@ def _apply_tickets(
             changes[external_id] = "updated"
         rows.append(row)
     if rows:
-        _write(source, "incidents", rows, changes)
+        _write(source, terms, "incidents", rows, changes)
     return [{"kind": "incidents", "external_id": key, "change": change} for key, change in changes.items()]
