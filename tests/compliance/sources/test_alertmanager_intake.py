@@ -129,3 +129,24 @@ def test_the_delivery_log_names_the_events_each_delivery_touched(client, source)
     assert first.events == [{"kind": "outages", "external_id": external_id, "change": "created"}]
     assert second.counts == {"unchanged": 1}
     assert '"fingerprint"' in first.payload
+
+
+def test_grafana_alerting_webhooks_open_and_end_outages(client, tenants):
+    """Grafana's webhook contact point sends Alertmanager's shape, with its own fields added."""
+    contract = with_terms(tenants)
+    source = source_create(contract=contract, user=tenants.provider_admin, kind="grafana", name="Grafana")
+    firing = {
+        **alertmanager(alert(fingerprint="c0ffee00c0ffee00")),
+        "orgId": 1,
+        "title": "[FIRING:1] EmailDown",
+        "state": "alerting",
+        "message": "Email is down",
+    }
+    assert post(client, source, firing).status_code == 200
+    resolved = {**firing, "status": "resolved", "state": "ok"}
+    ended = alert(fingerprint="c0ffee00c0ffee00", status="resolved", ends="2026-03-04T10:00:00Z")
+    resolved["alerts"] = [ended]
+    assert post(client, source, resolved).json() == {"status": "applied", "updated": 1}
+    outage = Outage.objects.get(contract=contract)
+    assert outage.external_id.startswith("gf-c0ffee00c0ffee00-")
+    assert (outage.start, outage.end) == (START, END)
