@@ -19,6 +19,7 @@ from compliance.models import EventSource, Priority, SourceKind
 KIND_HELP = {
     SourceKind.ALERTMANAGER: "Firing alerts open outages, resolved ones end them.",
     SourceKind.GRAFANA: "Grafana's webhook contact point; alerts open and end outages.",
+    SourceKind.UPTIME_KUMA: "A monitor going down opens an outage, coming up ends it.",
     SourceKind.TICKETS: "Any tool that can post a ticket's status, priority and service.",
     SourceKind.ZAMMAD: "Zammad's webhook (trigger on ticket create and update).",
     SourceKind.JIRA: "Jira Service Management's issue webhook.",

@@ -18,6 +18,7 @@ from django.utils import timezone
 class SourceKind(models.TextChoices):
     ALERTMANAGER = "alertmanager", "Prometheus Alertmanager"
     GRAFANA = "grafana", "Grafana alerting"
+    UPTIME_KUMA = "uptime_kuma", "Uptime Kuma"
     TICKETS = "tickets", "Ticket webhook (generic)"
     ZAMMAD = "zammad", "Zammad"
     JIRA = "jira", "Jira Service Management"

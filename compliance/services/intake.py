@@ -39,9 +39,11 @@ from compliance.services.events import BatchInvalid, events_check
 from compliance.services.payloads import (
     TICKET_READERS,
     Alert,
+    Heartbeat,
     PayloadRefused,
     TicketChange,
     read_alerts,
+    read_uptime_kuma,
 )
 from contracts.models import AuditAction
 from contracts.services.audit import audit_record
@@ -153,6 +155,8 @@ def source_apply(*, source: EventSource, data: Any) -> list[dict[str, str]]:
     terms = event_terms(source.contract)
     if source.is_tickets:
         return _apply_tickets(source, terms, TICKET_READERS[source.kind](data))
+    if source.kind == SourceKind.UPTIME_KUMA:
+        return _apply_heartbeat(source, terms, read_uptime_kuma(data))
     return _apply_alerts(source, terms, read_alerts(data))
 
 
@@ -292,6 +296,40 @@ def _apply_alerts(source: EventSource, terms: EventTerms, alerts: list[Alert]) -
     if rows:
         _write(source, terms, "outages", rows, changes)
     return [{"kind": "outages", "external_id": key, "change": change} for key, change in changes.items()]
+
+
+def _apply_heartbeat(source: EventSource, terms: EventTerms, beat: Heartbeat) -> list[dict[str, str]]:
+    """Down opens an outage of the monitor's service (unless one from this source is already
+    open); up ends the open one. A repeated heartbeat changes nothing."""
+    prefix = f"kuma-{beat.monitor_id}-"
+    ongoing = (
+        Outage.objects.filter(
+            contract=source.contract, source=source, external_id__startswith=prefix, end__isnull=True
+        )
+        .order_by("-start")
+        .first()
+    )
+    if beat.down:
+        if ongoing is not None:
+            return [{"kind": "outages", "external_id": ongoing.external_id, "change": "unchanged"}]
+        external_id = f"{prefix}{beat.at:%Y%m%dT%H%M%SZ}"
+        if Outage.objects.filter(contract=source.contract, external_id=external_id).exists():
+            return [{"kind": "outages", "external_id": external_id, "change": "unchanged"}]
+        row = {
+            "external_id": external_id,
+            "service": _service(source, terms, beat.monitor, f"Monitor {beat.monitor or beat.monitor_id}"),
+            "start": beat.at,
+            "end": None,
+            "summary": beat.message,
+        }
+        _write(source, terms, "outages", [row], {external_id: "created"})
+        return [{"kind": "outages", "external_id": external_id, "change": "created"}]
+    if ongoing is None or beat.at < ongoing.start:
+        return []
+    row = {name: getattr(ongoing, name) for name in (*_OUTAGE_KEEP, "planned")}
+    row.update(external_id=ongoing.external_id, end=beat.at)
+    _write(source, terms, "outages", [row], {ongoing.external_id: "updated"})
+    return [{"kind": "outages", "external_id": ongoing.external_id, "change": "updated"}]
 
 
 # ---------------------------------------------------------------- tickets

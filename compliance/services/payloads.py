@@ -137,6 +137,43 @@ def read_alerts(data: Any) -> list[Alert]:
     return read
 
 
+@dataclass(frozen=True)
+class Heartbeat:
+    monitor_id: str
+    monitor: str
+    down: bool
+    at: datetime
+    message: str
+
+
+def read_uptime_kuma(data: Any) -> Heartbeat:
+    """Uptime Kuma's webhook: ``{"heartbeat": {monitorID, status (0 down, 1 up), time (UTC,
+    "YYYY-MM-DD HH:MM:SS.mmm"), msg}, "monitor": {id, name}, "msg": …}``."""
+    data = _object(data, "The payload")
+    heartbeat, monitor = data.get("heartbeat"), data.get("monitor")
+    if not isinstance(heartbeat, Mapping) or not isinstance(monitor, Mapping):
+        raise PayloadRefused(
+            "The payload has no “heartbeat” and “monitor”; is this Uptime Kuma's webhook? "
+            "(Its test notification carries neither and is refused.)"
+        )
+    status = heartbeat.get("status")
+    if status not in (0, 1):
+        raise PayloadRefused(f"The heartbeat's status is {status!r}; expected 0 (down) or 1 (up).")
+    time_text = heartbeat.get("time")
+    if isinstance(time_text, str) and "T" not in time_text and "+" not in time_text:
+        time_text = time_text.replace(" ", "T") + "Z"  # Uptime Kuma sends UTC without a zone
+    at = instant(time_text, "The heartbeat's time")
+    if at is None:
+        raise PayloadRefused("The heartbeat has no time.")
+    return Heartbeat(
+        monitor_id=safe_id(heartbeat.get("monitorID") or monitor.get("id"), "The monitor id"),
+        monitor=_text(monitor.get("name")),
+        down=status == 0,
+        at=at,
+        message=_text(heartbeat.get("msg"))[:2000],
+    )
+
+
 # ---------------------------------------------------------------- tickets
 
 
