@@ -139,8 +139,12 @@ def delivery_receive(*, token: str, body: bytes, headers: Mapping[str, str]) -> 
         return _refuse(source, now, 400, f"The body is not JSON: {exc}.", body)
     try:
         with transaction.atomic():
+            # The log row is written first: on SQLite the transaction then holds the write
+            # lock before it reads, so concurrent deliveries wait for each other instead of
+            # failing to upgrade a read into a write.
+            delivery = _log(source, now, DeliveryOutcome.APPLIED, 200, body=body)
             touched = source_apply(source=source, data=data)
-            _log(source, now, DeliveryOutcome.APPLIED, 200, events=touched, body=body)
+            SourceDelivery.objects.filter(pk=delivery.pk).update(events=touched)
     except PayloadRefused as exc:
         return _refuse(source, now, 400, str(exc), body)
     counts: dict[str, int] = {}
