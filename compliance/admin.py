@@ -14,6 +14,7 @@ from compliance.models import (
     Delivery,
     Dispute,
     Evaluation,
+    EventSource,
     Incident,
     IncidentPause,
     KpiValue,
@@ -22,6 +23,8 @@ from compliance.models import (
     ReportAcknowledgement,
     ReportRun,
     ReportRunItem,
+    SourceDelivery,
+    TicketStatusChange,
     WorkLog,
 )
 
@@ -191,3 +194,26 @@ class CreditNoteAdmin(_ReadOnlyAdmin):
 class CreditNoteCounterAdmin(_ReadOnlyAdmin):
     list_display = ["provider", "year", "last_number"]
     list_select_related = ["provider"]
+
+
+@admin.register(EventSource)
+class EventSourceAdmin(admin.ModelAdmin):
+    """Sources are managed by the provider's admins on the contract's Sources tab; the
+    operator sees them here, with the secret and token left out of the list."""
+
+    list_display = ["name", "contract", "kind", "paused", "rate_limit", "created_at"]
+    list_filter = ["kind", "paused"]
+    search_fields = ["name", "contract__reference"]
+    readonly_fields = ["token", "secret", "secret_rotated_at", "created_at", "created_by"]
+    raw_id_fields = ["contract"]
+
+
+@admin.register(SourceDelivery)
+class SourceDeliveryAdmin(_ReadOnlyAdmin):
+    list_display = ["received_at", "source", "outcome", "status_code", "reason"]
+    list_filter = ["outcome", "status_code"]
+
+
+@admin.register(TicketStatusChange)
+class TicketStatusChangeAdmin(_ReadOnlyAdmin):
+    list_display = ["external_id", "source", "status", "at"]

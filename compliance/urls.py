@@ -9,11 +9,13 @@ from compliance.views import (
     disputes,
     events,
     home,
+    hooks,
     imports,
     kpis,
     profile,
     reports,
     review,
+    sources,
     verify,
 )
 
@@ -33,6 +35,14 @@ urlpatterns = [
     ),
     # Anyone holding a sealed PDF (report or signed contract) may verify it.
     path("verify/", verify.verify, name="verify"),
+    # Monitoring and ticketing tools post their events here; the token names the source.
+    path("hooks/<str:hook_token>/", hooks.source_hook, name="source_hook"),
+    # The contract's event sources, managed by the provider's admins.
+    path(f"{_BASE}sources/", sources.source_list, name="source_list"),
+    path(f"{_BASE}sources/<int:source_id>/", sources.source_detail, name="source_detail"),
+    path(f"{_BASE}sources/<int:source_id>/pause/", sources.source_pause, name="source_pause"),
+    path(f"{_BASE}sources/<int:source_id>/rotate/", sources.source_rotate, name="source_rotate"),
+    path(f"{_BASE}sources/<int:source_id>/delete/", sources.source_delete, name="source_delete"),
     # Incidents and their pauses.
     path(f"{_BASE}incidents/", events.event_list, {"kind": "incidents"}, name="incidents"),
     path(f"{_BASE}incidents/new/", events.event_create, {"kind": "incidents"}, name="incident_create"),

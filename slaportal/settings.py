@@ -203,6 +203,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DisputeStatusEnum": ["open", "accepted", "rejected"],
         "ContractStatusEnum": "contracts.models.contract.ContractStatus",
+        "SourceKindEnum": "compliance.models.sources.SourceKind",
+        "DisputeKindEnum": "compliance.models.disputes.DisputeKind",
     },
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and docs are for signed-in users and token holders, like the API itself.

@@ -69,6 +69,7 @@ ID_KEYWORDS = {
     "invitation_id",
     "membership_id",
     "external_id",
+    "source_id",
 }
 # Every filter a view reads from the query string, set to the other tenant's identifiers.
 FILTERS = ("q", "contract", "customer", "provider", "organisation", "status", "search")

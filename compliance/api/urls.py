@@ -4,7 +4,7 @@ schema and its browsable docs (Swagger UI served from the installed sidecar, no 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from compliance.api import compliance, disputes, kpis, views
+from compliance.api import compliance, disputes, kpis, sources, views
 
 urlpatterns = [
     path("v1/contracts/", views.ContractList.as_view(), name="api-contract-list"),
@@ -63,6 +63,22 @@ urlpatterns = [
         "v1/credits/<str:table>/export/<str:file_format>/",
         disputes.CreditsExport.as_view(),
         name="api-credits-export",
+    ),
+    path("v1/contracts/<str:reference>/sources/", sources.SourceCollection.as_view(), name="api-source-list"),
+    path(
+        "v1/contracts/<str:reference>/sources/<int:source_id>/",
+        sources.SourceItem.as_view(),
+        name="api-source-detail",
+    ),
+    path(
+        "v1/contracts/<str:reference>/sources/<int:source_id>/rotate/",
+        sources.SourceRotate.as_view(),
+        name="api-source-rotate",
+    ),
+    path(
+        "v1/contracts/<str:reference>/sources/<int:source_id>/deliveries/",
+        sources.SourceDeliveries.as_view(),
+        name="api-source-deliveries",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -14,6 +14,14 @@ from compliance.models.disputes import (
 from compliance.models.evaluations import Evaluation
 from compliance.models.events import Cause, Incident, IncidentPause, Outage, Priority, WorkLog
 from compliance.models.kpis import KpiValue
+from compliance.models.sources import (
+    DeliveryOutcome,
+    EventSource,
+    SourceDelivery,
+    SourceKind,
+    TicketStatus,
+    TicketStatusChange,
+)
 from compliance.models.tokens import ApiToken
 
 __all__ = [
@@ -61,4 +69,12 @@ __all__ += [
     "DisputeKind",
     "DisputeStatus",
     "ReportAcknowledgement",
+]
+__all__ += [
+    "DeliveryOutcome",
+    "EventSource",
+    "SourceDelivery",
+    "SourceKind",
+    "TicketStatus",
+    "TicketStatusChange",
 ]

@@ -80,6 +80,14 @@ class CausedEvent(Event):
         help_text="The customer responsibility breached, when the cause is the customer.",
     )
     summary = models.TextField(blank=True)
+    source = models.ForeignKey(
+        "compliance.EventSource",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The monitoring or ticketing tool that sent the event; empty when recorded here.",
+    )
 
     class Meta:
         abstract = True

@@ -71,7 +71,7 @@ def _bounds(contract: Contract, period: tuple[int, int]):
 def incidents_of(contract: Contract, period: tuple[int, int] | None = None) -> QuerySet[Incident]:
     """The contract's incidents, those opened in ``period`` (local month) when given, with
     their pauses prefetched."""
-    incidents = Incident.objects.filter(contract=contract).prefetch_related("pauses")
+    incidents = Incident.objects.filter(contract=contract).select_related("source").prefetch_related("pauses")
     if period is not None:
         start, end = _bounds(contract, period)
         incidents = incidents.filter(opened_at__gte=start, opened_at__lt=end)
@@ -80,7 +80,7 @@ def incidents_of(contract: Contract, period: tuple[int, int] | None = None) -> Q
 
 def outages_of(contract: Contract, period: tuple[int, int] | None = None) -> QuerySet[Outage]:
     """The contract's outages, those overlapping ``period`` when given (ongoing ones too)."""
-    outages = Outage.objects.filter(contract=contract)
+    outages = Outage.objects.filter(contract=contract).select_related("source")
     if period is not None:
         start, end = _bounds(contract, period)
         outages = outages.filter(Q(end__isnull=True) | Q(end__gte=start), start__lt=end)

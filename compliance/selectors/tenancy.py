@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from compliance.models import ApiToken, Incident, IncidentPause, Outage, WorkLog
+from compliance.models import ApiToken, EventSource, Incident, IncidentPause, Outage, WorkLog
+from contracts.models import Contract, Membership, Role
 from contracts.selectors.tenancy import contracts_authored_by, contracts_for_user
 
 
@@ -46,3 +47,17 @@ def api_tokens_of(user) -> QuerySet[ApiToken]:
     if not user.is_authenticated:
         return ApiToken.objects.none()
     return ApiToken.objects.filter(user=user).select_related("organisation")
+
+
+def contracts_with_sources_managed_by(user) -> QuerySet[Contract]:
+    """Contracts whose event sources the user manages: those their organisation provides,
+    when they are its admin."""
+    if not user.is_authenticated:
+        return Contract.objects.none()
+    admin_of = Membership.objects.filter(user=user, role=Role.ADMIN).values("organisation_id")
+    return Contract.objects.filter(provider__in=admin_of).select_related("provider", "customer")
+
+
+def sources_managed_by(user) -> QuerySet[EventSource]:
+    """Event sources of :func:`contracts_with_sources_managed_by`."""
+    return EventSource.objects.filter(contract__in=contracts_with_sources_managed_by(user))

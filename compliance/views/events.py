@@ -51,7 +51,10 @@ def add_service_errors(form, exc: ValidationError) -> None:
 @login_required
 def event_list(request, reference: str, kind: str):
     contract = tenancy.get_contract_for_user_or_404(request.user, reference)
-    can_author = tenancy.contracts_authored_by(request.user).filter(pk=contract.pk).exists()
+    # One look at the user's role at the provider answers both: authors record events,
+    # admins also manage the contract's event sources.
+    at_provider = tenancy.membership_of(request.user, contract.provider)
+    can_author = at_provider is not None and at_provider.can_author
     filter_form = PeriodForm(request.GET or None)
     period = filter_form.cleaned_data["period"] if filter_form.is_valid() else None
     page = Paginator(events.EVENTS_OF[kind](contract, period), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -67,6 +70,7 @@ def event_list(request, reference: str, kind: str):
             "filter_form": filter_form,
             "period": filter_form.data.get("period", "") if period else "",
             "can_author": can_author,
+            "can_manage_sources": at_provider is not None and at_provider.can_manage_members,
         },
         status=400 if filter_form.errors else 200,
     )

@@ -1,0 +1,195 @@
+"""The API's event sources: a contract's sources, their mapping and their delivery log.
+
+``/api/v1/contracts/{reference}/sources/`` and ``…/sources/{source_id}/`` (with ``rotate/``
+and ``deliveries/``). Only the provider's admins reach them; anyone else, and another
+tenant's contract or source, gets 404. Writes go through the same services as the pages.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from compliance.api.parsers import EventJSONParser
+from compliance.api.views import ERRORS, NOT_FOUND, _contracts, _field_errors, _page_of
+from compliance.models import EventSource, SourceKind
+from compliance.selectors.sources import deliveries_of, sources_of
+from compliance.selectors.tenancy import contracts_with_sources_managed_by, sources_managed_by
+from compliance.services import sources as source_services
+from contracts.selectors.tenancy import get_for_user_or_404
+
+MAPPING_HELP = (
+    "How the tool's values map to the contract's: services {tool value: service}, default_service; "
+    "for alerts service_label and maintenance_label; for tickets statuses {tool status: open | waiting | "
+    "resolved | closed}, priorities {tool priority: P1–P4} and default_priority."
+)
+
+
+class SourceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.ChoiceField(choices=SourceKind.choices)
+    name = serializers.CharField(max_length=100)
+    url = serializers.SerializerMethodField(help_text="Where the tool posts its webhooks.")
+    secret = serializers.CharField(
+        read_only=True, help_text="A bearer token, or the key of the body's HMAC signature."
+    )
+    secret_rotated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    paused = serializers.BooleanField(required=False)
+    rate_limit = serializers.IntegerField(min_value=1, max_value=100_000, required=False)
+    mapping = serializers.DictField(required=False, help_text=MAPPING_HELP)
+    created_at = serializers.DateTimeField(read_only=True)
+
+    def get_url(self, source: EventSource) -> str:
+        return self.context["request"].build_absolute_uri(f"/hooks/{source.token}/")
+
+
+class SourceChangeSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False)
+    paused = serializers.BooleanField(required=False)
+    rate_limit = serializers.IntegerField(min_value=1, max_value=100_000, required=False)
+    mapping = serializers.DictField(required=False, help_text=MAPPING_HELP)
+
+
+class DeliverySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    received_at = serializers.DateTimeField()
+    outcome = serializers.ChoiceField(choices=["applied", "refused"])
+    status_code = serializers.IntegerField()
+    reason = serializers.CharField()
+    events = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        help_text="Each event touched: kind, external_id, change (created, updated or unchanged).",
+    )
+
+
+def _contract(request: Request, reference: str):
+    managed = contracts_with_sources_managed_by(request.user)
+    return get_for_user_or_404(_contracts(request).filter(pk__in=managed.values("pk")), reference=reference)
+
+
+def _source(request: Request, reference: str, source_id: int) -> EventSource:
+    contract = _contract(request, reference)
+    return get_for_user_or_404(sources_managed_by(request.user).filter(contract=contract), pk=source_id)
+
+
+def _errors(serializer_or_exc) -> Response:
+    errors = serializer_or_exc.errors if hasattr(serializer_or_exc, "errors") else None
+    return Response(errors or _field_errors(serializer_or_exc), status=status.HTTP_400_BAD_REQUEST)
+
+
+class SourceCollection(APIView):
+    parser_classes = [EventJSONParser]
+
+    @extend_schema(
+        operation_id="sources_list",
+        responses={200: SourceSerializer(many=True), 404: NOT_FOUND},
+        summary="The contract's event sources (provider admins)",
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        contract = _contract(request, reference)
+        return Response(SourceSerializer(sources_of(contract), many=True, context={"request": request}).data)
+
+    @extend_schema(
+        operation_id="sources_create",
+        request=SourceSerializer,
+        responses={201: SourceSerializer, 400: ERRORS, 404: NOT_FOUND},
+        summary="Add an event source; the answer holds its URL and secret",
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        contract = _contract(request, reference)
+        incoming = SourceSerializer(data=request.data, context={"request": request})
+        if not incoming.is_valid():
+            return _errors(incoming)
+        data = incoming.validated_data
+        try:
+            source = source_services.source_create(
+                contract=contract,
+                user=request.user,
+                kind=data["kind"],
+                name=data["name"],
+                mapping=data.get("mapping"),
+                rate_limit=data.get("rate_limit", 600),
+            )
+        except ValidationError as exc:
+            return _errors(exc)
+        if data.get("paused"):
+            source_services.source_pause(source=source, paused=True)
+        return Response(SourceSerializer(source, context={"request": request}).data, status=201)
+
+
+class SourceItem(APIView):
+    parser_classes = [EventJSONParser]
+
+    @extend_schema(
+        operation_id="sources_retrieve",
+        responses={200: SourceSerializer, 404: NOT_FOUND},
+        summary="An event source",
+    )
+    def get(self, request: Request, reference: str, source_id: int) -> Response:
+        source = _source(request, reference, source_id)
+        return Response(SourceSerializer(source, context={"request": request}).data)
+
+    @extend_schema(
+        operation_id="sources_partial_update",
+        request=SourceChangeSerializer,
+        responses={200: SourceSerializer, 400: ERRORS, 404: NOT_FOUND},
+        summary="Rename, remap, pause or resume a source, or change its rate limit",
+    )
+    def patch(self, request: Request, reference: str, source_id: int) -> Response:
+        source = _source(request, reference, source_id)
+        incoming = SourceChangeSerializer(data=request.data)
+        if not incoming.is_valid():
+            return _errors(incoming)
+        data = incoming.validated_data
+        try:
+            source_services.source_update(
+                source=source,
+                name=data.get("name", source.name),
+                mapping=data.get("mapping", source.mapping),
+                rate_limit=data.get("rate_limit", source.rate_limit),
+            )
+        except ValidationError as exc:
+            return _errors(exc)
+        if "paused" in data:
+            source_services.source_pause(source=source, paused=data["paused"])
+        return Response(SourceSerializer(source, context={"request": request}).data)
+
+    @extend_schema(
+        operation_id="sources_destroy",
+        responses={204: None, 404: NOT_FOUND},
+        summary="Remove a source; the events it sent stay",
+    )
+    def delete(self, request: Request, reference: str, source_id: int) -> Response:
+        source_services.source_delete(source=_source(request, reference, source_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SourceRotate(APIView):
+    @extend_schema(
+        operation_id="sources_rotate",
+        request=None,
+        responses={200: SourceSerializer, 404: NOT_FOUND},
+        summary="Give the source a new secret; the old one stops working at once",
+    )
+    def post(self, request: Request, reference: str, source_id: int) -> Response:
+        source = _source(request, reference, source_id)
+        source_services.source_rotate_secret(source=source)
+        return Response(SourceSerializer(source, context={"request": request}).data)
+
+
+class SourceDeliveries(APIView):
+    @extend_schema(
+        operation_id="sources_deliveries",
+        responses={200: _page_of(DeliverySerializer, "SourceDelivery"), 404: NOT_FOUND},
+        summary="The source's delivery log, newest first",
+    )
+    def get(self, request: Request, reference: str, source_id: int) -> Response:
+        source = _source(request, reference, source_id)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(deliveries_of(source), request, view=self)
+        return paginator.get_paginated_response(DeliverySerializer(page, many=True).data)

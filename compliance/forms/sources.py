@@ -1,0 +1,175 @@
+"""Forms of the event source pages: adding a source and its mapping.
+
+A mapping is written one pair a line, ``value in the tool = value in the portal``; the form
+checks every line against the contract's services, the four ticket statuses and the
+priorities, and names the line of each mistake.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from compliance.engine.tickets import STATUSES
+from compliance.models import EventSource, Priority, SourceKind
+
+KIND_HELP = {
+    SourceKind.ALERTMANAGER: "Firing alerts open outages, resolved ones end them.",
+    SourceKind.GRAFANA: "Grafana's webhook contact point; alerts open and end outages.",
+    SourceKind.UPTIME_KUMA: "A monitor going down opens an outage, coming up ends it.",
+    SourceKind.TICKETS: "Any tool that can post a ticket's status, priority and service.",
+    SourceKind.ZAMMAD: "Zammad's webhook (trigger on ticket create and update).",
+    SourceKind.JIRA: "Jira Service Management's issue webhook.",
+}
+
+
+def _pairs_text(pairs: dict[str, str]) -> str:
+    return "\n".join(f"{key} = {value}" for key, value in pairs.items())
+
+
+def _parse_pairs(text: str, allowed: set[str] | None, what: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    errors = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        key, sep, value = line.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key or not value:
+            errors.append(f"Line {number}: write it as “value in the tool = {what}”.")
+            continue
+        if allowed is not None and value not in allowed:
+            errors.append(
+                f"Line {number}: “{value}” is not {what} (choose from: {', '.join(sorted(allowed))})."
+            )
+            continue
+        pairs[key] = value
+    if errors:
+        raise forms.ValidationError(errors)
+    return pairs
+
+
+class SourceCreateForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Sending tool",
+        choices=SourceKind.choices,
+        widget=forms.RadioSelect,
+        help_text="Ticket sources start with the tool's usual statuses and priorities mapped.",
+    )
+    name = forms.CharField(max_length=100, help_text="What sends, e.g. “Production Alertmanager”.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (value, f"{label} — {KIND_HELP[value]}") for value, label in SourceKind.choices
+        ]
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.attrs = {"aria-label": "Add an event source"}
+        self.helper.add_input(Submit("add", "Add source"))
+
+
+class SourceMappingForm(forms.Form):
+    """The source's name, rate limit and how the tool's values map to the contract's."""
+
+    name = forms.CharField(max_length=100)
+    rate_limit = forms.IntegerField(
+        label="Deliveries per minute",
+        min_value=1,
+        max_value=100_000,
+        help_text="Beyond this the portal answers 429 and the tool retries later.",
+    )
+    services = forms.CharField(
+        label="Services",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "mail-prod = Email"}),
+        help_text="One a line: the tool's value = a service of the contract. A value that already "
+        "is a service's name needs no line.",
+    )
+    default_service = forms.ChoiceField(
+        required=False, help_text="Used when the tool names no service, or one not mapped."
+    )
+
+    def __init__(self, *args, source: EventSource, services: list[str], **kwargs) -> None:
+        mapping = source.mapping or {}
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": source.name,
+                "rate_limit": source.rate_limit,
+                "services": _pairs_text(mapping.get("services") or {}),
+                "default_service": mapping.get("default_service", ""),
+                "service_label": mapping.get("service_label", "service"),
+                "maintenance_label": mapping.get("maintenance_label", ""),
+                "statuses": _pairs_text(mapping.get("statuses") or {}),
+                "priorities": _pairs_text(mapping.get("priorities") or {}),
+                "default_priority": mapping.get("default_priority", ""),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.source = source
+        self.service_names = set(services)
+        self.fields["default_service"].choices = [("", "None: refuse the delivery")] + [
+            (name, name) for name in services
+        ]
+        if source.is_tickets:
+            self.fields["statuses"] = forms.CharField(
+                label="Statuses",
+                widget=forms.Textarea(attrs={"rows": 5}),
+                help_text="One a line: the tool's status = open, waiting (on the customer: pauses the "
+                "clock), resolved or closed.",
+            )
+            self.fields["priorities"] = forms.CharField(
+                label="Priorities",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                help_text="One a line: the tool's priority = P1, P2, P3 or P4.",
+            )
+            self.fields["default_priority"] = forms.ChoiceField(
+                required=False,
+                choices=[("", "None: refuse the delivery"), *Priority.choices],
+                help_text="Used for a priority the lines above do not name.",
+            )
+            self.fields["services"].help_text += {
+                SourceKind.ZAMMAD: " Zammad sends the ticket's group.",
+                SourceKind.JIRA: " Jira sends the issue's first component.",
+                SourceKind.TICKETS: " The ticket's “service” field.",
+            }[source.kind]
+        else:
+            self.fields["service_label"] = forms.CharField(
+                label="Service label",
+                max_length=100,
+                help_text="The alert label that names the service, e.g. service or job.",
+            )
+            self.fields["maintenance_label"] = forms.CharField(
+                label="Maintenance label",
+                required=False,
+                max_length=100,
+                help_text="An alert with this label (other than false or 0) is planned maintenance.",
+            )
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.attrs = {"aria-label": "Source mapping"}
+        self.helper.add_input(Submit("save", "Save mapping"))
+
+    def clean_services(self) -> dict[str, str]:
+        return _parse_pairs(self.cleaned_data["services"], self.service_names, "a service of the contract")
+
+    def clean_statuses(self) -> dict[str, str]:
+        return _parse_pairs(self.cleaned_data["statuses"], set(STATUSES), "a status")
+
+    def clean_priorities(self) -> dict[str, str]:
+        return _parse_pairs(self.cleaned_data["priorities"], set(Priority.values), "a priority")
+
+    def mapping(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        keys = ["services", "default_service"]
+        keys += (
+            ["statuses", "priorities", "default_priority"]
+            if self.source.is_tickets
+            else ["service_label", "maintenance_label"]
+        )
+        return {key: data[key] for key in keys}

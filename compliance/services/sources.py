@@ -1,0 +1,112 @@
+"""Event sources of a contract: added, changed, paused and resumed, their secret rotated.
+
+The URL token and the secret are drawn from ``secrets``; the token names the source in its
+URL and never changes, the secret proves the sender and can be rotated at any time (the old
+one stops working at once).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from compliance.models import EventSource, SourceKind
+from compliance.services.payloads import PRESET_PRIORITIES, PRESET_STATUSES
+from contracts.models import Contract
+
+SECRET_PREFIX = "whsec_"  # noqa: S105 - a public marker, not a secret
+
+
+def _new_secret() -> str:
+    return SECRET_PREFIX + secrets.token_urlsafe(24)
+
+
+def source_default_mapping(kind: str) -> dict[str, Any]:
+    """The mapping a new source of ``kind`` starts with (the preset's statuses and priorities)."""
+    if kind in SourceKind.ticket_kinds():
+        return {
+            "services": {},
+            "default_service": "",
+            "statuses": dict(PRESET_STATUSES[kind]),
+            "priorities": dict(PRESET_PRIORITIES[kind]),
+            "default_priority": "",
+        }
+    return {
+        "services": {},
+        "default_service": "",
+        "service_label": "service",
+        "maintenance_label": "maintenance",
+    }
+
+
+def _check(name: str, kind: str, rate_limit: int) -> None:
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Name the source after what sends, e.g. “Production Alertmanager”."
+    if kind not in SourceKind.values:
+        errors["kind"] = f"“{kind}” is not a kind of source."
+    if not 1 <= rate_limit <= 100_000:
+        errors["rate_limit"] = "Allow between 1 and 100,000 deliveries a minute."
+    if errors:
+        raise ValidationError(errors)
+
+
+def source_create(
+    *,
+    contract: Contract,
+    user,
+    kind: str,
+    name: str,
+    mapping: Mapping[str, Any] | None = None,
+    rate_limit: int = 600,
+) -> EventSource:
+    """A new source of ``contract``, with a fresh URL token and secret; ``mapping`` defaults to
+    the preset of ``kind``."""
+    _check(name, kind, rate_limit)
+    return EventSource.objects.create(
+        contract=contract,
+        kind=kind,
+        name=name.strip()[:100],
+        token=secrets.token_urlsafe(32),
+        secret=_new_secret(),
+        mapping=dict(mapping) if mapping is not None else source_default_mapping(kind),
+        rate_limit=rate_limit,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
+
+
+def source_update(
+    *, source: EventSource, name: str, mapping: Mapping[str, Any], rate_limit: int
+) -> EventSource:
+    """Change a source's name, mapping and rate limit; its URL and secret stay."""
+    _check(name, source.kind, rate_limit)
+    source.name = name.strip()[:100]
+    source.mapping = dict(mapping)
+    source.rate_limit = rate_limit
+    source.save(update_fields=["name", "mapping", "rate_limit"])
+    return source
+
+
+def source_pause(*, source: EventSource, paused: bool) -> EventSource:
+    """Pause (deliveries are refused and logged, nothing is applied) or resume the source."""
+    if source.paused != paused:
+        source.paused = paused
+        source.save(update_fields=["paused"])
+    return source
+
+
+def source_rotate_secret(*, source: EventSource) -> str:
+    """Give the source a new secret and return it; the old one stops working at once."""
+    source.secret = _new_secret()
+    source.secret_rotated_at = timezone.now()
+    source.save(update_fields=["secret", "secret_rotated_at"])
+    return source.secret
+
+
+def source_delete(*, source: EventSource) -> None:
+    """Remove the source and its log; the events it sent stay, without their origin."""
+    source.delete()
