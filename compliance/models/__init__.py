@@ -8,6 +8,7 @@ from compliance.models.disputes import (
 )
 from compliance.models.evaluations import Evaluation
 from compliance.models.events import Cause, Incident, IncidentPause, Outage, Priority, WorkLog
+from compliance.models.import_profiles import ImportProfile
 from compliance.models.kpis import KpiValue
 from compliance.models.tokens import ApiToken
 
@@ -56,3 +57,5 @@ __all__ += [
     "DisputeStatus",
     "ReportAcknowledgement",
 ]
+
+__all__ += ["ImportProfile"]
