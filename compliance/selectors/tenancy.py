@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from compliance.models import ApiToken, Incident, IncidentPause, Outage, WorkLog
-from contracts.selectors.tenancy import contracts_authored_by, contracts_for_user
+from compliance.models import ApiToken, ImportProfile, Incident, IncidentPause, Outage, WorkLog
+from contracts.selectors.tenancy import contracts_authored_by, contracts_for_user, organisations_authored_by
 
 
 def incidents_for_user(user) -> QuerySet[Incident]:
@@ -46,3 +46,14 @@ def api_tokens_of(user) -> QuerySet[ApiToken]:
     if not user.is_authenticated:
         return ApiToken.objects.none()
     return ApiToken.objects.filter(user=user).select_related("organisation")
+
+
+def import_profiles_authored_by(user) -> QuerySet[ImportProfile]:
+    """Import profiles of the organisations in which the user records events (admin or author)."""
+    return ImportProfile.objects.filter(organisation__in=organisations_authored_by(user).values("id"))
+
+
+def import_profiles_for_contract(user, contract, kind: str | None = None) -> QuerySet[ImportProfile]:
+    """The user's import profiles that serve ``contract``: those of its provider."""
+    profiles = import_profiles_authored_by(user).filter(organisation=contract.provider_id)
+    return profiles.filter(kind=kind) if kind else profiles

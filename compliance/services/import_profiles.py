@@ -163,6 +163,10 @@ class Preview:
     total: int
     problems: list[RowError]  # problems of the file or the mapping as a whole
 
+    @property
+    def bad_rows(self) -> int:
+        return sum(1 for row in self.rows if row.errors)
+
 
 def import_preview(
     *, contract: Contract, mapping: ColumnMapping, table: Table, limit: int = PREVIEW_ROWS
