@@ -3,6 +3,9 @@
 from compliance import services
 from compliance.engine.mapping import ColumnMapping
 
+# The API's list of profiles shows only those of the user's own organisations.
+OWN = {"api-import-profile-list"}
+
 
 def fill(tenants) -> dict:
     profile = services.import_profile_create(
