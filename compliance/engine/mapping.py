@@ -34,27 +34,39 @@ VALUE_MAPS = ("priority", "service")
 class DateFormat:
     label: str
     example: str
-    days: tuple[str, ...]  # strptime patterns of the date part, tried in order
-    times: tuple[str, ...] = ("%H:%M:%S", "%H:%M")
+    day: str  # a regular expression with the groups y, m (or mon, a month's name) and d; "" for ISO 8601
 
 
 # Keys are stored in profiles: never rename one.
 DATE_FORMATS: dict[str, DateFormat] = {
-    "iso": DateFormat("ISO 8601 (2026-03-04T09:15 or 2026-03-04 09:15:00)", "2026-03-04 09:15", ()),
+    "iso": DateFormat("ISO 8601 (2026-03-04T09:15 or 2026-03-04 09:15:00)", "2026-03-04 09:15", ""),
     "us": DateFormat(
         "US, month first (3/4/2026 9:15 AM)",
         "3/4/2026 9:15 AM",
-        ("%m/%d/%Y",),
-        ("%I:%M:%S %p", "%I:%M %p", "%H:%M:%S", "%H:%M"),
+        r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})",
     ),
-    "day_first": DateFormat("Day first (04/03/2026 09:15)", "04/03/2026 09:15", ("%d/%m/%Y",)),
-    "dotted": DateFormat("Day first with dots (04.03.2026 09:15)", "04.03.2026 09:15", ("%d.%m.%Y",)),
+    "day_first": DateFormat(
+        "Day first (04/03/2026 09:15)", "04/03/2026 09:15", r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
+    ),
+    "dotted": DateFormat(
+        "Day first with dots (04.03.2026 09:15)",
+        "04.03.2026 09:15",
+        r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})",
+    ),
     "jira": DateFormat(
         "Day, month name, year (04/Mar/26 9:15 AM)",
         "04/Mar/26 9:15 AM",
-        ("%d/%b/%y", "%d/%b/%Y"),
-        ("%I:%M %p", "%I:%M:%S %p", "%H:%M"),
+        r"(?P<d>\d{1,2})/(?P<mon>[A-Za-z]{3})/(?P<y>\d{4}|\d{2})",
     ),
+}
+# A time of day after the date: 24-hour, or 12-hour with AM/PM; seconds optional.
+_TIME = r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?: ?(?P<p>[AaPp][Mm]))?)?"
+_PATTERNS = {key: re.compile(spec.day + _TIME) for key, spec in DATE_FORMATS.items() if spec.day}
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+    )
 }
 _SPACES_RE = re.compile(r"\s+")
 
@@ -79,26 +91,30 @@ def read_time(value: Any, date_format: str) -> datetime:
         return datetime(value.year, value.month, value.day)
     text = _SPACES_RE.sub(" ", str(value).strip())
     spec = DATE_FORMATS[date_format]
-    if not spec.days:
+    if not spec.day:
         try:
             return datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
         except ValueError:
             raise Unreadable(f"“{text}” is not an ISO 8601 date and time (e.g. {spec.example}).") from None
-    day_text, _, time_text = text.partition(" ")
-    for day_pattern in spec.days:
-        try:
-            day = datetime.strptime(day_text, day_pattern)
-        except ValueError:
-            continue
-        if not time_text:
-            return day
-        for time_pattern in spec.times:
-            try:
-                clock = datetime.strptime(time_text.upper(), time_pattern)
-            except ValueError:
-                continue
-            return day.replace(hour=clock.hour, minute=clock.minute, second=clock.second)
-    raise Unreadable(f"“{text}” does not match the date format {spec.label} (e.g. {spec.example}).")
+    match = _PATTERNS[date_format].fullmatch(text)
+    try:
+        if match is None:
+            raise ValueError
+        parts = match.groupdict()
+        year = int(parts["y"])
+        if len(parts["y"]) == 2:  # as strptime's %y: 69–99 are 1900s, 00–68 2000s
+            year += 1900 if year >= 69 else 2000
+        month = _MONTHS[parts["mon"].lower()] if parts.get("mon") else int(parts["m"])
+        hour = int(parts["H"] or 0)
+        if parts["p"]:
+            if not 1 <= hour <= 12:
+                raise ValueError
+            hour = hour % 12 + (12 if parts["p"].lower() == "pm" else 0)
+        return datetime(year, month, int(parts["d"]), hour, int(parts["M"] or 0), int(parts["S"] or 0))
+    except (ValueError, KeyError):
+        raise Unreadable(
+            f"“{text}” does not match the date format {spec.label} (e.g. {spec.example})."
+        ) from None
 
 
 def time_text(value: Any, date_format: str, time_zone: str) -> str:
