@@ -204,3 +204,68 @@ def test_another_tenants_profile_is_never_listed_and_answers_404(tenants, contra
         )
         assert other.post(url, {"file": _file()}).status_code == 404
     assert ImportProfile.objects.count() == 2 and not Incident.objects.exists()
+
+
+def test_editing_a_profile_saves_the_new_mapping(tenants, contract, client_for):
+    profile = _profile(tenants.provider)
+    client = client_for(tenants.provider_author)
+    header = CONNECTWISE.decode().splitlines()[0].split(",")
+    data = {
+        "profile": profile.pk,
+        "file": _file(),
+        "seen_header": "\x1f".join(header),
+        "applied_preset": "",
+        **{f"column_{k}": v for k, v in profile.columns.items()},
+        "column_summary": "Company",
+        "date_format": "us",
+        "time_zone": "Europe/London",
+        "map_priority": "\n".join(f"{k} = {v}" for k, v in PRESETS["connectwise"].priorities.items()),
+        "map_service": SERVICE_MAP,
+        "name": "ConnectWise (London)",
+        "action": "save",
+    }
+    assert client.post(_map_url(contract), data).status_code == 302
+    profile.refresh_from_db()
+    assert (profile.name, profile.time_zone, profile.columns["summary"]) == (
+        "ConnectWise (London)",
+        "Europe/London",
+        "Company",
+    )
+    assert ImportProfile.objects.count() == 1
+
+
+def _export(rows: int) -> bytes:
+    lines = [b"Ticket #,Type,Priority,Summary Description,Date Entered,Date Responded,Date Resolved"]
+    for n in range(rows):
+        day = 1 + n % 28
+        lines.append(
+            f"{n},E-mail,Priority 2 - Quick Response,Ticket {n},03/{day:02d}/2026 09:00 AM,,".encode()
+        )
+    return b"\n".join(lines) + b"\n"
+
+
+@pytest.mark.parametrize("rows", [5, 300])
+def test_queries_do_not_grow_with_rows_or_profiles(
+    tenants, contract, client_for, django_assert_max_num_queries, rows
+):
+    profiles = [_profile(tenants.provider, name=f"Profile {n}") for n in range(1 if rows == 5 else 12)]
+    client = client_for(tenants.provider_author)
+    url = reverse(
+        "compliance:import_profile_run",
+        kwargs={"reference": contract.reference, "import_profile_id": profiles[0].pk},
+    )
+    with django_assert_max_num_queries(30):
+        assert client.post(url, {"file": _file(_export(rows))}).status_code == 302
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("compliance:incident_import", kwargs={"reference": contract.reference}))
+    assert page.status_code == 200
+    with django_assert_max_num_queries(15):
+        assert (
+            client.post(
+                _map_url(contract),
+                {"file": _file(_export(rows)), "preset": "connectwise"},
+                HTTP_HX_REQUEST="true",
+            ).status_code
+            == 200
+        )
+    assert Incident.objects.count() == rows
