@@ -3,17 +3,22 @@
 import io
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from compliance import services
 from compliance.engine.import_presets import PRESETS
-from compliance.engine.mapping import ColumnMapping
+from compliance.engine.mapping import ColumnMapping, time_text
+from compliance.engine.periods import local_to_utc
 from compliance.models import ImportProfile, Incident
+from compliance.services.rows import parse_instant
 from tests.compliance.event_fixtures import with_terms
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "imports"
@@ -258,3 +263,16 @@ def test_command_refuses_another_providers_profile_and_a_bad_export(tenants, con
     with pytest.raises(CommandError, match="either --kind"):
         call_command("import_events", contract.reference, str(bad))
     assert not Incident.objects.exists()
+
+
+@given(
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 12, 31)).map(
+        lambda moment: moment.replace(second=0, microsecond=0)
+    ),
+    st.sampled_from(["America/New_York", "Europe/Amsterdam", "Australia/Sydney", "Asia/Kolkata", "UTC"]),
+)
+def test_a_mapped_time_is_the_profile_zones_wall_clock(wall, zone):
+    """Whatever the format, the instant stored is the wall time on the profile zone's clock,
+    by the portal's rule for skipped and repeated hours."""
+    text = time_text(wall.strftime("%m/%d/%Y %I:%M %p"), "us", zone)
+    assert parse_instant(text, UTC) == local_to_utc(wall, UTC if zone == "UTC" else ZoneInfo(zone))
