@@ -15,6 +15,7 @@ from compliance.models import (
     Dispute,
     Evaluation,
     EventSource,
+    ImportProfile,
     Incident,
     IncidentPause,
     KpiValue,
@@ -72,6 +73,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_select_related = ["user", "organisation"]
     raw_id_fields = ["user", "organisation"]
     readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
+
+
+@admin.register(ImportProfile)
+class ImportProfileAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "kind", "preset", "date_format", "time_zone", "last_used_at"]
+    list_filter = ["kind", "preset"]
+    search_fields = ["name", "organisation__name"]
+    list_select_related = ["organisation"]
+    raw_id_fields = ["organisation", "created_by"]
+    readonly_fields = ["created_at", "updated_at", "last_used_at"]
 
 
 # Evaluations, reports and deliveries are records of what was computed and sent: the

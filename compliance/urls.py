@@ -47,6 +47,9 @@ urlpatterns = [
     path(f"{_BASE}incidents/", events.event_list, {"kind": "incidents"}, name="incidents"),
     path(f"{_BASE}incidents/new/", events.event_create, {"kind": "incidents"}, name="incident_create"),
     path(f"{_BASE}incidents/import/", imports.event_import, {"kind": "incidents"}, name="incident_import"),
+    path(
+        f"{_BASE}incidents/import/map/", imports.import_map, {"kind": "incidents"}, name="incident_import_map"
+    ),
     path(f"{_BASE}incidents/<int:incident_id>/", events.incident_edit, name="incident_edit"),
     path(f"{_BASE}incidents/<int:incident_id>/pauses/", events.pause_add, name="pause_add"),
     path(
@@ -58,12 +61,25 @@ urlpatterns = [
     path(f"{_BASE}outages/", events.event_list, {"kind": "outages"}, name="outages"),
     path(f"{_BASE}outages/new/", events.event_create, {"kind": "outages"}, name="outage_create"),
     path(f"{_BASE}outages/import/", imports.event_import, {"kind": "outages"}, name="outage_import"),
+    path(f"{_BASE}outages/import/map/", imports.import_map, {"kind": "outages"}, name="outage_import_map"),
     path(f"{_BASE}outages/<int:outage_id>/", events.outage_edit, name="outage_edit"),
     # Work logs.
     path(f"{_BASE}worklogs/", events.event_list, {"kind": "worklogs"}, name="worklogs"),
     path(f"{_BASE}worklogs/new/", events.event_create, {"kind": "worklogs"}, name="worklog_create"),
     path(f"{_BASE}worklogs/import/", imports.event_import, {"kind": "worklogs"}, name="worklog_import"),
+    path(f"{_BASE}worklogs/import/map/", imports.import_map, {"kind": "worklogs"}, name="worklog_import_map"),
     path(f"{_BASE}worklogs/<int:worklog_id>/", events.worklog_edit, name="worklog_edit"),
+    # Import profiles of the contract's provider: import an export with one, delete one.
+    path(
+        f"{_BASE}import-profiles/<int:import_profile_id>/import/",
+        imports.import_profile_run,
+        name="import_profile_run",
+    ),
+    path(
+        f"{_BASE}import-profiles/<int:import_profile_id>/delete/",
+        imports.import_profile_delete,
+        name="import_profile_delete",
+    ),
     # Compliance figures of one month (?period=YYYY-MM).
     path(f"{_BASE}compliance/", compliance.contract_compliance, name="contract_compliance"),
     # Provider authors record the month's value of a custom KPI service level.

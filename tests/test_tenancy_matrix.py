@@ -70,6 +70,7 @@ ID_KEYWORDS = {
     "membership_id",
     "external_id",
     "source_id",
+    "import_profile_id",
 }
 # Every filter a view reads from the query string, set to the other tenant's identifiers.
 FILTERS = ("q", "contract", "customer", "provider", "organisation", "status", "search")

@@ -4,11 +4,15 @@ schema and its browsable docs (Swagger UI served from the installed sidecar, no 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from compliance.api import compliance, disputes, kpis, sources, views
+from compliance.api import compliance, disputes, imports, kpis, sources, views
 
 urlpatterns = [
     path("v1/contracts/", views.ContractList.as_view(), name="api-contract-list"),
     path("v1/contracts/<str:reference>/", views.ContractDetail.as_view(), name="api-contract-detail"),
+    path("v1/import-profiles/", imports.ImportProfileList.as_view(), name="api-import-profile-list"),
+    path(
+        "v1/contracts/<str:reference>/imports/", imports.ContractImport.as_view(), name="api-contract-import"
+    ),
     path(
         "v1/contracts/<str:reference>/incidents/",
         views.IncidentCollection.as_view(),

@@ -13,6 +13,7 @@ from compliance.models.disputes import (
 )
 from compliance.models.evaluations import Evaluation
 from compliance.models.events import Cause, Incident, IncidentPause, Outage, Priority, WorkLog
+from compliance.models.import_profiles import ImportProfile
 from compliance.models.kpis import KpiValue
 from compliance.models.sources import (
     DeliveryOutcome,
@@ -78,3 +79,5 @@ __all__ += [
     "TicketStatus",
     "TicketStatusChange",
 ]
+
+__all__ += ["ImportProfile"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from compliance.models import ApiToken, EventSource, Incident, IncidentPause, Outage, WorkLog
+from compliance.models import ApiToken, EventSource, ImportProfile, Incident, IncidentPause, Outage, WorkLog
 from contracts.models import Contract, Membership, Role
-from contracts.selectors.tenancy import contracts_authored_by, contracts_for_user
+from contracts.selectors.tenancy import contracts_authored_by, contracts_for_user, organisations_authored_by
 
 
 def incidents_for_user(user) -> QuerySet[Incident]:
@@ -61,3 +61,14 @@ def contracts_with_sources_managed_by(user) -> QuerySet[Contract]:
 def sources_managed_by(user) -> QuerySet[EventSource]:
     """Event sources of :func:`contracts_with_sources_managed_by`."""
     return EventSource.objects.filter(contract__in=contracts_with_sources_managed_by(user))
+
+
+def import_profiles_authored_by(user) -> QuerySet[ImportProfile]:
+    """Import profiles of the organisations in which the user records events (admin or author)."""
+    return ImportProfile.objects.filter(organisation__in=organisations_authored_by(user).values("id"))
+
+
+def import_profiles_for_contract(user, contract, kind: str | None = None) -> QuerySet[ImportProfile]:
+    """The user's import profiles that serve ``contract``: those of its provider."""
+    profiles = import_profiles_authored_by(user).filter(organisation=contract.provider_id)
+    return profiles.filter(kind=kind) if kind else profiles

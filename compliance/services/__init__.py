@@ -29,3 +29,26 @@ __all__ = [
     "incident_pause_add",
     "incident_pause_delete",
 ]
+
+from compliance.services.import_files import Table, table_read
+from compliance.services.import_profiles import (
+    Preview,
+    events_import_mapped,
+    import_preview,
+    import_profile_create,
+    import_profile_delete,
+    import_profile_update,
+    mapping_errors,
+)
+
+__all__ += [
+    "Preview",
+    "Table",
+    "events_import_mapped",
+    "import_preview",
+    "import_profile_create",
+    "import_profile_delete",
+    "import_profile_update",
+    "mapping_errors",
+    "table_read",
+]
