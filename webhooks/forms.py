@@ -33,13 +33,11 @@ class SubscriptionForm(forms.Form):
 
     def __init__(self, *args, organisations, editing: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
         if editing:
             del self.fields["organisation"]
         else:
             del self.fields["is_active"]
-            if len(organisations) == 1:
-                self.fields["organisation"].initial = organisations[0]
+            self.fields["organisation"].queryset = organisations
         self.helper = FormHelper()
         self.helper.attrs = {"data-unsaved-guard": ""}
         self.helper.add_input(Submit("save", "Save changes" if editing else "Add subscription"))

@@ -53,8 +53,8 @@ def _detail(request, subscription, *, secret: str = "", status: int = 200):
 @login_required
 @require_http_methods(["GET", "POST"])
 def subscription_new(request):
-    organisations = list(selectors.webhook_organisations_for_user(request.user))
-    if not organisations:
+    organisations = selectors.webhook_organisations_for_user(request.user)
+    if not organisations.exists():
         raise Http404("Only a provider's admins manage its webhooks.")
     form = SubscriptionForm(request.POST or None, organisations=organisations)
     status = 200
@@ -93,7 +93,7 @@ def subscription_edit(request, subscription_id: int):
         "event_types": subscription.event_types,
         "is_active": subscription.is_active,
     }
-    form = SubscriptionForm(request.POST or None, initial=initial, organisations=[], editing=True)
+    form = SubscriptionForm(request.POST or None, initial=initial, organisations=None, editing=True)
     status = 200
     if request.method == "POST":
         status = 400
