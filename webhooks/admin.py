@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from webhooks.models import Delivery, Subscription
+from webhooks.models import Attempt, Delivery, Event, Subscription
 
 
 @admin.register(Subscription)
@@ -16,3 +16,16 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_display = ["event", "subscription", "status", "attempts", "last_status_code", "created_at"]
     list_filter = ["status"]
     readonly_fields = ["subscription", "event"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["message_id", "event_type", "organisation", "created_at"]
+    list_filter = ["event_type"]
+    readonly_fields = ["organisation"]
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    list_display = ["delivery", "number", "started_at", "status_code", "duration_ms"]
+    readonly_fields = ["delivery"]
