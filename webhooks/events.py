@@ -29,7 +29,7 @@ class EventType:
 
 
 EVENT_TYPES: tuple[EventType, ...] = (
-    EventType("contract.activated", "Contract signed, active", ks.contract_activated, p.contract_activated),
+    EventType("contract.activated", "Contract signed and active", ks.contract_activated, p.contract_activated),  # noqa: E501
     EventType("report.issued", "Report issued", cs.report_issued, p.report_issued),
     EventType("report.amended", "Report amended", cs.report_issued, p.report_amended),
     EventType("credit_note.issued", "Credit note issued", cs.credit_note_issued, p.credit_note_issued),
