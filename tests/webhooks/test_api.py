@@ -64,6 +64,23 @@ def test_bad_input_answers_400_and_writes_nothing(api, body, field):
     assert not Subscription.objects.exists()
 
 
+def test_rotate_answers_the_new_secret_once(api, tenants, settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+    subscription, old = services.subscription_create(
+        organisation=tenants.provider,
+        user=tenants.provider_admin,
+        url="http://127.0.0.1:9/x",
+        event_types=["report.issued"],
+    )
+    response = api.post(f"{BASE}{subscription.pk}/rotate/")
+    assert response.status_code == 200
+    new = response.json()["secret"]
+    subscription.refresh_from_db()
+    assert new == subscription.secret != old and subscription.previous_secret == old
+    assert response.json()["previous_secret_expires_at"].endswith("Z")
+    assert new not in api.get(f"{BASE}{subscription.pk}/").content.decode()
+
+
 def test_deliveries_and_test_event(api, tenants, receiver, django_capture_on_commit_callbacks):
     subscription, _ = services.subscription_create(
         organisation=tenants.provider,
@@ -100,6 +117,7 @@ def test_another_tenants_subscription_is_404(api, tenants, settings):
         assert getattr(api, method)(f"{BASE}{theirs.pk}/{suffix}", {}, format="json").status_code == 404
     assert api.get(BASE).json()["count"] == 0
     assert Subscription.objects.get().is_active and not Delivery.objects.exists()
+    assert Subscription.objects.get().secret == theirs.secret
 
 
 def test_members_who_are_not_admins_see_none(tenants):

@@ -23,4 +23,9 @@ urlpatterns = [
         views.SubscriptionTest.as_view(),
         name="api-webhook-subscription-test",
     ),
+    path(
+        "v1/webhooks/subscriptions/<int:subscription_id>/rotate/",
+        views.SubscriptionRotate.as_view(),
+        name="api-webhook-subscription-rotate",
+    ),
 ]

@@ -4,6 +4,7 @@
 - ``GET/PATCH/DELETE /api/v1/webhooks/subscriptions/{subscription_id}/``
 - ``GET …/{subscription_id}/deliveries/``: the delivery log, newest first, with attempts
 - ``POST …/{subscription_id}/test/``: send a test event
+- ``POST …/{subscription_id}/rotate/``: a new signing secret (answered once)
 
 Subscriptions come through ``webhooks.selectors.subscriptions_for_user`` (narrowed to a
 token's organisation): another tenant's answers 404. Writes go through the same services
@@ -14,8 +15,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -165,3 +166,30 @@ class SubscriptionTest(APIView):
         delivery = services.subscription_test_send(subscription=subscription, user=request.user)
         delivery = selectors.deliveries_of(subscription).get(pk=delivery.pk)
         return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+
+
+ROTATED = inline_serializer(
+    name="WebhookSecretRotated",
+    fields={
+        "secret": serializers.CharField(help_text="The new signing secret: shown in this answer only."),
+        "previous_secret_expires_at": serializers.DateTimeField(
+            help_text="Until then deliveries carry a signature with the previous secret too."
+        ),
+    },
+)
+
+
+class SubscriptionRotate(APIView):
+    @extend_schema(
+        operation_id="webhook_subscriptions_rotate",
+        request=None,
+        responses={200: ROTATED, 404: NOT_FOUND},
+        summary="Rotate the signing secret; the previous one still signs for a day",
+    )
+    def post(self, request: Request, subscription_id: int) -> Response:
+        subscription = _subscription(request, subscription_id)
+        secret = services.subscription_secret_rotate(subscription=subscription)
+        expires = subscription.previous_secret_expires_at
+        return Response(
+            {"secret": secret, "previous_secret_expires_at": expires.isoformat().replace("+00:00", "Z")}
+        )
