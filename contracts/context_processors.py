@@ -1,3 +1,4 @@
+from contracts.models import Role
 from contracts.selectors.tenancy import memberships_for_user
 
 
@@ -12,4 +13,5 @@ def portal(request):
         "nav_memberships": memberships,
         "nav_is_provider_staff": any(m.organisation.is_provider and m.can_author for m in memberships),
         "nav_administers": [m.organisation for m in memberships if m.can_manage_members],
+        "nav_manages_webhooks": any(m.organisation.is_provider and m.role == Role.ADMIN for m in memberships),
     }

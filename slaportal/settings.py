@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "contracts",
     "compliance",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -444,6 +445,18 @@ REPORT_DELIVERY_STALE_AFTER = env_int("REPORT_DELIVERY_STALE_AFTER", 2 * EMAIL_T
 # seconds, doubled each time (three more tries).
 REPORT_STORE_RETRY_DELAY = env_int("REPORT_STORE_RETRY_DELAY", 120)
 
+# Outgoing webhooks (webhooks/). Loopback, link-local and private addresses are refused
+# unless allowed here (a receiver on the same network, or tests).
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
+# Seconds to wait for a connection and for each read of the answer.
+WEBHOOKS_TIMEOUT = env_int("WEBHOOKS_TIMEOUT", 10)
+# A subscription failing for this many seconds is disabled and its admins emailed.
+WEBHOOKS_DISABLE_AFTER = env_int("WEBHOOKS_DISABLE_AFTER", 24 * 60 * 60)
+# A delivery left "sending" by a worker that died is attempted again after this long.
+WEBHOOKS_STALE_AFTER = env_int("WEBHOOKS_STALE_AFTER", 3 * WEBHOOKS_TIMEOUT + 60)
+# Every minute: queue the deliveries whose next attempt (after a backoff) is due.
+CELERY_BEAT_SCHEDULE["webhook-deliveries-due"] = {"task": "webhooks.tasks.deliveries_due", "schedule": 60.0}
+
 # ---------------------------------------------------------------- broker and database faults
 # A broker outage never fails a request: publishing retries briefly (slaportal.queueing),
 # then the work stays pending in the database and beat's requeue_pending_work queues it
@@ -451,7 +464,11 @@ REPORT_STORE_RETRY_DELAY = env_int("REPORT_STORE_RETRY_DELAY", 120)
 # (0 turns the schedule off; `manage.py requeue_pending` does the same by hand).
 CELERY_IMPORTS = ["slaportal.requeue"]
 # Where each app reads back its pending work (oldest kinds of work first).
-REQUEUE_SOURCES = ["contracts.requeue.pending_work", "compliance.requeue.pending_work"]
+REQUEUE_SOURCES = [
+    "contracts.requeue.pending_work",
+    "compliance.requeue.pending_work",
+    "webhooks.requeue.pending_work",
+]
 CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("socket_connect_timeout", 3)
 REQUEUE_PENDING_AFTER = env_int("REQUEUE_PENDING_AFTER", 300)
 # Work pending for longer than this is left alone (shown as pending; requeue by hand).

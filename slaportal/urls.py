@@ -33,7 +33,9 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
+    path("api/", include("webhooks.api.urls")),
     path("api/", include("compliance.api.urls")),
+    path("", include("webhooks.urls")),
     path("", include("compliance.urls")),
     path("", include("contracts.urls")),
 ]
