@@ -6,6 +6,7 @@ in-process and writes mail to files under var/mail/.
 """
 
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -389,6 +390,22 @@ if MONTHLY_REPORTS_CRON.lower() != "off":
     CELERY_BEAT_SCHEDULE["monthly-compliance-reports"] = {
         "task": "compliance.tasks.report_month_run",
         "schedule": crontab(*_cron[:2], day_of_week=_cron[4], day_of_month=_cron[2], month_of_year=_cron[3]),
+    }
+# Warnings before a breach (compliance.tasks.breach_warnings_check): checked every
+# BREACH_WARNINGS_EVERY seconds (0: off); an incident is warned of at each of
+# BREACH_WARNING_SHARES (percentages of its first-response or resolution target).
+BREACH_WARNINGS_EVERY = env_int("BREACH_WARNINGS_EVERY", 300)
+BREACH_WARNING_SHARES = [int(share) for share in env_list("BREACH_WARNING_SHARES", ["75", "100"])]
+if not BREACH_WARNING_SHARES or any(share <= 0 for share in BREACH_WARNING_SHARES):
+    raise ValueError("BREACH_WARNING_SHARES needs positive percentages, e.g. 75,100")
+# An error budget is said to burn too fast, and hours to fall behind pace, only once this
+# share of the month has passed.
+BREACH_WARNING_BURN_FROM = Decimal(env_str("BREACH_WARNING_BURN_FROM", "0.1"))
+BREACH_WARNING_PACE_FROM = Decimal(env_str("BREACH_WARNING_PACE_FROM", "0.25"))
+if BREACH_WARNINGS_EVERY > 0:
+    CELERY_BEAT_SCHEDULE["breach-warnings"] = {
+        "task": "compliance.tasks.breach_warnings_check",
+        "schedule": float(BREACH_WARNINGS_EVERY),
     }
 # Report emails: attempts after the first, and the first wait (doubled each time), seconds.
 REPORT_EMAIL_RETRIES = env_int("REPORT_EMAIL_RETRIES", 4)

@@ -10,6 +10,7 @@ from compliance.models.evaluations import Evaluation
 from compliance.models.events import Cause, Incident, IncidentPause, Outage, Priority, WorkLog
 from compliance.models.kpis import KpiValue
 from compliance.models.tokens import ApiToken
+from compliance.models.warnings import BreachWarning, WarningKind
 
 __all__ = [
     "ApiToken",
@@ -56,3 +57,6 @@ __all__ += [
     "DisputeStatus",
     "ReportAcknowledgement",
 ]
+
+
+__all__ += ["BreachWarning", "WarningKind"]
