@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "axes",
     "contracts",
     "compliance",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "contracts.context_processors.portal",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -406,6 +408,17 @@ if BREACH_WARNINGS_EVERY > 0:
     CELERY_BEAT_SCHEDULE["breach-warnings"] = {
         "task": "compliance.tasks.breach_warnings_check",
         "schedule": float(BREACH_WARNINGS_EVERY),
+    }
+# Notifications (notifications.tasks): the daily digest emails at NOTIFICATION_DIGEST_CRON
+# ("minute hour day month weekday", default 07:00 in TIME_ZONE; "off" to stop them).
+NOTIFICATION_DIGEST_CRON = env_str("NOTIFICATION_DIGEST_CRON", "0 7 * * *")
+if NOTIFICATION_DIGEST_CRON.lower() != "off":
+    _cron = NOTIFICATION_DIGEST_CRON.split()
+    if len(_cron) != 5:
+        raise ValueError("NOTIFICATION_DIGEST_CRON needs five fields: minute hour day month weekday")
+    CELERY_BEAT_SCHEDULE["notification-digests"] = {
+        "task": "notifications.tasks.digests_send",
+        "schedule": crontab(*_cron[:2], day_of_week=_cron[4], day_of_month=_cron[2], month_of_year=_cron[3]),
     }
 # Report emails: attempts after the first, and the first wait (doubled each time), seconds.
 REPORT_EMAIL_RETRIES = env_int("REPORT_EMAIL_RETRIES", 4)

@@ -34,6 +34,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/", include("compliance.api.urls")),
+    path("", include("notifications.urls")),
     path("", include("compliance.urls")),
     path("", include("contracts.urls")),
 ]

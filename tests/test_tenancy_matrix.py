@@ -67,6 +67,7 @@ ID_KEYWORDS = {
     "invitation_id",
     "membership_id",
     "external_id",
+    "notification_id",
 }
 # Every filter a view reads from the query string, set to the other tenant's identifiers.
 FILTERS = ("q", "contract", "customer", "provider", "organisation", "status", "search")
