@@ -4,6 +4,7 @@ from celery import shared_task
 
 from contracts import services
 from contracts.documents.sealing import SealingFailed
+from contracts.services import signing
 from contracts.services.signing import signature_request_seal, signed_pdf_email_send, signer_email_send
 
 logger = logging.getLogger(__name__)
@@ -60,3 +61,9 @@ def signature_email_signed_pdf(self, signer_id: int) -> bool:
         return signed_pdf_email_send(signer_id=signer_id)
     except OSError as exc:
         return _retry_later(self, exc)
+
+
+@shared_task(acks_late=True)
+def signature_requests_follow_up() -> dict:
+    """Beat's entry, every hour: expire requests past their deadline, remind the others."""
+    return signing.signature_requests_follow_up()

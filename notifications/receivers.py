@@ -79,7 +79,11 @@ def on_signature_declined(sender, contract, request, signer, reason, **kwargs):
 def on_contract_activated(sender, contract, request, version, **kwargs):
     signers = [s.user for s in request.signers.select_related("user") if s.user_id]
     notify(
-        users=[request.created_by, *signers, *selectors.party_admins_and_signers(contract)],
+        users=[
+            u for u in [request.created_by, *selectors.party_admins_and_signers(contract)] if u not in signers
+        ],
+        # The signers are emailed the sealed PDF by the signing itself.
+        quiet=signers,
         kind=Kind.CONTRACT_SIGNED,
         key=f"contract_signed:{request.pk}",
         contract=contract,
@@ -89,6 +93,22 @@ def on_contract_activated(sender, contract, request, version, **kwargs):
             f"from {version.in_force_from:%d %B %Y}; the signed PDF is on the signing page."
         ),
         url=_signing_url(contract, request),
+    )
+
+
+@receiver(contract_signals.signature_expired, dispatch_uid="notifications.signature_expired")
+def on_signature_expired(sender, contract, request, **kwargs):
+    notify(
+        users=[request.created_by],
+        kind=Kind.SIGNATURE_EXPIRED,
+        key=f"signature_expired:{request.pk}",
+        contract=contract,
+        title=f"{contract.reference}: version {request.version.number} expired unsigned",
+        body=(
+            f"The request you sent was not signed by its deadline, {request.expires_at:%d %B %Y}. "
+            "Send it again from the contract's page when the parties are ready."
+        ),
+        url=reverse("contracts:contract_detail", args=[contract.reference]),
     )
 
 

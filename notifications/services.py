@@ -31,10 +31,12 @@ def notify(
     title: str,
     body: str = "",
     url: str = "",
+    quiet=(),
     now: datetime | None = None,
 ) -> list[Notification]:
     """Tell each of ``users`` (once per person and ``key``); the notifications made now.
-    Those to be emailed at once are queued after commit."""
+    Those to be emailed at once are queued after commit. ``quiet`` users are told in the
+    portal only: they have had an email of their own about the same thing."""
     now = now or timezone.now()
     users = {user.pk: user for user in users if user is not None and user.is_active}
     if not users:
@@ -42,6 +44,8 @@ def notify(
     given = set(
         Notification.objects.filter(recipient__in=list(users), key=key).values_list("recipient_id", flat=True)
     )
+    quiet_ids = {user.pk for user in quiet if user is not None}
+    users.update({user.pk: user for user in quiet if user is not None and user.is_active})
     deliveries = deliveries_of([u for pk, u in users.items() if pk not in given])
     made = []
     with transaction.atomic():
@@ -55,7 +59,7 @@ def notify(
                 body=body,
                 url=url,
                 created_at=now,
-                delivery=chosen[str(kind)],
+                delivery=Delivery.OFF if user_id in quiet_ids else chosen[str(kind)],
             )
             try:
                 with transaction.atomic():

@@ -420,6 +420,15 @@ if NOTIFICATION_DIGEST_CRON.lower() != "off":
         "task": "notifications.tasks.digests_send",
         "schedule": crontab(*_cron[:2], day_of_week=_cron[4], day_of_month=_cron[2], month_of_year=_cron[3]),
     }
+# Signing (contracts.tasks.signature_requests_follow_up): every SIGNING_FOLLOW_UP_EVERY
+# seconds (0: off), open requests past their deadline expire and the signers at turn of the
+# others are reminded when their request's reminder interval has passed.
+SIGNING_FOLLOW_UP_EVERY = env_int("SIGNING_FOLLOW_UP_EVERY", 3600)
+if SIGNING_FOLLOW_UP_EVERY > 0:
+    CELERY_BEAT_SCHEDULE["signing-follow-up"] = {
+        "task": "contracts.tasks.signature_requests_follow_up",
+        "schedule": float(SIGNING_FOLLOW_UP_EVERY),
+    }
 # Report emails: attempts after the first, and the first wait (doubled each time), seconds.
 REPORT_EMAIL_RETRIES = env_int("REPORT_EMAIL_RETRIES", 4)
 REPORT_EMAIL_BACKOFF = env_int("REPORT_EMAIL_BACKOFF", 60)
