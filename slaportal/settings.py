@@ -445,7 +445,11 @@ REPORT_STORE_RETRY_DELAY = env_int("REPORT_STORE_RETRY_DELAY", 120)
 # (0 turns the schedule off; `manage.py requeue_pending` does the same by hand).
 CELERY_IMPORTS = ["slaportal.requeue"]
 # Where each app reads back its pending work (oldest kinds of work first).
-REQUEUE_SOURCES = ["contracts.requeue.pending_work", "compliance.requeue.pending_work"]
+REQUEUE_SOURCES = [
+    "contracts.requeue.pending_work",
+    "compliance.requeue.pending_work",
+    "notifications.requeue.pending_work",
+]
 CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("socket_connect_timeout", 3)
 REQUEUE_PENDING_AFTER = env_int("REQUEUE_PENDING_AFTER", 300)
 # Work pending for longer than this is left alone (shown as pending; requeue by hand).

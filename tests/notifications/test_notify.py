@@ -133,3 +133,21 @@ def test_staff_choose_warning_kinds_and_contracts(
     BreachWarning.objects.all().delete()
     give_warning(django_capture_on_commit_callbacks)
     assert _recipients() == ["alice@brightline.example"]
+
+
+def test_an_email_that_never_reached_a_worker_is_queued_again(
+    tenants, warned_contract, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.requeue import pending_work
+
+    give_warning(django_capture_on_commit_callbacks)
+    notification = Notification.objects.get(recipient=tenants.provider_author)
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+    now = timezone.now()
+    found = pending_work(now=now, cutoff=now + timedelta(seconds=1), since=now - timedelta(days=14))
+    assert found == [("notifications.tasks.notification_email", (notification.pk,))]
+    assert pending_work(now=now, cutoff=now - timedelta(minutes=5), since=now - timedelta(days=14)) == []
