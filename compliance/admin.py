@@ -8,6 +8,7 @@ from django.contrib import admin
 
 from compliance.models import (
     ApiToken,
+    BreachWarning,
     CreditNote,
     CreditNoteCounter,
     Delivery,
@@ -173,3 +174,11 @@ class CreditNoteAdmin(_ReadOnlyAdmin):
 class CreditNoteCounterAdmin(_ReadOnlyAdmin):
     list_display = ["provider", "year", "last_number"]
     list_select_related = ["provider"]
+
+
+@admin.register(BreachWarning)
+class BreachWarningAdmin(admin.ModelAdmin):
+    list_display = ("contract", "period", "kind", "level_name", "threshold", "subject", "created_at")
+    list_filter = ("kind", "threshold")
+    search_fields = ("contract__reference", "subject", "message")
+    raw_id_fields = ("contract",)

@@ -13,7 +13,9 @@ def test_every_portal_model_is_in_the_admin_and_its_list_opens(client, tenants):
     operator = factories.user(is_staff=True, is_superuser=True)
     client.force_login(operator)
     portal_models = [
-        model for app in ("contracts", "compliance") for model in apps.get_app_config(app).get_models()
+        model
+        for app in ("contracts", "compliance", "notifications")
+        for model in apps.get_app_config(app).get_models()
     ]
     missing = [m.__name__ for m in portal_models if m not in admin.site._registry]
     assert missing == []
