@@ -69,6 +69,8 @@ def test_the_sender_sets_reminders_and_the_deadline(tenants, client_for):
     request = SignatureRequest.objects.get()
     assert request.remind_every_days == 7
     assert (request.expires_at - request.created_at).days == 30
+    page = client.get(f"/contracts/{tenants.contract.reference}/sign/{request.pk}/").content.decode()
+    assert "to be signed by" in page and "reminders every 7 days" in page
 
 
 def test_send_without_signers_is_a_400_and_sends_nothing(tenants, client_for):
