@@ -27,6 +27,9 @@ from contracts.models import Contract
 from contracts.models.contract import ContractStatus
 from slaportal.signals import send_on_commit
 
+# Contracts whose inputs are loaded at once (a constant number of queries per chunk).
+CHUNK = 200
+
 
 def breach_warnings_due(*, contracts=None, now: datetime | None = None) -> dict[int, list[DueWarning]]:
     """The warnings due at ``now`` per contract id (given or not), for the ``contracts``
@@ -38,19 +41,25 @@ def breach_warnings_due(*, contracts=None, now: datetime | None = None) -> dict[
     for contract in contracts:
         by_period[period_of(now, ZoneInfo(contract.time_zone))].append(contract)
     due: dict[int, list[DueWarning]] = defaultdict(list)
-    for period, group in by_period.items():
-        for month in (previous_period(*period), period):
-            for contract_id, loaded in evaluation_inputs_for(group, month, now=now).items():
-                due[contract_id].extend(
-                    breach_warnings(
-                        loaded.inputs,
-                        now,
-                        shares=settings.BREACH_WARNING_SHARES,
-                        burn_from=settings.BREACH_WARNING_BURN_FROM,
-                        pace_from=settings.BREACH_WARNING_PACE_FROM,
-                    )
-                )
+    for period, contracts_of_period in by_period.items():
+        for start in range(0, len(contracts_of_period), CHUNK):
+            _due_in(due, contracts_of_period[start : start + CHUNK], period, now)
     return due
+
+
+def _due_in(due: dict, group: list[Contract], period: tuple[int, int], now: datetime) -> None:
+    """Add the warnings due in ``group``'s running ``period`` and the month before to ``due``."""
+    for month in (previous_period(*period), period):
+        for contract_id, loaded in evaluation_inputs_for(group, month, now=now).items():
+            due[contract_id].extend(
+                breach_warnings(
+                    loaded.inputs,
+                    now,
+                    shares=settings.BREACH_WARNING_SHARES,
+                    burn_from=settings.BREACH_WARNING_BURN_FROM,
+                    pace_from=settings.BREACH_WARNING_PACE_FROM,
+                )
+            )
 
 
 def breach_warnings_check(*, contracts=None, now: datetime | None = None) -> list[BreachWarning]:

@@ -97,7 +97,7 @@ def test_a_second_worker_finding_the_same_warnings_announces_only_its_own(active
     assert BreachWarning.objects.count() == 2
 
 
-def test_drafts_and_answered_incidents_are_not_checked(tenants, settings):
+def test_contracts_not_yet_signed_are_not_checked(tenants, settings):
     settings.BREACH_WARNING_PACE_FROM = 2
     contract = published_contract(tenants)  # published, not yet signed: not active
     services.events_upsert(
