@@ -8,6 +8,7 @@ from django.contrib import admin
 
 from compliance.models import (
     ApiToken,
+    BreachWarning,
     CreditNote,
     CreditNoteCounter,
     CreditNoteDelivery,
@@ -228,3 +229,11 @@ class SourceDeliveryAdmin(_ReadOnlyAdmin):
 @admin.register(TicketStatusChange)
 class TicketStatusChangeAdmin(_ReadOnlyAdmin):
     list_display = ["external_id", "source", "status", "at"]
+
+
+@admin.register(BreachWarning)
+class BreachWarningAdmin(admin.ModelAdmin):
+    list_display = ("contract", "period", "kind", "level_name", "threshold", "subject", "created_at")
+    list_filter = ("kind", "threshold")
+    search_fields = ("contract__reference", "subject", "message")
+    raw_id_fields = ("contract",)

@@ -20,3 +20,6 @@ dispute_answered = Signal()
 
 # A customer member acknowledged an issued report. acknowledgement
 report_acknowledged = Signal()
+
+# A warning before a target is missed was given, once. warning (BreachWarning)
+breach_warning = Signal()

@@ -19,7 +19,7 @@ from django.conf import settings
 
 from compliance.models import Report
 from compliance.selectors import report_runs
-from compliance.services import credit_notes, reports
+from compliance.services import credit_notes, reports, warnings
 from compliance.services.disputes import acknowledgement_email_send, dispute_email_send
 from contracts.documents.sealing import SealingFailed
 
@@ -166,3 +166,9 @@ def credit_note_make(self, report_id: int) -> bool:
         if self.request.is_eager:
             raise
         raise self.retry(exc=exc) from exc
+
+
+@shared_task(acks_late=True)
+def breach_warnings_check() -> int:
+    """Beat's entry, every few minutes: give the warnings due now; how many were new."""
+    return len(warnings.breach_warnings_check())

@@ -14,3 +14,6 @@ signature_declined = Signal()
 # Every party has signed: the version is in force and the contract active.
 # contract, request, version
 contract_activated = Signal()
+
+# A request was not signed by its deadline and expired. contract, request
+signature_expired = Signal()

@@ -7,6 +7,7 @@ from contracts.documents.contract_pdf import contract_pdf
 from contracts.documents.sealing import SealingFailed
 from contracts.models import Version
 from contracts.selectors.reading import version_reading
+from contracts.services import signing
 from contracts.services.signing import (
     signature_request_prepare,
     signature_request_seal,
@@ -82,3 +83,9 @@ def signature_email_signed_pdf(self, signer_id: int) -> bool:
         return signed_pdf_email_send(signer_id=signer_id)
     except OSError as exc:
         return _retry_later(self, exc)
+
+
+@shared_task(acks_late=True)
+def signature_requests_follow_up() -> dict:
+    """Beat's entry, every hour: expire requests past their deadline, remind the others."""
+    return signing.signature_requests_follow_up()

@@ -6,6 +6,7 @@ in-process and writes mail to files under var/mail/.
 """
 
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "contracts",
     "compliance",
     "webhooks",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "contracts.context_processors.portal",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -436,6 +439,42 @@ if MONTHLY_REPORTS_CRON.lower() != "off":
         "task": "compliance.tasks.report_month_run",
         "schedule": crontab(*_cron[:2], day_of_week=_cron[4], day_of_month=_cron[2], month_of_year=_cron[3]),
     }
+# Warnings before a breach (compliance.tasks.breach_warnings_check): checked every
+# BREACH_WARNINGS_EVERY seconds (0: off); an incident is warned of at each of
+# BREACH_WARNING_SHARES (percentages of its first-response or resolution target).
+BREACH_WARNINGS_EVERY = env_int("BREACH_WARNINGS_EVERY", 300)
+BREACH_WARNING_SHARES = [int(share) for share in env_list("BREACH_WARNING_SHARES", ["75", "100"])]
+if not BREACH_WARNING_SHARES or any(share <= 0 for share in BREACH_WARNING_SHARES):
+    raise ValueError("BREACH_WARNING_SHARES needs positive percentages, e.g. 75,100")
+# An error budget is said to burn too fast, and hours to fall behind pace, only once this
+# share of the month has passed.
+BREACH_WARNING_BURN_FROM = Decimal(env_str("BREACH_WARNING_BURN_FROM", "0.1"))
+BREACH_WARNING_PACE_FROM = Decimal(env_str("BREACH_WARNING_PACE_FROM", "0.25"))
+if BREACH_WARNINGS_EVERY > 0:
+    CELERY_BEAT_SCHEDULE["breach-warnings"] = {
+        "task": "compliance.tasks.breach_warnings_check",
+        "schedule": float(BREACH_WARNINGS_EVERY),
+    }
+# Notifications (notifications.tasks): the daily digest emails at NOTIFICATION_DIGEST_CRON
+# ("minute hour day month weekday", default 07:00 in TIME_ZONE; "off" to stop them).
+NOTIFICATION_DIGEST_CRON = env_str("NOTIFICATION_DIGEST_CRON", "0 7 * * *")
+if NOTIFICATION_DIGEST_CRON.lower() != "off":
+    _cron = NOTIFICATION_DIGEST_CRON.split()
+    if len(_cron) != 5:
+        raise ValueError("NOTIFICATION_DIGEST_CRON needs five fields: minute hour day month weekday")
+    CELERY_BEAT_SCHEDULE["notification-digests"] = {
+        "task": "notifications.tasks.digests_send",
+        "schedule": crontab(*_cron[:2], day_of_week=_cron[4], day_of_month=_cron[2], month_of_year=_cron[3]),
+    }
+# Signing (contracts.tasks.signature_requests_follow_up): every SIGNING_FOLLOW_UP_EVERY
+# seconds (0: off), open requests past their deadline expire and the signers at turn of the
+# others are reminded when their request's reminder interval has passed.
+SIGNING_FOLLOW_UP_EVERY = env_int("SIGNING_FOLLOW_UP_EVERY", 3600)
+if SIGNING_FOLLOW_UP_EVERY > 0:
+    CELERY_BEAT_SCHEDULE["signing-follow-up"] = {
+        "task": "contracts.tasks.signature_requests_follow_up",
+        "schedule": float(SIGNING_FOLLOW_UP_EVERY),
+    }
 # Report emails: attempts after the first, and the first wait (doubled each time), seconds.
 REPORT_EMAIL_RETRIES = env_int("REPORT_EMAIL_RETRIES", 4)
 REPORT_EMAIL_BACKOFF = env_int("REPORT_EMAIL_BACKOFF", 60)
@@ -468,6 +507,7 @@ REQUEUE_SOURCES = [
     "contracts.requeue.pending_work",
     "compliance.requeue.pending_work",
     "webhooks.requeue.pending_work",
+    "notifications.requeue.pending_work",
 ]
 CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("socket_connect_timeout", 3)
 REQUEUE_PENDING_AFTER = env_int("REQUEUE_PENDING_AFTER", 300)

@@ -36,6 +36,7 @@ urlpatterns = [
     path("api/", include("webhooks.api.urls")),
     path("api/", include("compliance.api.urls")),
     path("", include("webhooks.urls")),
+    path("", include("notifications.urls")),
     path("", include("compliance.urls")),
     path("", include("contracts.urls")),
 ]

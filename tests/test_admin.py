@@ -14,7 +14,7 @@ def test_every_portal_model_is_in_the_admin_and_its_list_opens(client, tenants):
     client.force_login(operator)
     portal_models = [
         model
-        for app in ("contracts", "compliance", "webhooks")
+        for app in ("contracts", "compliance", "notifications", "webhooks")
         for model in apps.get_app_config(app).get_models()
     ]
     missing = [m.__name__ for m in portal_models if m not in admin.site._registry]

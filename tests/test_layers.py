@@ -20,7 +20,7 @@ def test_the_layer_contracts_are_declared():
     kinds = {contract["type"] for contract in _contracts()}
     assert {"layers", "forbidden", "acyclic_siblings"} <= kinds
     layers = next(c for c in _contracts() if c["type"] == "layers")
-    assert layers["layers"] == ["webhooks", "compliance", "contracts", "slaportal"]
+    assert layers["layers"] == ["notifications | webhooks", "compliance", "contracts", "slaportal"]
 
 
 def test_lint_imports_keeps_every_contract():

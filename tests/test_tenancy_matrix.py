@@ -72,6 +72,7 @@ ID_KEYWORDS = {
     "source_id",
     "import_profile_id",
     "subscription_id",
+    "notification_id",
 }
 # Every filter a view reads from the query string, set to the other tenant's identifiers.
 FILTERS = ("q", "contract", "customer", "provider", "organisation", "status", "search")

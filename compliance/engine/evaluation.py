@@ -349,6 +349,16 @@ def evaluate(inputs: EvaluationInputs) -> PeriodFigures:
     )
 
 
+def counted_incidents(inputs: EvaluationInputs, level: LevelInput) -> list[IncidentInput]:
+    """The incidents that count against a first-response or resolution ``level`` in the
+    period, exactly as ``evaluate`` selects them: opened in the period and inside the term,
+    not excluded, and of the level's service (any in-scope one without) and priority."""
+    start, end = period_bounds(*inputs.period, inputs.tz)
+    as_of = end if inputs.as_of is None else min(max(inputs.as_of, start), end)
+    context = _Context(inputs, start, end, as_of, _term_interval(inputs, start, end))
+    return context.level_incidents(level)
+
+
 def _tiers(inputs: EvaluationInputs, key: str) -> tuple[cr.CreditTier, ...]:
     return next(level.tiers for level in inputs.levels if level.key == key)
 
@@ -521,6 +531,14 @@ class _Context:
     def level_services(self, level: LevelInput) -> frozenset[str]:
         return self.in_scope if level.service is None else frozenset({level.service})
 
+    def level_incidents(self, level: LevelInput) -> list[IncidentInput]:
+        services = self.level_services(level)
+        return [
+            incident
+            for incident in self.incidents
+            if incident.service in services and (not level.priority or incident.priority == level.priority)
+        ]
+
     def level_exclusions(self, level: LevelInput, kind: str) -> tuple[Exclusion, ...]:
         # A level over all services lists every excluded event: out-of-scope ones would
         # have counted had they been in scope.
@@ -580,13 +598,10 @@ def _availability(context: _Context, level: LevelInput) -> LevelResult:
 def _durations(context: _Context, level: LevelInput) -> LevelResult:
     calendar = level.calendar or cal.BusinessCalendar.around_the_clock(context.inputs.tz)
     target = timedelta(minutes=int(level.target))
-    services = context.level_services(level)
     within = pending = 0
     breaches = []
     attribute = "first_response_at" if level.metric == FIRST_RESPONSE else "resolved_at"
-    for incident in context.incidents:
-        if incident.service not in services or (level.priority and incident.priority != level.priority):
-            continue
+    for incident in context.level_incidents(level):
         finished = getattr(incident, attribute)
         if finished is not None:
             taken = cal.business_duration(calendar, incident.opened_at, finished, incident.pauses)

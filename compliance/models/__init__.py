@@ -24,6 +24,7 @@ from compliance.models.sources import (
     TicketStatusChange,
 )
 from compliance.models.tokens import ApiToken
+from compliance.models.warnings import BreachWarning, WarningKind
 
 __all__ = [
     "ApiToken",
@@ -81,3 +82,6 @@ __all__ += [
 ]
 
 __all__ += ["ImportProfile"]
+
+
+__all__ += ["BreachWarning", "WarningKind"]

@@ -8,7 +8,7 @@ from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 
 from contracts.models import Contract, Membership, Side
-from contracts.services.signing import SignerSpec
+from contracts.services.signing import DEADLINE_DAYS, REMIND_EVERY_DAYS, SignerSpec
 
 ORDER_CHOICES = [
     ("customer_first", "The customer signs first, then the provider countersigns"),
@@ -41,6 +41,22 @@ class SendForm(forms.Form):
     order = forms.ChoiceField(
         choices=ORDER_CHOICES, initial="customer_first", widget=forms.RadioSelect, label="Order"
     )
+    remind_every_days = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=60,
+        initial=REMIND_EVERY_DAYS,
+        label="Remind signers every (days)",
+        help_text="Whoever's turn it is gets a reminder this often until they sign; 0 for never.",
+    )
+    deadline_days = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=365,
+        initial=DEADLINE_DAYS,
+        label="Signing deadline (days)",
+        help_text="Unsigned by then, the request expires and you are told.",
+    )
 
     def __init__(self, *args, contract: Contract, candidates: dict[str, list[Membership]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +75,8 @@ class SendForm(forms.Form):
             "customer_invite",
             "provider_signers",
             "order",
+            "remind_every_days",
+            "deadline_days",
             Submit("send", "Send for signature", css_class="btn-primary"),
         )
 
@@ -70,6 +88,14 @@ class SendForm(forms.Form):
         if not data.get("provider_signers"):
             self.add_error("provider_signers", "Choose at least one signer for the provider.")
         return data
+
+    def clean_remind_every_days(self):
+        value = self.cleaned_data.get("remind_every_days")
+        return REMIND_EVERY_DAYS if value is None else value
+
+    def clean_deadline_days(self):
+        value = self.cleaned_data.get("deadline_days")
+        return DEADLINE_DAYS if value is None else value
 
     def signer_specs(self) -> list[SignerSpec]:
         order = self.cleaned_data["order"]

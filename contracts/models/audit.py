@@ -35,6 +35,7 @@ class AuditAction(models.TextChoices):
     VERSION_PUBLISHED = "version_published", "Version published"
     SENT_FOR_SIGNATURE = "sent_for_signature", "Sent for signature"
     SIGNATURE_WITHDRAWN = "signature_withdrawn", "Signature request withdrawn"
+    SIGNATURE_EXPIRED = "signature_expired", "Signature request expired"
     SIGNED = "signed", "Signed"
     DECLINED = "declined", "Declined"
     CONTRACT_ACTIVATED = "contract_activated", "Contract activated"

@@ -38,6 +38,7 @@ class RequestStatus(models.TextChoices):
     COMPLETED = "completed", "Completed"
     DECLINED = "declined", "Declined"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    EXPIRED = "expired", "Expired"
 
 
 class SealStatus(models.TextChoices):
@@ -75,6 +76,11 @@ class SignatureRequest(models.Model):
     verification_code = models.CharField(max_length=24, unique=True, default=new_verification_code)
     closed_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(blank=True)
+    # Signers whose turn it is are reminded every this many days until signed (0: never);
+    # the request expires unsigned at ``expires_at``.
+    remind_every_days = models.PositiveSmallIntegerField(default=3)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
     # The sealed signed PDF: the document plus its certificate page, sealed by the portal.
     seal_status = models.CharField(max_length=10, choices=SealStatus.choices, blank=True, default="")
     seal_error = models.TextField(blank=True)
@@ -187,6 +193,7 @@ class EventKind(models.TextChoices):
     ACTIVATED = "activated", "Contract active"
     SEALED = "sealed", "Signed PDF sealed"
     SEAL_FAILED = "seal_failed", "Sealing failed"
+    EXPIRED = "expired", "Expired unsigned"
 
 
 class SigningEvent(models.Model):

@@ -12,6 +12,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -54,6 +55,10 @@ from slaportal.queueing import enqueue_on_commit, runs_in_background
 from slaportal.signals import send_on_commit
 
 logger = logging.getLogger("slaportal.signing")
+
+# A request's defaults: signers at turn reminded every 3 days, unsigned after 14 it expires.
+REMIND_EVERY_DAYS = 3
+DEADLINE_DAYS = 14
 
 CONSENT_TEXT = (
     "I have read this agreement — the legal text, which is binding, and its plain-language "
@@ -190,7 +195,12 @@ def _signable_document(version: Version) -> tuple[str, str]:
 
 @transaction.atomic
 def signature_request_send(
-    *, version: Version, user: User, signers: Sequence[SignerSpec]
+    *,
+    version: Version,
+    user: User,
+    signers: Sequence[SignerSpec],
+    remind_every_days: int = REMIND_EVERY_DAYS,
+    deadline_days: int = DEADLINE_DAYS,
 ) -> SignatureRequest:
     """Send ``version`` (the contract's latest) for signature by ``signers``.
 
@@ -200,7 +210,15 @@ def signature_request_send(
     emails the first signers in order once committed. People named by email without a
     membership are invited as signers first. ValidationError when the version is not the
     latest, is signed already, or another request of the contract is open.
+
+    Signers whose turn it is are reminded every ``remind_every_days`` days (0: never) until
+    they sign; the request expires unsigned ``deadline_days`` days after it was sent
+    (``signature_requests_follow_up``).
     """
+    if not 0 <= remind_every_days <= 60:
+        raise ValidationError({"remind_every_days": "Remind every 0 (never) to 60 days."})
+    if not 1 <= deadline_days <= 365:
+        raise ValidationError({"deadline_days": "The deadline is 1 to 365 days after sending."})
 
     contract = (
         Contract.objects.select_for_update()
@@ -231,8 +249,15 @@ def signature_request_send(
         name, digest = "", ""
     else:
         name, digest = stored or _signable_document(version)
+    sent_at = timezone.now()
     request = SignatureRequest.objects.create(
-        version=version, created_by=user, document=name, document_sha256=digest
+        version=version,
+        created_by=user,
+        created_at=sent_at,
+        document=name,
+        document_sha256=digest,
+        remind_every_days=remind_every_days,
+        expires_at=sent_at + timedelta(days=deadline_days),
     )
     for spec, person, email in resolved:
         Signer.objects.create(
@@ -395,6 +420,63 @@ def signature_request_withdraw(*, request: SignatureRequest, user: User) -> Sign
         status=_status_without_request(contract), updated_at=timezone.now()
     )
     return request
+
+
+# ---------------------------------------------------------------- reminders and the deadline
+
+
+def signature_requests_follow_up(*, now: datetime | None = None) -> dict[str, int]:
+    """Expire the open requests past their deadline, and remind the signers at turn of the
+    others every ``remind_every_days`` days since sending or the last reminder. Each
+    reminder is claimed on the request (``reminded_at``) before it is queued, so two runs
+    at once remind once. How many of each."""
+    now = now or timezone.now()
+    open_requests = SignatureRequest.objects.filter(status=RequestStatus.OPEN)
+    expired = 0
+    for request_id in open_requests.filter(expires_at__lte=now).values_list("pk", flat=True):
+        expired += signature_request_expire(request_id=request_id, now=now)
+    reminded = 0
+    for request in open_requests.filter(remind_every_days__gt=0).exclude(expires_at__lte=now):
+        last = request.reminded_at or request.created_at
+        if now < last + timedelta(days=request.remind_every_days):
+            continue
+        with transaction.atomic():
+            claimed = SignatureRequest.objects.filter(
+                pk=request.pk, status=RequestStatus.OPEN, reminded_at=request.reminded_at
+            ).update(reminded_at=now)
+            if not claimed:
+                continue
+            turn = _notify_turn(request, reminder=True)
+            _event(
+                request, EventKind.REMINDED, None, "Automatic reminder: " + ", ".join(s.email for s in turn)
+            )
+        reminded += 1
+    return {"expired": expired, "reminded": reminded}
+
+
+@transaction.atomic
+def signature_request_expire(*, request_id: int, now: datetime | None = None) -> bool:
+    """Close an open request past its deadline as expired; the contract returns to draft
+    (or stays active on its signed version) and the sender is told. True when it expired now."""
+    now = now or timezone.now()
+    request = (
+        SignatureRequest.objects.select_for_update().select_related("version__contract").get(pk=request_id)
+    )
+    if not request.is_open or request.expires_at is None or request.expires_at > now:
+        return False
+    request.status, request.closed_at = RequestStatus.EXPIRED, now
+    request.save(update_fields=["status", "closed_at"])
+    _event(request, EventKind.EXPIRED, None, f"Not signed by {request.expires_at:%d %B %Y %H:%M} UTC.")
+    contract = request.version.contract
+    audit_record(
+        contract=contract,
+        action=AuditAction.SIGNATURE_EXPIRED,
+        summary=f"The signature request for version {request.version.number} expired unsigned",
+        details={"version": request.version.number},
+    )
+    Contract.objects.filter(pk=contract.pk).update(status=_status_without_request(contract), updated_at=now)
+    send_on_commit(signals.signature_expired, sender=SignatureRequest, contract=contract, request=request)
+    return True
 
 
 # ---------------------------------------------------------------- signing and declining

@@ -57,7 +57,11 @@ def signing_send(request, reference: str):
         if form.is_valid():
             try:
                 sent = signing.signature_request_send(
-                    version=version, user=request.user, signers=form.signer_specs()
+                    version=version,
+                    user=request.user,
+                    signers=form.signer_specs(),
+                    remind_every_days=form.cleaned_data["remind_every_days"],
+                    deadline_days=form.cleaned_data["deadline_days"],
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)

@@ -173,12 +173,16 @@ def test_the_last_signature_activates_the_contract_and_mails_the_sealed_pdf(
     assert first.ip_address == "192.0.2.10" and first.user_agent == "pytest browser"
     assert "on behalf of Harbour Dental" in first.consent_text
     assert _kinds(request) == ["sent", "signed", "signed", "activated", "sealed"]
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+    sealed_mail = [m for m in mail.outbox if m.attachments]
+    assert sorted(m.to[0] for m in sealed_mail) == sorted(
         [tenants.customer_signer.email, tenants.provider_admin.email]
     )
+    # The sender and the parties' admins who did not sign are told too (without the PDF).
+    told = sorted(m.to[0] for m in mail.outbox if not m.attachments)
+    assert told == sorted([tenants.provider_author.email, tenants.customer_admin.email])
     with default_storage.open(request.signed_document.name, "rb") as stored:
         sealed = stored.read()
-    for message in mail.outbox:
+    for message in sealed_mail:
         ((filename, content, mimetype),) = message.attachments
         assert (filename, mimetype) == (
             f"{contract.reference}-v{version.number}-signed.pdf",

@@ -49,6 +49,30 @@ def test_author_sends_for_signature(tenants, client_for):
     ]
 
 
+def test_the_sender_sets_reminders_and_the_deadline(tenants, client_for):
+    factories.version_with_terms(tenants.contract, user=tenants.provider_author)
+    client = client_for(tenants.provider_author)
+    page = client.get(_send_url(tenants)).content.decode()
+    assert "Remind signers every (days)" in page and "Signing deadline (days)" in page
+    signers = {
+        "customer_signers": [_membership(tenants.customer, tenants.customer_signer)],
+        "provider_signers": [_membership(tenants.provider, tenants.provider_admin)],
+        "order": "customer_first",
+    }
+    response = client.post(_send_url(tenants), {**signers, "remind_every_days": "-1", "deadline_days": "0"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "greater than or equal to 0" in body and "greater than or equal to 1" in body
+    assert not SignatureRequest.objects.exists()
+    response = client.post(_send_url(tenants), {**signers, "remind_every_days": "7", "deadline_days": "30"})
+    assert response.status_code == 302
+    request = SignatureRequest.objects.get()
+    assert request.remind_every_days == 7
+    assert (request.expires_at - request.created_at).days == 30
+    page = client.get(f"/contracts/{tenants.contract.reference}/sign/{request.pk}/").content.decode()
+    assert "to be signed by" in page and "reminders every 7 days" in page
+
+
 def test_send_without_signers_is_a_400_and_sends_nothing(tenants, client_for):
     version = factories.version_with_terms(tenants.contract, user=tenants.provider_author)
     response = client_for(tenants.provider_author).post(_send_url(tenants), {"order": "customer_first"})
