@@ -35,6 +35,7 @@ EVENT_TYPES: tuple[EventType, ...] = (
     EventType("credit_note.issued", "Credit note issued", cs.credit_note_issued, p.credit_note_issued),
     EventType("dispute.opened", "Dispute opened", cs.dispute_raised, p.dispute_opened),
     EventType("dispute.resolved", "Dispute resolved", cs.dispute_answered, p.dispute_resolved),
+    EventType("breach.warning", "Warning before a breach", cs.breach_warning, p.breach_warning),
 )  # fmt: skip
 
 #: Sent only by the *Send test event* button, to one subscription.

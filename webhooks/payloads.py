@@ -103,3 +103,19 @@ def dispute_opened(*, dispute, **_) -> tuple:
 
 def dispute_resolved(*, dispute, **_) -> tuple:
     return dispute_opened(dispute=dispute)
+
+
+def breach_warning(*, warning, **_) -> tuple:
+    contract = warning.contract
+    return contract.provider, {
+        "contract": _contract(contract),
+        "period": warning.period,
+        "kind": warning.kind,
+        "service_level": warning.level_name,
+        "threshold": warning.threshold,
+        "incident": warning.subject or None,
+        "used_percent": str(warning.used),
+        "message": warning.message,
+        "reached_at": _iso(warning.reached_at),
+        "deadline": _iso(warning.deadline),
+    }

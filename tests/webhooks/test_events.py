@@ -5,7 +5,7 @@ provider, get a delivery."""
 import pytest
 
 from compliance import signals as compliance_signals
-from compliance.models import Report
+from compliance.models import BreachWarning, Report
 from compliance.services import credit_notes, disputes
 from contracts import signals as contract_signals
 from contracts.models import SignatureRequest, Version
@@ -54,6 +54,7 @@ def test_every_event_type_has_a_label_and_a_signal():
         "credit_note.issued",
         "dispute.opened",
         "dispute.resolved",
+        "breach.warning",
     ]
     assert all(event_type.label and event_type.signal for event_type in events.EVENT_TYPES)
 
@@ -64,8 +65,11 @@ def test_a_contract_signed_and_active(tenants, subscribe, settings):
     version = Version.objects.filter(contract=tenants.contract).first() or Version.objects.create(
         contract=tenants.contract, number=1
     )
+    Version.objects.filter(pk=version.pk).update(in_force_from="2026-03-01")
+    version.refresh_from_db()
+    request = SignatureRequest.objects.create(version=version, created_by=tenants.provider_author)
     contract_signals.contract_activated.send(
-        sender=SignatureRequest, contract=tenants.contract, request=None, version=version
+        sender=SignatureRequest, contract=tenants.contract, request=request, version=version
     )
     event = _event("contract.activated")
     assert event.organisation == tenants.provider
@@ -128,6 +132,31 @@ def test_a_dispute_opened_and_resolved(tenants, subscribe, issued_report, django
     resolved = _event("dispute.resolved").payload["data"]["dispute"]
     assert (resolved["status"], resolved["answer"]) == ("rejected", "It was you.")
     assert subscription.deliveries.count() == 2
+
+
+def test_a_warning_before_a_breach(tenants, subscribe):
+    subscribe("breach.warning")
+    warning = BreachWarning.objects.create(
+        contract=tenants.contract,
+        period="2026-03",
+        key="incident:INC-7:resolution:100",
+        kind="incident",
+        level_key="p1",
+        level_name="P1 resolution",
+        threshold="100",
+        subject="INC-7",
+        used="100.0",
+        message="INC-7 has used its whole resolution target.",
+    )
+    compliance_signals.breach_warning.send(sender=BreachWarning, warning=warning)
+    data = _event("breach.warning").payload["data"]
+    assert (data["contract"]["reference"], data["incident"], data["threshold"], data["used_percent"]) == (
+        tenants.contract.reference,
+        "INC-7",
+        "100",
+        "100.0",
+    )
+    assert data["message"] == "INC-7 has used its whole resolution target."
 
 
 def test_only_subscribers_of_the_type_and_of_the_provider_get_it(tenants, subscribe, issued_report):
