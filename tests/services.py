@@ -56,3 +56,8 @@ def require_tool(name: str) -> str:
     path = shutil.which(name)
     require(path is not None, f"{name} is not installed")
     return path
+
+
+def api_error_fields(response) -> set[str]:
+    """The fields an API error answer (400 or 409, the one error shape) names."""
+    return {field for item in response.json().get("errors", []) for field in item["errors"]}

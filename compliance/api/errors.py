@@ -69,6 +69,13 @@ def invalid(
     return Response(body, status=status.HTTP_409_CONFLICT if conflict else status.HTTP_400_BAD_REQUEST)
 
 
+def flat_errors(errors) -> Errors:
+    """A serializer's or a service's field errors as ``{field: [messages]}``."""
+    if isinstance(errors, ValidationError):
+        return field_errors(errors)
+    return {str(k): [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in dict(errors).items()}
+
+
 def one_error(field: str, message: str, *, conflict: bool = False) -> Response:
     return invalid({field: [message]}, conflict=conflict)
 

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance import services
+from compliance.api.errors import BAD_REQUEST, CONFLICT_RESPONSE, flat_errors, invalid, refused
 from compliance.api.views import NOT_FOUND, _contract, _page_of, _token_organisation
 from compliance.engine.import_presets import PRESETS
 from compliance.engine.mapping import DATE_FORMATS, ColumnMapping
@@ -68,18 +69,6 @@ class ImportProfileCreateSerializer(serializers.Serializer):
     )
 
 
-class ImportErrorSerializer(serializers.Serializer):
-    line = serializers.IntegerField(help_text="Line of the file (the header is line 1); 0: the file.")
-    field = serializers.CharField()
-    message = serializers.CharField()
-
-
-IMPORT_INVALID = inline_serializer(
-    name="ImportInvalid",
-    fields={"detail": serializers.CharField(), "errors": ImportErrorSerializer(many=True)},
-)
-
-
 def _profiles(request: Request) -> QuerySet[ImportProfile]:
     profiles = compliance_tenancy.import_profiles_authored_by(request.user)
     organisation = _token_organisation(request)
@@ -87,11 +76,19 @@ def _profiles(request: Request) -> QuerySet[ImportProfile]:
 
 
 def _invalid(exc: services.ImportInvalid) -> Response:
-    errors = [{"line": e.line, "field": e.field, "message": e.message} for e in exc.errors]
-    return Response({"detail": exc.messages[0], "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+    """Every bad row of the file, as item ``line`` of the one error shape."""
+    by_line: dict[int, dict[str, list[str]]] = {}
+    for error in exc.errors:
+        by_line.setdefault(error.line, {}).setdefault(error.field or "non_field_errors", []).append(
+            error.message
+        )
+    return invalid(sorted(by_line.items()), detail=exc.messages[0])
 
 
 class ImportProfileList(APIView):
+    # JSON only: a profile's columns and value maps are objects, which forms cannot carry.
+    parser_classes = [JSONParser]
+
     @extend_schema(
         operation_id="import_profiles_list",
         responses=_page_of(ImportProfileSerializer, "ImportProfile"),
@@ -107,7 +104,7 @@ class ImportProfileList(APIView):
     @extend_schema(
         operation_id="import_profiles_create",
         request=ImportProfileCreateSerializer,
-        responses={201: ImportProfileSerializer, 400: OpenApiResponse(description="Per-field errors.")},
+        responses={201: ImportProfileSerializer, 400: BAD_REQUEST, 409: CONFLICT_RESPONSE},
         summary="Save a mapping of another tool's export as an import profile",
     )
     def post(self, request: Request) -> Response:
@@ -127,13 +124,10 @@ class ImportProfileList(APIView):
                 if "organisation" in data or not choices
                 else "Name the organisation (its slug): you author for several."
             )
-            return Response({"organisation": [message]}, status=status.HTTP_400_BAD_REQUEST)
+            return refused(request, flat_errors({"organisation": [message]}))
         preset = PRESETS.get(data.get("preset", ""))
         if preset is not None and preset.kind != data["kind"]:
-            return Response(
-                {"preset": [f"The preset {preset.key} is for {preset.kind}."]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return refused(request, {"preset": [f"The preset {preset.key} is for {preset.kind}."]})
         columns = {**(preset.columns if preset else {}), **data.get("columns", {})}
         value_maps = {
             key: {k.casefold(): v for k, v in pairs.items()}
@@ -157,7 +151,7 @@ class ImportProfileList(APIView):
                 preset=preset.key if preset else "",
             )
         except ValidationError as exc:
-            return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+            return refused(request, flat_errors(exc.message_dict))
         return Response(ImportProfileSerializer(profile).data, status=status.HTTP_201_CREATED)
 
 
@@ -186,7 +180,7 @@ class ContractImport(APIView):
                     "updated": serializers.IntegerField(),
                 },
             ),
-            400: IMPORT_INVALID,
+            400: BAD_REQUEST,
             404: NOT_FOUND,
         },
         summary="Import another tool's export into the contract with an import profile (all rows or none)",
@@ -194,22 +188,15 @@ class ContractImport(APIView):
     def post(self, request: Request, reference: str) -> Response:
         contract = _contract(request, reference, write=True)
         profile_id = str(request.data.get("profile", ""))
-        if not profile_id.isdigit():
-            return Response(
-                {"profile": ["Give the id of an import profile."]}, status=status.HTTP_400_BAD_REQUEST
-            )
+        if not profile_id.lstrip("-").isdigit():
+            return invalid(flat_errors({"profile": ["Give the id of an import profile."]}))
         profiles = _profiles(request).filter(organisation=contract.provider_id)
         profile = tenancy.get_for_user_or_404(profiles, pk=int(profile_id))
         upload = request.data.get("file")
         if upload is None or not hasattr(upload, "read"):
-            return Response(
-                {"file": ["Send the export as the file part."]}, status=status.HTTP_400_BAD_REQUEST
-            )
+            return invalid(flat_errors({"file": ["Send the export as the file part."]}))
         if upload.size > MAX_UPLOAD_BYTES:
-            return Response(
-                {"file": [f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return invalid({"file": [f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."]})
         try:
             result = services.events_import_mapped(
                 contract=contract,

@@ -15,8 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from compliance.api.errors import CONFLICT_RESPONSE, flat_errors, refused
 from compliance.api.parsers import EventJSONParser
-from compliance.api.views import ERRORS, NOT_FOUND, _contracts, _field_errors, _page_of
+from compliance.api.views import ERRORS, NOT_FOUND, _contracts, _page_of
 from compliance.models import EventSource, SourceKind
 from compliance.selectors.sources import deliveries_of, sources_of
 from compliance.selectors.tenancy import contracts_with_sources_managed_by, sources_managed_by
@@ -55,7 +56,7 @@ class SourceChangeSerializer(serializers.Serializer):
     mapping = serializers.DictField(required=False, help_text=MAPPING_HELP)
 
 
-class DeliverySerializer(serializers.Serializer):
+class SourceDeliverySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     received_at = serializers.DateTimeField()
     outcome = serializers.ChoiceField(choices=["applied", "refused"])
@@ -77,9 +78,9 @@ def _source(request: Request, reference: str, source_id: int) -> EventSource:
     return get_for_user_or_404(sources_managed_by(request.user).filter(contract=contract), pk=source_id)
 
 
-def _errors(serializer_or_exc) -> Response:
-    errors = serializer_or_exc.errors if hasattr(serializer_or_exc, "errors") else None
-    return Response(errors or _field_errors(serializer_or_exc), status=status.HTTP_400_BAD_REQUEST)
+def _errors(request: Request, serializer_or_exc) -> Response:
+    errors = serializer_or_exc.errors if hasattr(serializer_or_exc, "errors") else serializer_or_exc
+    return refused(request, flat_errors(errors))
 
 
 class SourceCollection(APIView):
@@ -97,14 +98,14 @@ class SourceCollection(APIView):
     @extend_schema(
         operation_id="sources_create",
         request=SourceSerializer,
-        responses={201: SourceSerializer, 400: ERRORS, 404: NOT_FOUND},
+        responses={201: SourceSerializer, 400: ERRORS, 404: NOT_FOUND, 409: CONFLICT_RESPONSE},
         summary="Add an event source; the answer holds its URL and secret",
     )
     def post(self, request: Request, reference: str) -> Response:
         contract = _contract(request, reference)
         incoming = SourceSerializer(data=request.data, context={"request": request})
         if not incoming.is_valid():
-            return _errors(incoming)
+            return _errors(request, incoming)
         data = incoming.validated_data
         try:
             source = source_services.source_create(
@@ -116,7 +117,7 @@ class SourceCollection(APIView):
                 rate_limit=data.get("rate_limit", 600),
             )
         except ValidationError as exc:
-            return _errors(exc)
+            return _errors(request, exc)
         if data.get("paused"):
             source_services.source_pause(source=source, paused=True)
         return Response(SourceSerializer(source, context={"request": request}).data, status=201)
@@ -137,14 +138,14 @@ class SourceItem(APIView):
     @extend_schema(
         operation_id="sources_partial_update",
         request=SourceChangeSerializer,
-        responses={200: SourceSerializer, 400: ERRORS, 404: NOT_FOUND},
+        responses={200: SourceSerializer, 400: ERRORS, 404: NOT_FOUND, 409: CONFLICT_RESPONSE},
         summary="Rename, remap, pause or resume a source, or change its rate limit",
     )
     def patch(self, request: Request, reference: str, source_id: int) -> Response:
         source = _source(request, reference, source_id)
         incoming = SourceChangeSerializer(data=request.data)
         if not incoming.is_valid():
-            return _errors(incoming)
+            return _errors(request, incoming)
         data = incoming.validated_data
         try:
             source_services.source_update(
@@ -154,7 +155,7 @@ class SourceItem(APIView):
                 rate_limit=data.get("rate_limit", source.rate_limit),
             )
         except ValidationError as exc:
-            return _errors(exc)
+            return _errors(request, exc)
         if "paused" in data:
             source_services.source_pause(source=source, paused=data["paused"])
         return Response(SourceSerializer(source, context={"request": request}).data)
@@ -185,11 +186,11 @@ class SourceRotate(APIView):
 class SourceDeliveries(APIView):
     @extend_schema(
         operation_id="sources_deliveries",
-        responses={200: _page_of(DeliverySerializer, "SourceDelivery"), 404: NOT_FOUND},
+        responses={200: _page_of(SourceDeliverySerializer, "SourceDelivery"), 404: NOT_FOUND},
         summary="The source's delivery log, newest first",
     )
     def get(self, request: Request, reference: str, source_id: int) -> Response:
         source = _source(request, reference, source_id)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(deliveries_of(source), request, view=self)
-        return paginator.get_paginated_response(DeliverySerializer(page, many=True).data)
+        return paginator.get_paginated_response(SourceDeliverySerializer(page, many=True).data)

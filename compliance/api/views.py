@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance import services
-from compliance.api.errors import BAD_REQUEST, CONFLICT_RESPONSE, field_errors, one_error, refused
+from compliance.api.errors import BAD_REQUEST, CONFLICT_RESPONSE, field_errors, invalid, one_error, refused
 from compliance.api.parsers import EventJSONParser
 from compliance.api.serializers import (
     SERIALIZERS,
@@ -209,6 +209,9 @@ class _EventItem(APIView):
         data = request.data
         if not isinstance(data, dict):
             return one_error("non_field_errors", "Send an event object.")
+        nulls = _nulls_refused(self.kind, data)
+        if nulls:
+            return invalid(nulls)
         try:
             event = services.event_save(
                 kind=self.kind, contract=contract, user=request.user, data=data, instance=event, partial=True
@@ -216,6 +219,16 @@ class _EventItem(APIView):
         except ValidationError as exc:
             return refused(request, field_errors(exc))
         return Response(SERIALIZERS[self.kind](event).data)
+
+
+def _nulls_refused(kind: str, data: dict) -> dict[str, list[str]]:
+    """Fields sent as null that the schema does not let be null (a change must name a value)."""
+    fields = SERIALIZERS[kind]().fields
+    return {
+        name: ["This field may not be null."]
+        for name, value in data.items()
+        if value is None and name in fields and not fields[name].read_only and not fields[name].allow_null
+    }
 
 
 def _collection(kind: str, label: str) -> type[_EventCollection]:

@@ -26,7 +26,7 @@ def test_customer_sees_missed_target_and_credit(browser_page, tenants):
     page.wait_for_url("**/compliance/?period=2026-03")
     availability = page.get_by_role("row").filter(has_text="Availability").first
     assert "Missed" in availability.inner_text()
-    assert "99.8%" in availability.inner_text()
+    assert "99.86%" in availability.inner_text()
     credits = page.get_by_role("table", name="Credits owed for the missed service levels, in EUR")
     assert "Below 99.9%: 10% of the monthly fee" in credits.inner_text()
     assert "100.00 EUR" in credits.inner_text()

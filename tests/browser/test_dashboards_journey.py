@@ -22,9 +22,9 @@ def test_provider_scorecard_and_trends_then_customer_standing(browser_page, tena
         "table", name="Service levels met or missed and credits owed, per contract and month"
     )
     row = scorecard.get_by_role("row").filter(has_text="Harbour Dental")
-    assert "1 missed" in row.inner_text() and "100.00 EUR" in row.inner_text()
+    assert "1 missed" in row.inner_text() and "EUR 100.00" in row.inner_text()
     totals = scorecard.get_by_role("row", name="Credits per month")
-    assert "100.00 EUR" in totals.inner_text()
+    assert "EUR 100.00" in totals.inner_text()
     # The credit totals, the key column, fit at 1280 px without scrolling the table.
     page.set_viewport_size({"width": 1280, "height": 800})
     assert scorecard.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
@@ -48,7 +48,7 @@ def test_provider_scorecard_and_trends_then_customer_standing(browser_page, tena
     page.context.clear_cookies()
     sign_in(page, tenants.customer_admin.email)
     standing = page.get_by_role("table", name="Each contract in force", exact=False)
-    assert "Missed · 1 of 2" in standing.inner_text() and "100.00 EUR" in standing.inner_text()
+    assert "Missed · 1 of 2" in standing.inner_text() and "EUR 100.00" in standing.inner_text()
     assert page.get_by_role("link", name="Compliance scorecard").count() == 0
     assert_accessible(page)
     standing.get_by_role("link", name=contract.title).click()

@@ -32,6 +32,7 @@ def test_admin_adds_a_webhook_sends_a_test_event_and_sees_the_delivery(
     sign_in(page, tenants.provider_admin.email)
     if viewport["width"] < 768:
         page.get_by_role("button", name="Toggle navigation").click()
+    page.get_by_role("button", name="Manage").click()
     page.get_by_role("link", name="Webhooks").click()
     page.wait_for_url("**/webhooks/")
     assert_accessible(page)

@@ -64,7 +64,7 @@ class AttemptSerializer(serializers.ModelSerializer):
         fields = ["number", "started_at", "status_code", "duration_ms", "error"]
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class WebhookDeliverySerializer(serializers.ModelSerializer):
     event_type = serializers.CharField(source="event.event_type")
     message_id = serializers.CharField(source="event.message_id", help_text="The webhook-id header.")
     status = serializers.ChoiceField(choices=DeliveryStatus.choices)

@@ -18,18 +18,20 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from compliance.api.views import ERRORS, _field_errors, _page_of, _token_organisation
+from compliance.api.errors import CONFLICT_RESPONSE, flat_errors, refused
+from compliance.api.views import ERRORS, _page_of, _token_organisation
 from contracts.selectors.tenancy import get_for_user_or_404
 from webhooks import selectors, services
 from webhooks.api.serializers import (
-    DeliverySerializer,
     SubscriptionCreatedSerializer,
     SubscriptionCreateSerializer,
     SubscriptionSerializer,
+    WebhookDeliverySerializer,
 )
 from webhooks.models import Subscription
 
@@ -51,6 +53,8 @@ def _subscription(request: Request, subscription_id: int) -> Subscription:
 
 
 class SubscriptionCollection(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
         operation_id="webhook_subscriptions_list",
         responses=_page_of(SubscriptionSerializer, "WebhookSubscription"),
@@ -64,25 +68,23 @@ class SubscriptionCollection(APIView):
     @extend_schema(
         operation_id="webhook_subscriptions_create",
         request=SubscriptionCreateSerializer,
-        responses={201: SubscriptionCreatedSerializer, 400: ERRORS},
+        responses={201: SubscriptionCreatedSerializer, 400: ERRORS, 409: CONFLICT_RESPONSE},
         summary="Subscribe a URL to events; the answer carries the signing secret, once",
     )
     def post(self, request: Request) -> Response:
         serializer = SubscriptionCreateSerializer(data=request.data)
         if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+            return refused(request, flat_errors(serializer.errors))
         data = serializer.validated_data
         organisations = list(_organisations(request))
         if data.get("organisation"):
             organisations = [o for o in organisations if o.slug == data["organisation"]]
             if not organisations:
-                return Response(
-                    {"organisation": ["Not a provider organisation you administer."]},
-                    status=status.HTTP_400_BAD_REQUEST,
-                )
+                message = "Not a provider organisation you administer."
+                return refused(request, flat_errors({"organisation": [message]}))
         if len(organisations) != 1:
             message = "Name the organisation (its slug)." if organisations else "You administer no provider."
-            return Response({"organisation": [message]}, status=status.HTTP_400_BAD_REQUEST)
+            return refused(request, flat_errors({"organisation": [message]}))
         try:
             subscription, secret = services.subscription_create(
                 organisation=organisations[0],
@@ -92,12 +94,14 @@ class SubscriptionCollection(APIView):
                 description=data["description"],
             )
         except ValidationError as exc:
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+            return refused(request, flat_errors(exc))
         subscription.secret = secret
         return Response(SubscriptionCreatedSerializer(subscription).data, status=status.HTTP_201_CREATED)
 
 
 class SubscriptionItem(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
         operation_id="webhook_subscriptions_retrieve",
         responses={200: SubscriptionSerializer, 404: NOT_FOUND},
@@ -109,14 +113,14 @@ class SubscriptionItem(APIView):
     @extend_schema(
         operation_id="webhook_subscriptions_update",
         request=SubscriptionSerializer(partial=True),
-        responses={200: SubscriptionSerializer, 400: ERRORS, 404: NOT_FOUND},
+        responses={200: SubscriptionSerializer, 400: ERRORS, 404: NOT_FOUND, 409: CONFLICT_RESPONSE},
         summary="Change the URL, description, events, or switch it on or off",
     )
     def patch(self, request: Request, subscription_id: int) -> Response:
         subscription = _subscription(request, subscription_id)
         serializer = SubscriptionSerializer(subscription, data=request.data, partial=True)
         if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+            return refused(request, flat_errors(serializer.errors))
         data = serializer.validated_data
         try:
             services.subscription_update(
@@ -128,7 +132,7 @@ class SubscriptionItem(APIView):
             )
         except ValidationError as exc:
             subscription.refresh_from_db()
-            return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+            return refused(request, flat_errors(exc))
         return Response(SubscriptionSerializer(subscription).data)
 
     @extend_schema(
@@ -144,28 +148,28 @@ class SubscriptionItem(APIView):
 class SubscriptionDeliveries(APIView):
     @extend_schema(
         operation_id="webhook_deliveries_list",
-        responses={200: _page_of(DeliverySerializer, "WebhookDelivery"), 404: NOT_FOUND},
+        responses={200: _page_of(WebhookDeliverySerializer, "WebhookDelivery"), 404: NOT_FOUND},
         summary="The delivery log of a subscription, newest first, with each attempt",
     )
     def get(self, request: Request, subscription_id: int) -> Response:
         subscription = _subscription(request, subscription_id)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(selectors.deliveries_of(subscription), request, view=self)
-        return paginator.get_paginated_response(DeliverySerializer(page, many=True).data)
+        return paginator.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
 
 
 class SubscriptionTest(APIView):
     @extend_schema(
         operation_id="webhook_subscriptions_test",
         request=None,
-        responses={202: DeliverySerializer, 404: NOT_FOUND},
+        responses={202: WebhookDeliverySerializer, 404: NOT_FOUND},
         summary="Send a test event (webhook.test) to the subscription",
     )
     def post(self, request: Request, subscription_id: int) -> Response:
         subscription = _subscription(request, subscription_id)
         delivery = services.subscription_test_send(subscription=subscription, user=request.user)
         delivery = selectors.deliveries_of(subscription).get(pk=delivery.pk)
-        return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+        return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
 ROTATED = inline_serializer(

@@ -220,7 +220,7 @@ def test_author_records_a_value_and_returns_to_the_month(client_for, tenants, co
         "Survey",
     )
     html = client_for(tenants.provider_author).get(response["Location"]).content.decode()
-    assert "Value recorded for the period" in html and "92.5%" in html
+    assert "Value 92.5 recorded for 2026-03." in html
 
 
 @pytest.mark.django_db

@@ -48,7 +48,7 @@ def test_bad_input_answers_400_with_details_and_adds_nothing(client, tenants, co
     data = {"kind": "fax", "name": ""}
     response = client.post(_base(contract), data, content_type="application/json", **auth)
     assert response.status_code == 400
-    assert set(response.json()) == {"kind", "name"}
+    assert {f for item in response.json()["errors"] for f in item["errors"]} == {"kind", "name"}
     assert not EventSource.objects.exists()
 
 
