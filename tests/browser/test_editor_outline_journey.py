@@ -42,6 +42,19 @@ def test_author_reorders_clauses_with_the_keyboard_and_publishes(browser_page, t
     third = page.locator("section.clause").nth(2)
     expect(third.get_by_label("Legal text")).to_be_visible()
 
+    # Saving a placeholder typo flags the clause in the outline, without a page reload.
+    page.evaluate("window.stillTheSamePage = true")
+    plain = third.get_by_label("Plain text")
+    original = plain.input_value()
+    plain.fill(original + " {{ typo_here }}")
+    third.get_by_role("button", name=f"Save clause {headings[2]}").click()
+    expect(outline.locator("li").nth(2)).to_contain_text("unfilled placeholder")
+    third = page.locator("section.clause").nth(2)
+    third.get_by_label("Plain text").fill(original)
+    third.get_by_role("button", name=f"Save clause {headings[2]}").click()
+    expect(outline.locator("li").nth(2)).to_contain_text("Ready")
+    assert page.evaluate("window.stillTheSamePage") is True
+
     # Move the first clause down with the keyboard: focus its button, press Enter.
     page.get_by_role("button", name=f"Move clause {headings[0]} down").focus()
     page.keyboard.press("Enter")
