@@ -2,12 +2,14 @@
 
 from contracts.services.audit import audit_draft_change, audit_record, audit_record_automatic_many
 from contracts.services.clauses import (
+    MOVE_DIRECTIONS,
     clause_add,
     clause_add_from_template,
     clause_category_create,
     clause_category_delete,
     clause_delete,
     clause_move,
+    clause_move_to,
     clause_reorder,
     clause_save_to_library,
     clause_template_create,
@@ -78,7 +80,9 @@ __all__ = [
     "clause_category_create",
     "clause_category_delete",
     "clause_delete",
+    "MOVE_DIRECTIONS",
     "clause_move",
+    "clause_move_to",
     "clause_reorder",
     "clause_save_to_library",
     "clause_template_create",

@@ -9,7 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from contracts.models import Clause, ClauseCategory, ClauseTemplate, Organisation, User, Version
+from contracts.models import (
+    AuditAction,
+    Clause,
+    ClauseCategory,
+    ClauseTemplate,
+    Organisation,
+    User,
+    Version,
+)
+from contracts.services.audit import audit_draft_change
 from contracts.services.drafts import ensure_draft
 
 _CLAUSE_FIELDS = ("key", "heading", "legal_text", "plain_text")
@@ -115,7 +124,7 @@ def clause_update(*, clause: Clause, data: Mapping[str, Any]) -> Clause:
 
 
 @transaction.atomic
-def clause_move(*, clause: Clause, position: int) -> Clause:
+def clause_move_to(*, clause: Clause, position: int) -> Clause:
     """Move a clause to ``position`` (1-based, clamped), shifting the others."""
     ensure_draft(clause.version)
     others = [c for c in _ordered(clause.version) if c.pk != clause.pk]
@@ -123,6 +132,36 @@ def clause_move(*, clause: Clause, position: int) -> Clause:
     ordered = [*others[:index], clause, *others[index:]]
     _renumber(ordered)
     return clause
+
+
+MOVE_DIRECTIONS = {"up": -1, "down": 1}
+
+
+@transaction.atomic
+def clause_move(*, clause: Clause, direction: str, user: User | None) -> bool:
+    """Swap a clause with its neighbour above (``direction`` "up") or below ("down").
+
+    Positions stay 1..n. Returns False, changing nothing, when the clause is already first
+    (up) or last (down); a move is recorded in the contract's activity."""
+    if direction not in MOVE_DIRECTIONS:
+        raise ValidationError({"direction": "Move a clause up or down."})
+    version = clause.version
+    ensure_draft(version)
+    ordered = _ordered(version)
+    index = next(i for i, c in enumerate(ordered) if c.pk == clause.pk)
+    target = index + MOVE_DIRECTIONS[direction]
+    if not 0 <= target < len(ordered):
+        return False
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    _renumber(ordered)
+    clause.position = target + 1
+    audit_draft_change(
+        version=version,
+        user=user,
+        action=AuditAction.CLAUSE_EDITED,
+        change=f"Clause “{clause.heading}” moved {direction} to position {clause.position}",
+    )
+    return True
 
 
 @transaction.atomic

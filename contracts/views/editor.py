@@ -4,6 +4,7 @@ consistency panel. Clause and version actions live in ``editor_*.py``.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from contracts.forms.editor import (
     ContractCreateForm,
     ContractReportsForm,
 )
-from contracts.models import Clause, Version
+from contracts.models import Clause, ClauseTemplate, RequestStatus, SignatureRequest, Version
 from contracts.selectors import tenancy
 from contracts.selectors.versions import (
     RenderedClause,
@@ -98,16 +99,40 @@ def version_urls(version: Version) -> dict[str, str]:
 
 @dataclass
 class ClauseRow:
-    """One clause on the editor page: its renderings, its form and where it stands."""
+    """One clause on the editor page: its renderings, its form and where it stands.
+
+    ``finding_errors`` / ``finding_warnings`` count the consistency findings about it;
+    ``edited`` says its texts differ from the library template it was copied from."""
 
     rendered: RenderedClause
     form: ClauseForm | None
     first: bool
     last: bool
+    finding_errors: int = 0
+    finding_warnings: int = 0
+    edited: bool = False
+    expanded: bool = False
 
     @property
     def clause(self) -> Clause:
         return self.rendered.clause
+
+    @property
+    def placeholder_errors(self) -> int:
+        return len(self.rendered.errors)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.placeholder_errors or self.finding_errors or (self.form and self.form.errors))
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.clause.legal_text.strip() or self.clause.plain_text.strip())
+
+    @property
+    def is_open(self) -> bool:
+        """Clauses start collapsed; one with errors, or still without text, starts open."""
+        return self.expanded or self.has_errors or self.is_empty
 
 
 def clause_form(version: Version, clause: Clause, data=None) -> ClauseForm:
@@ -118,12 +143,41 @@ def clause_form(version: Version, clause: Clause, data=None) -> ClauseForm:
     return ClauseForm(data, clause=clause, save_url=save_url, preview_url=urls["preview"])
 
 
+def edited_from_library(clauses) -> set[int]:
+    """Ids of the clauses whose texts differ from the library template they came from."""
+    template_ids = {c.template_id for c in clauses if c.template_id}
+    if not template_ids:
+        return set()
+    templates = {
+        t.pk: t
+        for t in ClauseTemplate.objects.filter(pk__in=template_ids).only(
+            "heading", "legal_text", "plain_text"
+        )
+    }
+    edited = set()
+    for clause in clauses:
+        template = templates.get(clause.template_id)
+        if template is not None and (
+            (template.heading, template.legal_text, template.plain_text)
+            != (clause.heading, clause.legal_text, clause.plain_text)
+        ):
+            edited.add(clause.pk)
+    return edited
+
+
 def clause_rows(
-    version: Version, terms: VersionTerms, values, bound: dict[int, ClauseForm] | None = None
+    version: Version,
+    terms: VersionTerms,
+    values,
+    bound: dict[int, ClauseForm] | None = None,
+    findings: list[Finding] | None = None,
 ) -> list[ClauseRow]:
     bound = bound or {}
     rendered = version_rendered_clauses(terms, values)
     count = len(rendered)
+    errors: Counter[str] = Counter(f.clause for f in findings or () if f.is_error)
+    warnings: Counter[str] = Counter(f.clause for f in findings or () if not f.is_error)
+    edited = edited_from_library(terms.clauses)
     return [
         ClauseRow(
             rendered=item,
@@ -132,6 +186,9 @@ def clause_rows(
             else None,
             first=index == 0,
             last=index == count - 1,
+            finding_errors=errors[item.clause.key],
+            finding_warnings=warnings[item.clause.key],
+            edited=item.clause.pk in edited,
         )
         for index, item in enumerate(rendered)
     ]
@@ -163,6 +220,19 @@ def findings_context(terms: VersionTerms, values, unsaved: dict | None = None) -
     }
 
 
+def signature_next_step(version: Version, versions: list[Version]) -> bool:
+    """Whether the page offers *Send for signature*: the version is published, the latest,
+    not yet in force and not already out for signature."""
+    latest = max(versions, key=lambda v: v.number, default=None)
+    if version.is_draft or latest is None or latest.pk != version.pk:
+        return False
+    if version.in_force_from or version.signed_outside_portal:
+        return False
+    return not SignatureRequest.objects.filter(
+        version__contract=version.contract, status=RequestStatus.OPEN
+    ).exists()
+
+
 def editor_context(
     version: Version,
     *,
@@ -179,6 +249,8 @@ def editor_context(
     versions = list(versions_of(terms.contract))
     draft = next((v for v in versions if v.is_draft), None)
     previous = max((v.number for v in versions if v.number < version.number), default=None)
+    findings = findings_context(terms, values)
+    found = [*findings["finding_errors"], *findings["finding_warnings"]]
     context = {
         "version": version,
         "contract": terms.contract,
@@ -186,9 +258,10 @@ def editor_context(
         "draft": draft,
         "previous_number": previous,
         "urls": urls,
-        "rows": clause_rows(version, terms, values, clause_forms),
+        "rows": clause_rows(version, terms, values, clause_forms, [row.finding for row in found]),
         "publish_errors": publish_errors or [],
-        **findings_context(terms, values),
+        **findings,
+        "next_step_signature": signature_next_step(version, versions),
         # The quick parameter panel of the terms pages; its posts answer with
         # ``HX-Trigger: terms-changed``, which refreshes the previews and the findings here.
         **parameters_panel_context(version, terms),

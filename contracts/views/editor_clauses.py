@@ -19,6 +19,7 @@ from contracts.models import AuditAction, Clause, Version
 from contracts.selectors.tenancy import get_for_user_or_404
 from contracts.selectors.versions import (
     clause_templates_for_version,
+    version_findings,
     version_for_author,
     version_render_values,
     version_rendered_clauses,
@@ -29,6 +30,7 @@ from contracts.views.editor import (
     add_service_errors,
     back_to_editor,
     clause_form,
+    edited_from_library,
     is_htmx,
     refuse_frozen,
     render_editor,
@@ -52,7 +54,17 @@ def _clause_partial(request, version: Version, clause: Clause, form, *, status: 
     values = version_render_values(terms)
     rendered = next(r for r in version_rendered_clauses(terms, values) if r.clause.pk == clause.pk)
     keys = [c.pk for c in terms.clauses]
-    row = ClauseRow(rendered=rendered, form=form, first=keys[0] == clause.pk, last=keys[-1] == clause.pk)
+    findings = [f for f in version_findings(terms, values) if f.clause == clause.key]
+    row = ClauseRow(
+        rendered=rendered,
+        form=form,
+        first=keys[0] == clause.pk,
+        last=keys[-1] == clause.pk,
+        finding_errors=sum(f.is_error for f in findings),
+        finding_warnings=sum(not f.is_error for f in findings),
+        edited=clause.pk in edited_from_library([clause]),
+        expanded=True,
+    )
     context = {"row": row, "version": terms.version, "urls": version_urls(terms.version)}
     response = render(request, "contracts/editor/_clause.html", context, status=status)
     for name, value in (headers or {}).items():
@@ -155,16 +167,19 @@ def clause_delete(request, reference: str, number: int, clause_id: int):
 @login_required
 @require_POST
 def clause_move(request, reference: str, number: int, clause_id: int):
-    """Move a clause one place up or down (``direction``)."""
+    """Move a clause one place up or down (``direction``); the first cannot go up, the last
+    cannot go down."""
     version = version_for_author(request.user, reference, number)
     clause = _clause_of(version, clause_id)
     if not version.is_draft:
         return refuse_frozen(request, version)
-    steps = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
-    if steps is None:
+    direction = request.POST.get("direction", "")
+    if direction not in services.MOVE_DIRECTIONS:
         messages.error(request, "Move a clause up or down.")
         return render_editor(request, version, status=400)
-    with transaction.atomic():
-        services.clause_move(clause=clause, position=clause.position + steps)
-        _log(request, version, f"Clause “{clause.heading}” moved {request.POST['direction']}")
+    if services.clause_move(clause=clause, direction=direction, user=request.user):
+        messages.success(request, f"Clause “{clause.heading}” moved {direction} to number {clause.position}.")
+    else:
+        where = "first" if direction == "up" else "last"
+        messages.info(request, f"Clause “{clause.heading}” is already {where}: nothing moved.")
     return back_to_editor(request, version, f"clause-{clause.key}")

@@ -62,9 +62,9 @@ def test_clause_added_at_a_position_moves_the_rest_down(version):
 
 def test_clause_move_and_reorder(version):
     a, b, c = add(version, "A", "B", "C")
-    services.clause_move(clause=c, position=1)
+    services.clause_move_to(clause=c, position=1)
     assert headings(version) == ["C", "A", "B"]
-    services.clause_move(clause=c, position=99)
+    services.clause_move_to(clause=c, position=99)
     assert headings(version) == ["A", "B", "C"]
     services.clause_reorder(version=version, clause_ids=[b.pk, c.pk, a.pk])
     assert headings(version) == ["B", "C", "A"]

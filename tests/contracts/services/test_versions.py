@@ -199,7 +199,7 @@ def test_term_row_cannot_move_into_a_frozen_version(frozen, tenants):
             consequence="pause_clock",
         ),
         lambda v: services.clause_add(version=v, heading="H", legal_text="", plain_text=""),
-        lambda v: services.clause_move(clause=v.clauses.last(), position=1),
+        lambda v: services.clause_move_to(clause=v.clauses.last(), position=1),
         lambda v: services.credit_tiers_set(service_level=v.service_levels.first(), tiers=[]),
         lambda v: services.service_update(service=v.services.first(), data={"name": "Mail"}),
     ],
