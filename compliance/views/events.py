@@ -71,7 +71,8 @@ def event_list(request, reference: str, kind: str):
         breached_ids=events.breached_ids(contract, period) if wants_breached else set(),
     )
     rows = found.qs
-    if file_format in ("csv", "xlsx") and not filter_form.errors:
+    # A bad month or filter exports nothing: the page says what is wrong instead.
+    if file_format in ("csv", "xlsx") and not filter_form.errors and found.is_valid():
         return _export(contract, kind, rows, file_format, found.breached_ids)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

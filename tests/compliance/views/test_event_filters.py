@@ -83,6 +83,10 @@ def test_source_filter_and_unknown_values(tenants, contract, client_for):
     assert _get(client, contract, service="Not a service").status_code == 400
     # The month selector still answers 400 on a bad month, with the filters kept.
     assert _get(client, contract, period="13-2026", service="Email").status_code == 400
+    # An export with a bad filter downloads nothing and shows the error on the page.
+    refused = _get(client, contract, priority="P9", export="csv")
+    assert refused.status_code == 400 and refused["Content-Type"].startswith("text/html")
+    assert "P9" in refused.content.decode()
 
 
 def test_breached_follows_the_latest_stored_figures(tenants, contract, client_for):
