@@ -48,17 +48,21 @@ def to_csv(header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
 def to_xlsx(header: Sequence[str], rows: Sequence[Sequence], *, title: str) -> bytes:
     """One worksheet named ``title``; every text cell stored as text, never as a formula."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.cell.cell import TYPE_STRING, Cell
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
     for values in [list(header), *rows]:
-        cells = [safe_cell(value) for value in values]
-        sheet.append([float(c) if isinstance(c, Decimal) else c for c in cells])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = TYPE_STRING
+        cells = []
+        for value in (safe_cell(value) for value in values):
+            if isinstance(value, str):
+                # Built as a cell so it is typed as text once (looking the row up again after
+                # appending would scan the whole sheet: quadratic in rows).
+                value = Cell(sheet, value=value)
+                value.data_type = TYPE_STRING
+            cells.append(float(value) if isinstance(value, Decimal) else value)
+        sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from compliance.engine.periods import next_period, period_bounds
-from compliance.models import Incident, Outage, WorkLog
+from compliance.models import Evaluation, EventSource, Incident, Outage, WorkLog
 from contracts.models import Contract, Responsibility, Service, Version, VersionState
 
 # ---------------------------------------------------------------- terms events are checked against
@@ -97,3 +97,138 @@ def worklogs_of(contract: Contract, period: tuple[int, int] | None = None) -> Qu
 
 
 EVENTS_OF = {"incidents": incidents_of, "outages": outages_of, "worklogs": worklogs_of}
+
+
+# ---------------------------------------------------------------- what the lists filter on
+
+
+def event_services(contract: Contract, kind: str) -> list[str]:
+    """The services the contract's events of ``kind`` name (one query)."""
+    model = {"incidents": Incident, "outages": Outage}.get(kind)
+    if model is None:
+        return []
+    return list(
+        model.objects.filter(contract=contract)
+        .order_by("service")
+        .values_list("service", flat=True)
+        .distinct()
+    )
+
+
+def event_sources(contract: Contract):
+    """The contract's event sources (one query)."""
+    return list(EventSource.objects.filter(contract=contract))
+
+
+def breached_ids(contract: Contract, period: tuple[int, int] | None = None) -> set[str]:
+    """External ids of events counted as a breach of a service level in the latest stored
+    figures of each month (of ``period`` when given): one query."""
+    latest = (
+        Evaluation.objects.filter(contract=contract, period=OuterRef("period"))
+        .order_by("-revision")
+        .values("revision")[:1]
+    )
+    evaluations = Evaluation.objects.filter(contract=contract, revision=Subquery(latest))
+    if period is not None:
+        evaluations = evaluations.filter(period=f"{period[0]:04d}-{period[1]:02d}")
+    ids: set[str] = set()
+    for figures in evaluations.values_list("figures", flat=True):
+        for level in figures.get("service_levels", []):
+            ids.update(breach["external_id"] for breach in level.get("breaches", []))
+    return ids
+
+
+# ---------------------------------------------------------------- exports
+
+EXPORT_HEADERS = {
+    "incidents": [
+        "Id",
+        "Service",
+        "Priority",
+        "Opened",
+        "First response",
+        "Resolved",
+        "Reopened",
+        "Waiting on customer",
+        "Cause",
+        "Responsibility",
+        "Summary",
+        "From",
+        "Breached",
+    ],
+    "outages": [
+        "Id",
+        "Service",
+        "Down from",
+        "Up again",
+        "Planned",
+        "Cause",
+        "Responsibility",
+        "Summary",
+        "From",
+        "Breached",
+    ],
+    "worklogs": ["Id", "Date", "Hours", "Who", "Billable outside the contract", "Description"],
+}
+
+
+def _local(value, tz: ZoneInfo) -> str:
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _origin(event) -> str:
+    return str(event.source) if event.source_id else "Entered by the provider"
+
+
+def export_rows(kind: str, events, *, contract: Contract, breached: set[str]) -> list[list]:
+    """The rows of an export, times in the contract's zone; the events' pauses and sources
+    come with the queryset (constant queries)."""
+    tz = ZoneInfo(contract.time_zone)
+    rows = []
+    for event in events:
+        if kind == "incidents":
+            pauses = "; ".join(f"{_local(p.start, tz)}–{_local(p.end, tz)}" for p in event.pauses.all())
+            rows.append(
+                [
+                    event.external_id,
+                    event.service,
+                    event.priority,
+                    _local(event.opened_at, tz),
+                    _local(event.first_response_at, tz),
+                    _local(event.resolved_at, tz),
+                    event.reopened,
+                    pauses,
+                    event.get_cause_display(),
+                    event.responsibility,
+                    event.summary,
+                    _origin(event),
+                    event.external_id in breached,
+                ]
+            )
+        elif kind == "outages":
+            rows.append(
+                [
+                    event.external_id,
+                    event.service,
+                    _local(event.start, tz),
+                    _local(event.end, tz),
+                    event.planned,
+                    event.get_cause_display(),
+                    event.responsibility,
+                    event.summary,
+                    _origin(event),
+                    event.external_id in breached,
+                ]
+            )
+        else:
+            rows.append(
+                [
+                    event.external_id,
+                    event.date,
+                    event.hours,
+                    event.person,
+                    event.billable,
+                    event.description,
+                ]
+            )
+    return rows

@@ -10,11 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from compliance import services
+from compliance.forms.event_filters import FILTERS
 from compliance.forms.events import FORMS, PauseForm, PeriodForm, initial_of
 from compliance.selectors import events
 from compliance.selectors.tenancy import (
@@ -24,6 +27,7 @@ from compliance.selectors.tenancy import (
     worklogs_authored_by,
 )
 from contracts.selectors import tenancy
+from slaportal import exports
 
 PAGE_SIZE = 50
 LABELS = {"incidents": "Incidents", "outages": "Outages", "worklogs": "Work logs"}
@@ -57,7 +61,25 @@ def event_list(request, reference: str, kind: str):
     can_author = at_provider is not None and at_provider.can_author
     filter_form = PeriodForm(request.GET or None)
     period = filter_form.cleaned_data["period"] if filter_form.is_valid() else None
-    page = Paginator(events.EVENTS_OF[kind](contract, period), PAGE_SIZE).get_page(request.GET.get("page"))
+    file_format = request.GET.get("export")
+    wants_breached = kind != "worklogs" and (bool(request.GET.get("breached")) or file_format)
+    found = FILTERS[kind](
+        request.GET,
+        events.EVENTS_OF[kind](contract, period),
+        services=events.event_services(contract, kind),
+        sources=events.event_sources(contract) if kind != "worklogs" else (),
+        breached_ids=events.breached_ids(contract, period) if wants_breached else set(),
+    )
+    rows = found.qs
+    # A bad month or filter exports nothing: the page says what is wrong instead.
+    if file_format in ("csv", "xlsx") and not filter_form.errors and found.is_valid():
+        return _export(contract, kind, rows, file_format, found.breached_ids)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    for key in ("page", "export"):
+        query.pop(key, None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
     return render(
         request,
         "compliance/event_list.html",
@@ -68,12 +90,32 @@ def event_list(request, reference: str, kind: str):
             "singular": SINGULAR[kind],
             "page": page,
             "filter_form": filter_form,
+            "filter": found,
+            "filtered": found.filtered,
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "sort": request.GET.get("sort", ""),
             "period": filter_form.data.get("period", "") if period else "",
             "can_author": can_author,
             "can_manage_sources": at_provider is not None and at_provider.can_manage_members,
         },
-        status=400 if filter_form.errors else 200,
+        status=400 if filter_form.errors or not found.is_valid() else 200,
     )
+
+
+def _export(contract, kind: str, rows, file_format: str, breached: set[str]) -> HttpResponse:
+    header = events.EXPORT_HEADERS[kind]
+    body_rows = events.export_rows(kind, rows, contract=contract, breached=breached)
+    if file_format == "csv":
+        response = HttpResponse(exports.to_csv(header, body_rows), content_type=exports.CSV_TYPE)
+    else:
+        body = exports.to_xlsx(header, body_rows, title=LABELS[kind])
+        response = HttpResponse(body, content_type=exports.XLSX_TYPE)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="{contract.reference}-{kind}-{stamp}.{file_format}"'
+    )
+    return response
 
 
 def _form_page(request, *, contract, kind, form, event=None, pause_form=None, status=200):
