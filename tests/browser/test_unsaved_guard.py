@@ -13,7 +13,12 @@ def test_leaving_the_editor_with_unsaved_text_asks_first(browser_page, tenants):
     page = browser_page
     sign_in(page, tenants.provider_author.email)
     page.goto(page.base + f"/contracts/{tenants.contract.reference}/versions/{version.number}/edit/")
-    page.get_by_label("Legal text").first.type(" Unsaved words.")
+    # Clauses start collapsed in the editor: open the first one and type in its text.
+    details = page.locator("details.clause-details").first
+    if not details.evaluate("d => d.open"):
+        details.locator("summary").click()
+    legal_text = page.locator("form[data-unsaved-guard]").first.get_by_label("Legal text")
+    legal_text.type(" Unsaved words.")
 
     dialogs = []
 
@@ -26,10 +31,10 @@ def test_leaving_the_editor_with_unsaved_text_asks_first(browser_page, tenants):
     page.wait_for_timeout(500)
     assert dialogs == ["beforeunload"]
     assert "/edit/" in page.url
-    assert "Unsaved words." in page.get_by_label("Legal text").first.input_value()
+    assert "Unsaved words." in legal_text.input_value()
 
     # After saving, leaving is silent.
-    page.get_by_role("button", name="Save clause").first.click()
+    page.locator("form[data-unsaved-guard]").first.get_by_role("button", name="Save clause").click()
     page.wait_for_load_state("networkidle")
     page.get_by_role("link", name="Contracts", exact=True).first.click()
     page.wait_for_url(page.base + "/contracts/")

@@ -70,7 +70,9 @@ def _valid_create(case) -> None:
 
 def _machine(headers: dict, reference: str, log: dict):
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application, headers=headers)
-    base = schema.as_state_machine()
+    # The event operations and their links: other resources of the API (sources, profiles,
+    # webhooks) are fuzzed statelessly and would only thin out these scenarios.
+    base = schema.include(path_regex=r"^/api/v1/contracts/").as_state_machine()
 
     class Workflow(base):
         def setup(self):
