@@ -99,9 +99,15 @@ def test_every_url_is_covered_and_private(tenants, client):
     for name, pattern in patterns:
         url = _url(name, pattern, values)
         for method in ("get", "post"):
-            response = getattr(client, method)(url)
+            # The API takes JSON bodies: its URLs get an empty JSON object, pages an empty form.
+            body = (
+                {"data": "{}", "content_type": "application/json"}
+                if method == "post" and url.startswith("/api/")
+                else {}
+            )
+            response = getattr(client, method)(url, **body)
             if name in PUBLIC or name in own:
-                assert response.status_code in (200, 302, 400, 401, 404, 405, 410, 415), (name, method)
+                assert response.status_code in (200, 302, 400, 401, 404, 405, 410), (name, method)
                 body = response.content.decode()
                 assert tenants.provider.name not in body or name == "contracts:invitation_accept", (
                     name,
