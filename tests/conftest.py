@@ -28,6 +28,15 @@ def _portal_test_settings(settings, request):
     from django.core.cache import cache, caches
 
     cache.clear()
+    # Rendered PDFs in this test's own memory: a cache shared on disk by the parallel test
+    # processes would be cleared under another test's feet.
+    settings.CACHES = {
+        **settings.CACHES,
+        "documents": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"documents-{request.node.nodeid}",
+        },
+    }
     caches["documents"].clear()
     yield
     app.conf.task_always_eager = previous
