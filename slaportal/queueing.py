@@ -16,6 +16,7 @@ server, so that no click waits on a PDF there either.
 
 from __future__ import annotations
 
+import functools
 import logging
 import socket
 
@@ -31,15 +32,17 @@ logger = logging.getLogger("slaportal.queueing")
 # transport's socket_connect_timeout, see settings).
 PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 
-try:  # the Redis client's own errors, raised e.g. by the result backend
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
 
-    _REDIS_ERRORS: tuple[type[BaseException], ...] = (RedisConnectionError, RedisTimeoutError)
-except ImportError:  # pragma: no cover - redis is a dependency of the broker transport
-    _REDIS_ERRORS = ()
-
-UNREACHABLE = (BrokerError, ConnectionError, socket.timeout, *_REDIS_ERRORS)
+@functools.cache
+def unreachable_errors() -> tuple[type[BaseException], ...]:
+    """What a broker that cannot be reached raises; with the Redis client's own errors (raised
+    e.g. by the result backend), loaded on first need: importing the client costs start-up time."""
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # pragma: no cover - redis is a dependency of the broker transport
+        return (BrokerError, ConnectionError, socket.timeout)
+    return (BrokerError, ConnectionError, socket.timeout, RedisConnectionError, RedisTimeoutError)
 
 
 def runs_in_background() -> bool:
@@ -74,7 +77,7 @@ def enqueue(task, *args, **kwargs) -> bool:
         app.send_task(
             name, args=args, kwargs=kwargs, retry=True, retry_policy=PUBLISH_RETRY_POLICY, ignore_result=True
         )
-    except UNREACHABLE as exc:
+    except unreachable_errors() as exc:
         logger.warning(
             "Could not queue %s%r: broker unreachable (%s); the work stays pending and is "
             "queued again by requeue_pending_work.",

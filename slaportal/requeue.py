@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from slaportal.celery import app
-from slaportal.queueing import UNREACHABLE, enqueue
+from slaportal.queueing import enqueue, unreachable_errors
 
 logger = logging.getLogger("slaportal.queueing")
 
@@ -64,7 +64,7 @@ def broker_backlog(app) -> int | None:
                 return channel.queue_declare(queue=app.conf.task_default_queue, passive=True).message_count
             except ChannelError:  # no such queue: nothing was ever queued, or all taken
                 return 0
-    except UNREACHABLE:
+    except unreachable_errors():
         return None
 
 
@@ -77,7 +77,7 @@ def tasks_held_by_workers(app, timeout: float = 1.0) -> set[tuple[str, tuple]]:
         inspect = app.control.inspect(timeout=timeout)
         replies = [inspect.active() or {}, inspect.reserved() or {}]
         scheduled = inspect.scheduled() or {}
-    except UNREACHABLE:
+    except unreachable_errors():
         return held
     for reply in replies:
         for tasks in reply.values():

@@ -286,7 +286,7 @@ def _test_database_url() -> str:
 
 
 @pytest.fixture
-def embedded_worker(transactional_db, smtp_server, settings, tmp_path):
+def embedded_worker(transactional_db, smtp_server, settings, tmp_path, monkeypatch):
     """What `make run` starts: a real Celery worker process on the file-system broker (no
     broker server), with the test process publishing to the same folder. It shares the test
     database, media files, sealing key and SMTP server."""
@@ -326,6 +326,9 @@ def embedded_worker(transactional_db, smtp_server, settings, tmp_path):
         "control_folder": str(broker_dir / "control"),
     }
     saved = (app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager)
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration: where the
+    # suite runs against a broker server, the test process would publish there instead.
+    monkeypatch.setenv("CELERY_BROKER_URL", "filesystem://localhost/")
     app.conf.broker_url, app.conf.broker_transport_options = "filesystem://localhost/", options
     app.conf.task_always_eager = False
     app._pool, app.amqp._producer_pool = None, None  # connect anew, to the folder above

@@ -3,7 +3,7 @@ subscribers of that type get a delivery."""
 
 from __future__ import annotations
 
-from webhooks import events, services
+from webhooks import events
 
 
 def _receiver(event_type: events.EventType):
@@ -12,6 +12,9 @@ def _receiver(event_type: events.EventType):
         if made is None:
             return
         organisation, data = made
+        # Loaded here, not at start-up: every process connects these receivers, few publish.
+        from webhooks import services
+
         services.event_publish(organisation=organisation, event_type=event_type.name, data=data)
 
     return receive

@@ -1,54 +1,46 @@
-"""Writes of the compliance app: events (one, or a batch), CSV imports and API tokens."""
+"""Writes of the compliance app: events (one, or a batch), CSV imports and API tokens.
 
-from compliance.services.events import (
-    KINDS,
-    BatchInvalid,
-    UpsertResult,
-    event_save,
-    events_check,
-    events_upsert,
-    incident_pause_add,
-    incident_pause_delete,
-)
-from compliance.services.imports import ImportInvalid, RowError, events_import_csv
-from compliance.services.tokens import api_token_create, api_token_revoke, api_token_user
+The names are loaded on first use, so that importing one service module (the admin does
+at every start) does not load all of them."""
 
-__all__ = [
-    "KINDS",
-    "BatchInvalid",
-    "ImportInvalid",
-    "RowError",
-    "UpsertResult",
-    "api_token_create",
-    "api_token_revoke",
-    "api_token_user",
-    "event_save",
-    "events_check",
-    "events_import_csv",
-    "events_upsert",
-    "incident_pause_add",
-    "incident_pause_delete",
-]
+from importlib import import_module
 
-from compliance.services.import_files import Table, table_read
-from compliance.services.import_profiles import (
-    Preview,
-    events_import_mapped,
-    import_preview,
-    import_profile_create,
-    import_profile_delete,
-    import_profile_update,
-    mapping_errors,
-)
+_MODULES = {
+    "KINDS": "compliance.services.events",
+    "BatchInvalid": "compliance.services.events",
+    "UpsertResult": "compliance.services.events",
+    "event_save": "compliance.services.events",
+    "events_check": "compliance.services.events",
+    "events_upsert": "compliance.services.events",
+    "incident_pause_add": "compliance.services.events",
+    "incident_pause_delete": "compliance.services.events",
+    "ImportInvalid": "compliance.services.imports",
+    "RowError": "compliance.services.imports",
+    "events_import_csv": "compliance.services.imports",
+    "api_token_create": "compliance.services.tokens",
+    "api_token_revoke": "compliance.services.tokens",
+    "api_token_user": "compliance.services.tokens",
+    "Table": "compliance.services.import_files",
+    "table_read": "compliance.services.import_files",
+    "Preview": "compliance.services.import_profiles",
+    "events_import_mapped": "compliance.services.import_profiles",
+    "import_preview": "compliance.services.import_profiles",
+    "import_profile_create": "compliance.services.import_profiles",
+    "import_profile_delete": "compliance.services.import_profiles",
+    "import_profile_update": "compliance.services.import_profiles",
+    "mapping_errors": "compliance.services.import_profiles",
+}
 
-__all__ += [
-    "Preview",
-    "Table",
-    "events_import_mapped",
-    "import_preview",
-    "import_profile_create",
-    "import_profile_delete",
-    "import_profile_update",
-    "mapping_errors",
-    "table_read",
-]
+__all__ = list(_MODULES)
+
+
+def __getattr__(name: str):
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_MODULES[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -4,8 +4,6 @@ background, the contract page shows the progress, and after both parties sign th
 the sealing of the signed PDF until it can be downloaded; a contract PDF never downloaded
 before is rendered by the worker while its page shows that it is being prepared."""
 
-import os
-
 import pytest
 
 from contracts.models import SignatureRequest
@@ -20,13 +18,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("signing_settings"),
-    # This is the embedded configuration of `make run` (no broker server). Where the suite runs
-    # against a broker server, the web process publishes there and the real-worker tests on
-    # that broker cover background work instead.
-    pytest.mark.skipif(
-        os.environ.get("CELERY_BROKER_URL", "").startswith(("redis", "amqp")),
-        reason="the embedded file-system broker is tested where no broker server is configured",
-    ),
 ]
 
 # The worker renders and seals on a shared two-core machine: wait generously for it, while
