@@ -23,11 +23,12 @@ run: $(STAMP)
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# The whole suite in parallel, one worker per core (PYTEST_WORKERS to change it).
+# The whole suite in parallel, one worker per core (PYTEST_WORKERS to change it); idle workers
+# take queued tests from busy ones, so the long tests do not leave one worker running alone.
 PYTEST_WORKERS ?= auto
 test: $(STAMP)
 	@start=$$(date +%s); status=0; \
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || status=$$?; \
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS) || status=$$?; \
 	echo "make test: the whole suite took $$(( $$(date +%s) - start )) s"; exit $$status
 
 lint: $(STAMP)

@@ -25,3 +25,7 @@ if _worker.startswith("gw") and _broker.startswith("redis"):
     _base = int(_parts.path.strip("/") or 0)
     _db = (_base + 1 + int(_worker[2:])) % 16
     os.environ["CELERY_BROKER_URL"] = urlunsplit(_parts._replace(path=f"/{_db}"))
+
+# PostgreSQL: a test's commit need not wait for the write-ahead log to reach the disk (a
+# crash loses nothing a test needs); the transactional tests commit often.
+os.environ.setdefault("PGOPTIONS", "-c synchronous_commit=off")
