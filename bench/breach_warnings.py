@@ -11,7 +11,6 @@ per second, and the ratio of the second run to only computing the inputs.
 """
 
 import argparse
-import os
 import random
 import sys
 import tempfile
@@ -22,18 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.scratch import scratch_django  # noqa: E402
+
 NOW = datetime(2026, 3, 20, 11, tzinfo=UTC)  # 12:00 in Amsterdam
-
-
-def _setup_django(data_dir: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slaportal.settings")
-    os.environ["DATA_DIR"] = data_dir
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _generate(contracts: int, incidents: int, seed: int = 7) -> list:
@@ -91,7 +81,7 @@ def main() -> None:
     parser.add_argument("--incidents", type=int, default=500, help="open incidents per contract")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
-        _setup_django(data_dir)
+        scratch_django(data_dir)
         from django.db import connection
 
         from compliance.selectors.evaluation_inputs import evaluation_inputs_for

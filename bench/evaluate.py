@@ -14,7 +14,6 @@ deleted first.
 """
 
 import argparse
-import os
 import random
 import sys
 import tempfile
@@ -25,19 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.scratch import scratch_django  # noqa: E402
+
 PERIOD = (2026, 3)
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
-
-
-def _setup_django(data_dir: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slaportal.settings")
-    os.environ["DATA_DIR"] = data_dir
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _generate(contracts: int, incidents: int, seed: int = 7) -> list:
@@ -170,7 +160,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
-        _setup_django(data_dir)
+        scratch_django(data_dir)
         from django.db import connection
 
         from compliance.models import Evaluation

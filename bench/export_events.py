@@ -9,7 +9,6 @@ and filtered to one priority.
 """
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -18,16 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def _setup_django(data_dir: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slaportal.settings")
-    os.environ["DATA_DIR"] = data_dir
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from bench.scratch import bench_contract, scratch_django  # noqa: E402
 
 
 def main() -> None:
@@ -35,18 +25,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=20_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
-        _setup_django(data_dir)
+        scratch_django(data_dir)
         from compliance import services
         from compliance.forms.event_filters import IncidentFilter
         from compliance.selectors import events
         from slaportal import exports
-        from tests import factories
         from tests.compliance.event_fixtures import incident_csv
 
-        provider = factories.organisation("Bench provider", is_provider=True)
-        customer = factories.organisation("Bench customer")
-        contract = factories.contract(provider, customer, title="Bench")
-        factories.version_with_terms(contract)
+        contract = bench_contract()
         services.events_import_csv(
             kind="incidents", contract=contract, user=None, source=incident_csv(args.rows).encode()
         )

@@ -8,7 +8,6 @@ pause each; imports it twice (the second time every row is an update) and prints
 """
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -17,16 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def _setup_django(data_dir: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slaportal.settings")
-    os.environ["DATA_DIR"] = data_dir
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from bench.scratch import bench_contract, scratch_django  # noqa: E402
 
 
 def main() -> None:
@@ -34,16 +24,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
-        _setup_django(data_dir)
+        scratch_django(data_dir)
         from compliance import services
         from compliance.models import Incident, IncidentPause
-        from tests import factories
         from tests.compliance.event_fixtures import incident_csv
 
-        provider = factories.organisation("Bench provider", is_provider=True)
-        customer = factories.organisation("Bench customer")
-        contract = factories.contract(provider, customer, title="Bench")
-        factories.version_with_terms(contract)
+        contract = bench_contract()
         text = incident_csv(args.rows).encode()
         print(f"{args.rows:,} incidents, {len(text) / 1e6:.1f} MB of CSV")
         for label in ("first import (inserts)", "same file again (updates)"):

@@ -11,7 +11,6 @@ second time every row is an update) and prints rows/s.
 
 import argparse
 import io
-import os
 import sys
 import tempfile
 import time
@@ -20,6 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch import scratch_django  # noqa: E402
 
 HEADER = [
     "Ticket #",
@@ -79,24 +80,13 @@ def _xlsx(count: int) -> bytes:
     return buffer.getvalue()
 
 
-def _setup_django(data_dir: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slaportal.settings")
-    os.environ["DATA_DIR"] = data_dir
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--xlsx-rows", type=int, default=20_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
-        _setup_django(data_dir)
+        scratch_django(data_dir)
         from compliance import services
         from compliance.engine.import_presets import PRESETS
         from compliance.engine.mapping import ColumnMapping

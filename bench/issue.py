@@ -25,19 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.scratch import scratch_django  # noqa: E402
+
 PERIOD = "2026-03"
 TARGET_SECONDS = 5.0
-
-
-def _setup_django(data_dir: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slaportal.settings")
-    os.environ["DATA_DIR"] = data_dir
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _held_reports(count: int) -> list:
@@ -106,7 +97,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as data_dir:
-        _setup_django(data_dir)
+        scratch_django(data_dir)
         from django.db import connection
 
         from compliance.models import Delivery

@@ -23,7 +23,6 @@ compares like with like on one core.
 
 import argparse
 import atexit
-import os
 import random
 import statistics
 import sys
@@ -35,20 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.scratch import scratch_django  # noqa: E402
+
 PERIOD = "2026-03"
-
-
-def _setup_django(data_dir: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slaportal.settings")
-    os.environ["DATA_DIR"] = data_dir
-    os.environ.pop("CELERY_BROKER_URL", None)  # in-process tasks
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 _SMTP_SINK = """
@@ -169,7 +157,7 @@ def main() -> None:
     args = parser.parse_args()
     count = max(1, round(args.contracts * args.scale))
     with tempfile.TemporaryDirectory() as data_dir:
-        _setup_django(data_dir)
+        scratch_django(data_dir)
         from django.conf import settings
         from weasyprint import HTML
 

@@ -11,7 +11,6 @@ body to the same receiver, and the signing cost alone.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -21,17 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def _setup_django(data_dir: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slaportal.settings")
-    os.environ["DATA_DIR"] = data_dir
-    os.environ["WEBHOOKS_ALLOW_PRIVATE_ADDRESSES"] = "1"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from bench.scratch import scratch_django  # noqa: E402
 
 
 def main() -> None:
@@ -39,7 +28,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=500)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
-        _setup_django(data_dir)
+        scratch_django(data_dir)
         from django.db import transaction
 
         from tests import factories

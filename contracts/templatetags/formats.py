@@ -23,9 +23,17 @@ from contracts.texts import formats
 register = template.Library()
 
 
-@register.filter
-def percent(value):
-    return formats.format_percent(value)
+# Filters that take the value only are the formatting functions themselves.
+for _name, _function in {
+    "percent": formats.format_percent,
+    "month": formats.format_month,
+    "month_short": formats.format_month_short,
+    "hours": formats.format_hours,
+    "hours_short": formats.format_hours_short,
+    "hours_balance": formats.format_hours_balance,
+    "key_words": formats.format_key,
+}.items():
+    register.filter(_name, _function)
 
 
 @register.filter
@@ -42,33 +50,3 @@ def target_duration(value, business_time=False):
 @register.filter
 def money(value, currency=""):
     return formats.format_money(value, str(currency or ""))
-
-
-@register.filter
-def month(value):
-    return formats.format_month(value)
-
-
-@register.filter
-def month_short(value):
-    return formats.format_month_short(value)
-
-
-@register.filter
-def hours(value):
-    return formats.format_hours(value)
-
-
-@register.filter
-def hours_short(value):
-    return formats.format_hours_short(value)
-
-
-@register.filter
-def hours_balance(value):
-    return formats.format_hours_balance(value)
-
-
-@register.filter
-def key_words(value):
-    return formats.format_key(value)
