@@ -2,7 +2,9 @@
 list and emailed as each person chose for its kind (at once, in a daily digest, or not).
 
 The row's unique key per recipient makes each notification made once, whichever worker
-handles the signal; ``emailed_at`` is claimed before the email is sent, so it goes out once.
+handles the signal; its email is claimed (``email_claimed_at``) before it is sent and recorded
+sent (``emailed_at``) after, so it goes out once: a claim left by a worker that died while
+sending is taken up again only once stale, and the email keeps one Message-ID throughout.
 """
 
 from __future__ import annotations
@@ -64,7 +66,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     delivery = models.CharField(max_length=10, choices=Delivery.choices)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker took the email to send; cleared when sending failed."
+    )
+    emailed_at = models.DateTimeField(null=True, blank=True, help_text="When the email was sent.")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -2,18 +2,23 @@
 
 ``notify`` is called by the receivers of the domain signals (``notifications.receivers``).
 Emails are queued by task name after commit: one at once per notification, or one digest a
-day per person (``digests_send``). Each is claimed by setting ``emailed_at`` before sending
-(``contracts.services.emails.email_send_once``), so a task delivered twice sends once.
+day per person (``digests_send``). Each is claimed (``email_claimed_at``) before sending and
+recorded sent (``emailed_at``) after, so a task delivered twice sends once; a claim left by a
+worker that died mid-send is taken up again once stale, with the same Message-ID.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
+from email.utils import parseaddr
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from contracts.models import User
 from contracts.services import emails
@@ -72,21 +77,46 @@ def notify(
     return made
 
 
-def notification_email_send(*, notification_id: int) -> bool:
+def _unclaimed(now: datetime):
+    """Notifications whose email is unsent and free to claim: never claimed, or claimed by a
+    worker that has not recorded it sent within ``NOTIFICATION_EMAIL_STALE_AFTER`` (it died)."""
+    stale = now - timedelta(seconds=settings.NOTIFICATION_EMAIL_STALE_AFTER)
+    return Notification.objects.filter(emailed_at=None).filter(
+        Q(email_claimed_at=None) | Q(email_claimed_at__lt=stale)
+    )
+
+
+def _message_id(kind: str, *keys: object) -> str:
+    """One Message-ID per email, the same on every attempt: a copy the SMTP server took just
+    as its worker died shows once in mailboxes that keep one message per Message-ID."""
+    token = salted_hmac(f"notification-{kind}-message-id", ".".join(map(str, keys))).hexdigest()[:16]
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<{kind}.{'.'.join(map(str, keys))}.{token}@{domain}>"
+
+
+def notification_email_send(*, notification_id: int, now: datetime | None = None) -> bool:
     """Email one notification to its recipient, once. True when sent now."""
-    notification = Notification.objects.select_related("recipient", "contract").get(pk=notification_id)
-    if notification.delivery != Delivery.IMMEDIATE or notification.emailed_at is not None:
+    now = now or timezone.now()
+    if (
+        not _unclaimed(now)
+        .filter(pk=notification_id, delivery=Delivery.IMMEDIATE)
+        .update(email_claimed_at=now)
+    ):
         return False
-    return emails.email_send_once(
-        unclaimed=Notification.objects.filter(delivery=Delivery.IMMEDIATE, emailed_at=None),
-        pk=notification.pk,
-        field="emailed_at",
-        send=lambda: emails.email_send(
+    mine = Notification.objects.filter(pk=notification_id, email_claimed_at=now, emailed_at=None)
+    notification = Notification.objects.select_related("recipient", "contract").get(pk=notification_id)
+    try:
+        emails.email_send(
             template="notification",
             context={"notification": notification, "recipient": notification.recipient},
             to=[notification.recipient.email],
-        ),
-    )
+            headers={"Message-ID": _message_id("notification", notification.pk)},
+        )
+    except Exception:
+        mine.update(email_claimed_at=None)  # given back: a retry sends it
+        raise
+    mine.update(emailed_at=timezone.now())
+    return True
 
 
 def digest_send(*, user_id: int, now: datetime | None = None) -> int:
@@ -94,17 +124,15 @@ def digest_send(*, user_id: int, now: datetime | None = None) -> int:
     (0 when none, or another worker took them). Each is claimed before sending and given
     back when sending fails."""
     now = now or timezone.now()
-    waiting = Notification.objects.filter(recipient_id=user_id, delivery=Delivery.DIGEST, emailed_at=None)
-    ids = list(waiting.values_list("pk", flat=True))
-    if not ids:
+    # The claim: only rows still free take this instant; those are this digest's.
+    if (
+        not _unclaimed(now)
+        .filter(recipient_id=user_id, delivery=Delivery.DIGEST)
+        .update(email_claimed_at=now)
+    ):
         return 0
-    # The claim: only rows still unclaimed take this instant; those are this digest's.
-    Notification.objects.filter(pk__in=ids, emailed_at=None).update(emailed_at=now)
-    claimed = list(
-        Notification.objects.filter(pk__in=ids, emailed_at=now)
-        .select_related("contract")
-        .order_by("created_at", "pk")
-    )
+    mine = Notification.objects.filter(recipient_id=user_id, email_claimed_at=now, emailed_at=None)
+    claimed = list(mine.select_related("contract").order_by("created_at", "pk"))
     if not claimed:
         return 0
     user = User.objects.get(pk=user_id)
@@ -113,10 +141,12 @@ def digest_send(*, user_id: int, now: datetime | None = None) -> int:
             template="notification_digest",
             context={"notifications": claimed, "recipient": user, "count": len(claimed)},
             to=[user.email],
+            headers={"Message-ID": _message_id("digest", user_id, *(n.pk for n in claimed))},
         )
     except Exception:
-        Notification.objects.filter(pk__in=[n.pk for n in claimed], emailed_at=now).update(emailed_at=None)
+        mine.update(email_claimed_at=None)
         raise
+    mine.update(emailed_at=timezone.now())
     return len(claimed)
 
 

@@ -480,6 +480,9 @@ REPORT_EMAIL_RETRIES = env_int("REPORT_EMAIL_RETRIES", 4)
 REPORT_EMAIL_BACKOFF = env_int("REPORT_EMAIL_BACKOFF", 60)
 # A delivery left "sending" by a worker that died is taken up again after this long.
 REPORT_DELIVERY_STALE_AFTER = env_int("REPORT_DELIVERY_STALE_AFTER", 2 * EMAIL_TIMEOUT + 60)
+# A notification email (or digest) claimed this long ago and not recorded sent: its worker
+# died while sending; the next task for it sends it again, with the same Message-ID.
+NOTIFICATION_EMAIL_STALE_AFTER = env_int("NOTIFICATION_EMAIL_STALE_AFTER", REPORT_DELIVERY_STALE_AFTER)
 # A report PDF that could not be stored (e.g. disk full) is tried again after this many
 # seconds, doubled each time (three more tries).
 REPORT_STORE_RETRY_DELAY = env_int("REPORT_STORE_RETRY_DELAY", 120)

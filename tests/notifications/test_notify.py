@@ -58,7 +58,7 @@ def test_a_failed_email_is_given_back_for_the_retry(
     Preference.objects.create(user=tenants.provider_author, kind=Kind.WARNING, delivery=Delivery.OFF)
     give_warning(django_capture_on_commit_callbacks)
     notification = Notification.objects.get(recipient=tenants.provider_admin)
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=None, email_claimed_at=None)
     mail.outbox.clear()
 
     def broken(**kwargs):
@@ -146,8 +146,60 @@ def test_an_email_that_never_reached_a_worker_is_queued_again(
 
     give_warning(django_capture_on_commit_callbacks)
     notification = Notification.objects.get(recipient=tenants.provider_author)
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=None, email_claimed_at=None)
     now = timezone.now()
     found = pending_work(now=now, cutoff=now + timedelta(seconds=1), since=now - timedelta(days=14))
     assert found == [("notifications.tasks.notification_email", (notification.pk,))]
     assert pending_work(now=now, cutoff=now - timedelta(minutes=5), since=now - timedelta(days=14)) == []
+
+
+def test_a_claim_left_by_a_dead_worker_is_sent_again_once_stale_with_the_same_message_id(
+    tenants, warned_contract, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.NOTIFICATION_EMAIL_STALE_AFTER = 300
+    give_warning(django_capture_on_commit_callbacks)
+    notification = Notification.objects.get(recipient=tenants.provider_author)
+    first_id = next(m for m in mail.outbox if m.to == [tenants.provider_author.email]).extra_headers[
+        "Message-ID"
+    ]
+    # A worker claimed it again and died before recording it sent.
+    claimed = timezone.now()
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=None, email_claimed_at=claimed)
+    mail.outbox.clear()
+
+    # While the claim is fresh, a redelivered task sends nothing: that worker may still be sending.
+    assert services.notification_email_send(notification_id=notification.pk, now=claimed) is False
+    assert mail.outbox == []
+    # Once stale, the next task sends it, as the same message.
+    later = claimed + timedelta(seconds=301)
+    assert services.notification_email_send(notification_id=notification.pk, now=later) is True
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [first_id]
+    assert services.notification_email_send(notification_id=notification.pk, now=later) is False
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
+
+
+def test_a_digest_claimed_by_a_dead_worker_goes_out_once_stale(
+    tenants, warned_contract, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.NOTIFICATION_EMAIL_STALE_AFTER = 300
+    Preference.objects.create(user=tenants.provider_author, kind=Kind.WARNING, delivery=Delivery.DIGEST)
+    give_warning(django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    claimed = timezone.now()
+    Notification.objects.filter(recipient=tenants.provider_author).update(email_claimed_at=claimed)
+
+    assert services.digest_send(user_id=tenants.provider_author.pk, now=claimed) == 0
+    later = claimed + timedelta(seconds=301)
+    assert services.digest_send(user_id=tenants.provider_author.pk, now=later) == 1
+    assert services.digest_send(user_id=tenants.provider_author.pk, now=later) == 0
+    assert [m.to for m in mail.outbox] == [[tenants.provider_author.email]]
+    assert mail.outbox[0].extra_headers["Message-ID"].startswith(f"<digest.{tenants.provider_author.pk}.")
