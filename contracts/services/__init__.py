@@ -1,6 +1,7 @@
 """Writes. Views, admin, commands, tasks and the API all go through these functions."""
 
 from contracts.services.audit import audit_draft_change, audit_record, audit_record_automatic_many
+from contracts.services.branding import organisation_branding_update, organisation_logo_remove
 from contracts.services.clauses import (
     MOVE_DIRECTIONS,
     clause_add,
@@ -67,6 +68,8 @@ from contracts.services.versions import (
 )
 
 __all__ = [
+    "organisation_branding_update",
+    "organisation_logo_remove",
     "audit_draft_change",
     "audit_record",
     "audit_record_automatic_many",

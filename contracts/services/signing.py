@@ -44,6 +44,7 @@ from contracts.models import (
     Version,
 )
 from contracts.models.contract import ContractStatus
+from contracts.selectors.branding import branding_of
 from contracts.selectors.reading import version_reading
 from contracts.selectors.versions import version_findings, version_terms
 from contracts.services import emails
@@ -724,6 +725,7 @@ def _certificate(request: SignatureRequest):
         ],
         in_force_from=version.in_force_from,
         completed_at=request.closed_at or timezone.now(),
+        branding=branding_of(contract.provider),
     )
 
 
