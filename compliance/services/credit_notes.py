@@ -270,6 +270,7 @@ def credit_note_delivery_send(*, delivery_id: int, final: bool) -> str:
             to=[delivery.email],
             attachments=[(note.filename, pdf, "application/pdf")],
             headers={"Message-ID": credit_note_message_id(delivery)},
+            branding=branding_of(note.report.contract.provider),
         )
     except OSError as exc:  # SMTP errors are OSErrors too
         reason = _reason(exc)

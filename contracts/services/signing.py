@@ -379,6 +379,7 @@ def signer_email_send(*, signer_id: int, reminder: bool = False) -> bool:
                 "has_account": signer.user_id is not None,
             },
             to=[signer.email],
+            branding=branding_of(request.version.contract.provider),
         ),
     )
 
@@ -843,6 +844,7 @@ def signed_pdf_email_send(*, signer_id: int) -> bool:
             },
             to=[signer.email],
             attachments=[(signed_pdf_filename(request), pdf, "application/pdf")],
+            branding=branding_of(request.version.contract.provider),
         )
 
     return emails.email_send_once(
