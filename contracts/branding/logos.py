@@ -9,9 +9,11 @@ metadata, no text or private chunks, no trailing bytes.
 from __future__ import annotations
 
 import io
+import threading
 import warnings
+from contextlib import contextmanager
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 ACCEPTED_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP"}
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -46,7 +48,8 @@ def prepared_logo(data: bytes) -> bytes:
                 raise LogoRefused(
                     f"The logo is {width}×{height} pixels; the limit is {MAX_SIDE_PX}×{MAX_SIDE_PX}."
                 )
-            image.load()
+            with _truncated_images_refused():
+                image.load()
     except LogoRefused:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -56,6 +59,23 @@ def prepared_logo(data: bytes) -> bytes:
     except (OSError, SyntaxError, ValueError):
         raise LogoRefused("The image could not be read: the file is damaged or incomplete.") from None
     return _as_png(image)
+
+
+_truncation_lock = threading.Lock()
+
+
+@contextmanager
+def _truncated_images_refused():
+    """Decode with Pillow's default strictness: a truncated file is an error, not an image
+    padded with grey. WeasyPrint switches the process-wide flag on when it is imported, so
+    the outcome would otherwise depend on whether this process has rendered a PDF."""
+    with _truncation_lock:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def _as_png(image: Image.Image) -> bytes:

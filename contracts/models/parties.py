@@ -113,13 +113,22 @@ class Organisation(models.Model):
         return self.parent_id is not None
 
     @property
+    def accent(self) -> str:
+        """The accent colour as ``#rrggbb``, or empty: a stored value that is not a colour
+        (written around the form) is never printed into a style."""
+        try:
+            return normalise_hex(self.accent_colour) if self.accent_colour else ""
+        except ValueError:
+            return ""
+
+    @property
     def has_branding(self) -> bool:
-        return bool(self.logo or self.accent_colour)
+        return bool(self.logo or self.accent)
 
     @property
     def accent_text_colour(self) -> str:
         """White or black, whichever reads better on the accent colour."""
-        return text_colour_on(self.accent_colour) if self.accent_colour else ""
+        return text_colour_on(self.accent) if self.accent else ""
 
 
 class Role(models.TextChoices):

@@ -31,6 +31,4 @@ def logo_bytes(organisation: Organisation) -> bytes:
 
 def branding_of(organisation: Organisation) -> Branding:
     """The provider's branding for a newly rendered document or email."""
-    return Branding(
-        name=organisation.name, accent=organisation.accent_colour, logo_png=logo_bytes(organisation)
-    )
+    return Branding(name=organisation.name, accent=organisation.accent, logo_png=logo_bytes(organisation))

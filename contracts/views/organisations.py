@@ -192,11 +192,11 @@ def membership_remove(request, slug: str, membership_id: int):
 def organisation_branding_css(request, slug: str):
     """The accent colour as a stylesheet: the portal's CSP allows no inline style."""
     organisation = get_for_user_or_404(organisations_branding_visible_to(request.user), slug=slug)
-    if not organisation.accent_colour:
+    if not organisation.accent:
         raise Http404("No accent colour.")
     # The colours are validated #rrggbb values: nothing else reaches the stylesheet.
     css = (
-        f".provider-band-accent {{ background-color: {organisation.accent_colour}; "
+        f".provider-band-accent {{ background-color: {organisation.accent}; "
         f"color: {organisation.accent_text_colour}; }}\n"
     )
     response = HttpResponse(css, content_type="text/css; charset=utf-8")

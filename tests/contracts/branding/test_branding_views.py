@@ -168,3 +168,15 @@ def test_another_tenant_cannot_see_the_logo_or_colour(tenants, client_for, brand
     client = client_for(tenants.outsider_admin)
     assert client.get(reverse("contracts:organisation_logo", args=[branded.slug])).status_code == 404
     assert client.get(reverse("contracts:organisation_branding_css", args=[branded.slug])).status_code == 404
+
+
+def test_a_stored_value_that_is_not_a_colour_is_never_printed(tenants, client_for):
+    # Written around the form and the service, as a bad import or a manual edit might.
+    Organisation.objects.filter(pk=tenants.provider.pk).update(accent_colour="red;}*{x")
+    client = client_for(tenants.customer_admin)
+    body = client.get(
+        reverse("contracts:contract_detail", args=[tenants.contract.reference])
+    ).content.decode()
+    assert "red;}" not in body and "data-provider-band" not in body
+    css_url = reverse("contracts:organisation_branding_css", args=[tenants.provider.slug])
+    assert client.get(css_url).status_code == 404

@@ -1,7 +1,7 @@
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
 from contracts.branding.logos import LOGO_MAX_HEIGHT_PX, LogoRefused, prepared_logo
 from tests.contracts.branding.images import SVG, image_bytes, png_with_chunk
@@ -51,10 +51,14 @@ def test_image_larger_than_2000_pixels_is_refused():
         prepared_logo(image_bytes("PNG", (2001, 100)))
 
 
-def test_truncated_image_is_refused():
+@pytest.mark.parametrize("renderer_loaded", [False, True])
+def test_truncated_image_is_refused(monkeypatch, renderer_loaded):
+    # Loading WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", renderer_loaded)
     data = image_bytes("JPEG", (400, 400), quality=95)
     with pytest.raises(LogoRefused, match="damaged"):
         prepared_logo(data[: len(data) // 2])
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is renderer_loaded
 
 
 def test_empty_file_is_refused():
