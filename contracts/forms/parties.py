@@ -78,7 +78,7 @@ class BrandingForm(forms.Form):
     accent_colour = forms.CharField(
         label="Accent colour",
         required=False,
-        widget=forms.TextInput(attrs={"type": "color"}),
+        widget=forms.TextInput(attrs={"type": "color", "class": "form-control-color"}),
         help_text="The band with your logo on your contracts' pages and PDFs; its text is set "
         "in white or black, whichever reads better.",
     )
