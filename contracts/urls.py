@@ -30,6 +30,23 @@ urlpatterns = [
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     # Organisations and their members.
     path("organisations/<slug:slug>/", organisations.organisation_detail, name="organisation_detail"),
+    # A provider's branding: set by its admins, shown on its contracts' pages and documents.
+    path(
+        "organisations/<slug:slug>/branding/",
+        organisations.organisation_branding,
+        name="organisation_branding",
+    ),
+    path(
+        "organisations/<slug:slug>/branding/logo/remove/",
+        organisations.organisation_logo_remove,
+        name="organisation_logo_remove",
+    ),
+    path(
+        "organisations/<slug:slug>/branding.css",
+        organisations.organisation_branding_css,
+        name="organisation_branding_css",
+    ),
+    path("organisations/<slug:slug>/logo.png", organisations.organisation_logo, name="organisation_logo"),
     path("organisations/<slug:slug>/invite/", organisations.invitation_create, name="invitation_create"),
     path(
         "organisations/<slug:slug>/invitations/<int:invitation_id>/revoke/",

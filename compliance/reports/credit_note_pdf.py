@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 
 from compliance.reports.pdf import ReportParty, period_label
+from contracts.branding.brand import Branding
 
 TEMPLATE = "pdf/credit_note.html"
 INFO_CREDIT_NOTE_CODE = "/SLAPortalCreditNoteCode"
@@ -49,6 +50,8 @@ class CreditNoteData:
     issued_at: datetime
     time_zone: str
     verify_url: str
+    #: The provider's logo and accent colour, as they were when the note was rendered.
+    branding: Branding | None = None
 
     @property
     def cap_applied(self) -> bool:

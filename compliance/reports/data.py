@@ -21,6 +21,7 @@ from compliance.reports.pdf import ReportData, ReportIncident, ReportOutage, Rep
 from compliance.selectors.events import incidents_of, outages_of
 from compliance.selectors.issued import issued_before
 from contracts.models import CreditCap, CreditTier
+from contracts.selectors.branding import branding_of
 
 HISTORY_MONTHS = 5
 
@@ -123,4 +124,5 @@ def report_data(report: Report) -> ReportData:
         amends_revision=amended.revision if amended else None,
         amendment=tuple(change.text for change in changes),
         amendment_reason=report.amendment_reason,
+        branding=branding_of(contract.provider),
     )

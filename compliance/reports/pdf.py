@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from compliance.engine import charts
 from compliance.engine.display import achieved_text, target_text
 from compliance.engine.evaluation_json import level_plotted
+from contracts.branding.brand import Branding
 from contracts.documents.sealing import INFO_DOCUMENT_SHA256
 from contracts.texts import formats
 
@@ -130,6 +131,8 @@ class ReportData:
     #: changed since last month"; none for a contract's first month.
     previous_period: str = ""
     previous_figures: dict | None = None
+    #: The provider's logo and accent colour, as they were when the report was rendered.
+    branding: Branding | None = None
 
 
 # ---------------------------------------------------------------- plain-language values

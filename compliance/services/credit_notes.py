@@ -45,6 +45,7 @@ from compliance.services.reports import DeliveryRetry, _reason
 from compliance.signals import credit_note_issued
 from contracts.documents.sealing import sealing_key_from_settings
 from contracts.models import AuditAction
+from contracts.selectors.branding import branding_of
 from contracts.services import emails
 from contracts.services.audit import audit_record
 from slaportal.queueing import enqueue
@@ -118,6 +119,7 @@ def credit_note_data(note: CreditNote) -> CreditNoteData:
         issued_at=note.created_at,
         time_zone=contract.time_zone,
         verify_url=settings.SITE_URL + reverse("compliance:verify"),
+        branding=branding_of(contract.provider),
     )
 
 
@@ -268,6 +270,7 @@ def credit_note_delivery_send(*, delivery_id: int, final: bool) -> str:
             to=[delivery.email],
             attachments=[(note.filename, pdf, "application/pdf")],
             headers={"Message-ID": credit_note_message_id(delivery)},
+            branding=branding_of(note.report.contract.provider),
         )
     except OSError as exc:  # SMTP errors are OSErrors too
         reason = _reason(exc)

@@ -33,6 +33,7 @@ from compliance.models import (
 from compliance.reports.pdf import period_label
 from compliance.selectors.disputes import customer_emails, provider_staff_emails
 from contracts.models import AuditAction
+from contracts.selectors.branding import branding_of
 from contracts.services import emails
 from contracts.services.audit import audit_record
 from slaportal.queueing import enqueue_on_commit
@@ -234,7 +235,11 @@ def dispute_email_send(*, dispute_id: int, step: str) -> bool:
         pk=dispute.pk,
         field=field,
         send=lambda: emails.email_send(
-            template=template, context=_context(dispute.report, dispute=dispute), to=to
+            template=template,
+            context=_context(dispute.report, dispute=dispute),
+            to=to,
+            # The answer goes to the customer: it comes in the provider's colours.
+            branding=branding_of(contract.provider) if step == "answered" else None,
         ),
     )
 

@@ -62,6 +62,7 @@ from compliance.services.evaluations import evaluation_run
 from compliance.signals import report_issued
 from contracts.documents.sealing import sealing_key_from_settings
 from contracts.models import AuditAction, Contract
+from contracts.selectors.branding import branding_of
 from contracts.services import emails
 from contracts.services.audit import audit_record, audit_record_many
 from slaportal.queueing import enqueue
@@ -354,6 +355,7 @@ def delivery_send(*, delivery_id: int, final: bool) -> str:
             to=[delivery.email],
             attachments=[(report.filename, pdf, "application/pdf")],
             headers={"Message-ID": delivery_message_id(delivery)},
+            branding=branding_of(report.contract.provider),
         )
     except OSError as exc:  # SMTP errors are OSErrors too
         reason = _reason(exc)

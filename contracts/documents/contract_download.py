@@ -17,6 +17,7 @@ from typing import Any
 from django.core.cache import caches
 from django.template.loader import render_to_string
 
+from contracts.selectors.branding import branding_of
 from contracts.selectors.reading import VersionReading
 from contracts.selectors.versions import hours_commitment_text
 from contracts.texts.wording import format_date
@@ -64,6 +65,9 @@ def contract_pdf_context(reading: VersionReading, *, rendering: str = "both") ->
         "show_legal": rendering in ("both", "legal"),
         "show_plain": rendering in ("both", "plain"),
         "rendering": rendering,
+        # Part of the HTML, so a new logo or colour renders anew (the cache is keyed by it);
+        # a signable document, once stored, keeps the branding it was rendered with.
+        "branding": branding_of(contract.provider),
     }
 
 

@@ -15,6 +15,7 @@ from io import BytesIO
 from django.template.loader import render_to_string
 from pypdf import PdfReader, PdfWriter
 
+from contracts.branding.brand import Branding
 from contracts.documents.pdf import html_to_pdf
 from contracts.documents.sealing import INFO_CODE, INFO_DOCUMENT_SHA256
 
@@ -48,6 +49,9 @@ class Certificate:
     signatures: list[CertificateSignature]
     in_force_from: date | None
     completed_at: datetime
+    #: The provider's logo and accent colour when the certificate is made; the signed
+    #: document before it keeps the branding it was rendered with.
+    branding: Branding | None = None
 
 
 def certificate_pdf(certificate: Certificate, *, first_page: int = 1) -> bytes:

@@ -3,6 +3,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import password_validation
 
+from contracts.branding.colours import normalise_hex
+from contracts.branding.logos import MAX_UPLOAD_BYTES
 from contracts.models import Membership, Role, User
 from contracts.models.parties import ROLE_HELP
 
@@ -67,4 +69,56 @@ class AcceptInvitationForm(forms.Form):
                 password_validation.validate_password(p1, probe)
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
+        return cleaned
+
+
+class BrandingForm(forms.Form):
+    """A provider's accent colour and, optionally, a new logo (checked by the service)."""
+
+    accent_colour = forms.CharField(
+        label="Accent colour",
+        required=False,
+        widget=forms.TextInput(attrs={"type": "color", "class": "form-control-color"}),
+        help_text="The band with your logo on your contracts' pages and PDFs; its text is set "
+        "in white or black, whichever reads better.",
+    )
+    no_accent = forms.BooleanField(label="No accent colour", required=False)
+    logo = forms.FileField(
+        label="Logo",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        help_text="PNG, JPEG or WebP, at most 1 MB and 2000×2000 pixels. It is re-encoded as "
+        "PNG and scaled to at most 160 pixels high.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("submit", "Save branding"))
+
+    def clean_accent_colour(self):
+        value = self.cleaned_data.get("accent_colour", "")
+        if not value:
+            return ""
+        try:
+            return normalise_hex(value)
+        except ValueError:
+            raise forms.ValidationError("Enter the colour as # and six hex digits, e.g. #1f6feb.") from None
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        if upload.size > MAX_UPLOAD_BYTES:
+            # Refused before reading: the service would refuse it too, after loading it all.
+            raise forms.ValidationError(
+                f"The logo is {upload.size / 1024 / 1024:.1f} MB; the limit is 1 MB.", code="too_large"
+            )
+        return upload.read()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("no_accent"):
+            cleaned["accent_colour"] = ""
         return cleaned

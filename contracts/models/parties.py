@@ -4,8 +4,11 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from contracts.branding.colours import normalise_hex, text_colour_on
 
 
 class UserManager(BaseUserManager):
@@ -51,6 +54,13 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
 
+def validate_accent_colour(value: str) -> None:
+    try:
+        normalise_hex(value)
+    except ValueError:
+        raise ValidationError("Enter the colour as # and six hex digits, e.g. #1f6feb.") from None
+
+
 class Organisation(models.Model):
     """A party to contracts: a company, or a department inside one.
 
@@ -75,6 +85,16 @@ class Organisation(models.Model):
         default=False,
         help_text="Drafts contracts as a provider (an MSP, or an internal IT department).",
     )
+    # Branding, shown to the customers of the contracts this organisation provides: on the
+    # contract's pages, in newly rendered PDFs and in emails. The logo is stored as the PNG
+    # that contracts.branding.logos re-encoded from the upload, never the upload itself.
+    logo = models.FileField(upload_to="branding/", blank=True, editable=False)
+    accent_colour = models.CharField(
+        max_length=7,
+        blank=True,
+        validators=[validate_accent_colour],
+        help_text="A colour as #rrggbb, used for the band with your logo on contract pages and PDFs.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -91,6 +111,24 @@ class Organisation(models.Model):
     @property
     def is_department(self) -> bool:
         return self.parent_id is not None
+
+    @property
+    def accent(self) -> str:
+        """The accent colour as ``#rrggbb``, or empty: a stored value that is not a colour
+        (written around the form) is never printed into a style."""
+        try:
+            return normalise_hex(self.accent_colour) if self.accent_colour else ""
+        except ValueError:
+            return ""
+
+    @property
+    def has_branding(self) -> bool:
+        return bool(self.logo or self.accent)
+
+    @property
+    def accent_text_colour(self) -> str:
+        """White or black, whichever reads better on the accent colour."""
+        return text_colour_on(self.accent) if self.accent else ""
 
 
 class Role(models.TextChoices):

@@ -6,6 +6,8 @@ at every start) does not load all of them."""
 from importlib import import_module
 
 _MODULES = {
+    "organisation_branding_update": "contracts.services.branding",
+    "organisation_logo_remove": "contracts.services.branding",
     "audit_draft_change": "contracts.services.audit",
     "audit_record": "contracts.services.audit",
     "audit_record_automatic_many": "contracts.services.audit",

@@ -1,13 +1,60 @@
 """Sending templated email: subject, text and HTML templates side by side under templates/emails/."""
 
 from collections.abc import Callable, Sequence
+from email.mime.image import MIMEImage
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import SafeMIMEMultipart
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from contracts.branding.brand import Branding
+
+#: The Content-ID the HTML part names the provider's logo by (``<img src="cid:…">``).
+LOGO_CID = "provider-logo@sla-portal"
+
+
+class EmailWithInlineImages(EmailMultiAlternatives):
+    """An email whose HTML part comes with images it shows inline (``cid:`` links).
+
+    The HTML part and its images go together in a multipart/related part inside the
+    multipart/alternative, so that attachments (PDFs) stay ordinary attachments and the
+    text part is untouched. ``inline_images``: (Content-ID, PNG bytes) pairs.
+    """
+
+    def __init__(self, *args, inline_images: Sequence[tuple[str, bytes]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inline_images = list(inline_images)
+
+    def message(self):
+        msg = super().message()
+        if self.inline_images:
+            self._relate_html(msg)
+        return msg
+
+    def _relate_html(self, container) -> bool:
+        if not container.is_multipart():
+            return False
+        parts = container.get_payload()
+        for index, part in enumerate(parts):
+            if part.get_content_type() == "text/html":
+                related = SafeMIMEMultipart(
+                    _subtype="related", encoding=self.encoding or settings.DEFAULT_CHARSET
+                )
+                related.attach(part)
+                for cid, png in self.inline_images:
+                    image = MIMEImage(png, _subtype="png")
+                    image.add_header("Content-ID", f"<{cid}>")
+                    image.add_header("Content-Disposition", "inline", filename="logo.png")
+                    related.attach(image)
+                parts[index] = related
+                return True
+            if part.get_content_type() == "multipart/alternative" and self._relate_html(part):
+                return True
+        return False
 
 
 def email_send(
@@ -18,16 +65,33 @@ def email_send(
     cc: Sequence[str] = (),
     attachments: Sequence[tuple[str, bytes, str]] = (),
     headers: dict[str, str] | None = None,
+    branding: Branding | None = None,
 ) -> None:
     """Render ``emails/<template>_subject.txt``, ``.txt`` and ``.html`` and send one message.
 
-    Raises whatever the mail backend raises, so that the calling task can retry.
+    With the provider's ``branding``, the HTML part shows its name on its accent colour and
+    its logo, attached inline (``cid:``: mail clients block remote and ``data:`` images);
+    the text part is the same either way. Raises whatever the mail backend raises, so that
+    the calling task can retry.
     """
-    context = {"site_url": settings.SITE_URL, **context}
+    logo = branding.logo_png if branding else b""
+    context = {
+        "site_url": settings.SITE_URL,
+        "branding": branding or None,
+        "logo_cid": LOGO_CID if logo else "",
+        **context,
+    }
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     text = render_to_string(f"emails/{template}.txt", context)
     html = render_to_string(f"emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=list(to), cc=list(cc), headers=headers)
+    message = EmailWithInlineImages(
+        subject=subject,
+        body=text,
+        to=list(to),
+        cc=list(cc),
+        headers=headers,
+        inline_images=[(LOGO_CID, logo)] if logo else (),
+    )
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)

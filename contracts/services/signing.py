@@ -44,6 +44,7 @@ from contracts.models import (
     Version,
 )
 from contracts.models.contract import ContractStatus
+from contracts.selectors.branding import branding_of
 from contracts.selectors.reading import version_reading
 from contracts.selectors.versions import version_findings, version_terms
 from contracts.services import emails
@@ -378,6 +379,7 @@ def signer_email_send(*, signer_id: int, reminder: bool = False) -> bool:
                 "has_account": signer.user_id is not None,
             },
             to=[signer.email],
+            branding=branding_of(request.version.contract.provider),
         ),
     )
 
@@ -724,6 +726,7 @@ def _certificate(request: SignatureRequest):
         ],
         in_force_from=version.in_force_from,
         completed_at=request.closed_at or timezone.now(),
+        branding=branding_of(contract.provider),
     )
 
 
@@ -841,6 +844,7 @@ def signed_pdf_email_send(*, signer_id: int) -> bool:
             },
             to=[signer.email],
             attachments=[(signed_pdf_filename(request), pdf, "application/pdf")],
+            branding=branding_of(request.version.contract.provider),
         )
 
     return emails.email_send_once(

@@ -1,12 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from contracts import services
-from contracts.forms.parties import InvitationForm, MembershipForm
+from contracts.forms.parties import BrandingForm, InvitationForm, MembershipForm
 from contracts.models import Invitation, Membership
+from contracts.selectors.branding import organisations_branding_visible_to
 from contracts.selectors.tenancy import (
     get_for_user_or_404,
     get_organisation_for_user_or_404,
@@ -19,23 +22,93 @@ def _administered_or_404(user, slug: str):
     return get_for_user_or_404(organisations_administered_by(user), slug=slug)
 
 
+def _detail_context(user, organisation, *, form=None, branding_form=None) -> dict:
+    mine = membership_of(user, organisation)
+    admin = mine.can_manage_members
+    return {
+        "organisation": organisation,
+        "mine": mine,
+        "members": organisation.memberships.select_related("user").order_by("user__email"),
+        "invitations": organisation.invitations.select_related("invited_by") if admin else [],
+        "form": (form or InvitationForm()) if admin else None,
+        # Branding is the provider's: shown to the customers of the contracts it provides.
+        "branding_form": (branding_form or _branding_form(organisation))
+        if admin and organisation.is_provider
+        else None,
+    }
+
+
+def _branding_form(organisation) -> BrandingForm:
+    return BrandingForm(
+        initial={
+            "accent_colour": organisation.accent_colour or "#1f6feb",
+            "no_accent": not organisation.accent_colour,
+        }
+    )
+
+
 @login_required
 def organisation_detail(request, slug: str):
     organisation = get_organisation_for_user_or_404(request.user, slug)
-    mine = membership_of(request.user, organisation)
-    members = organisation.memberships.select_related("user").order_by("user__email")
-    invitations = organisation.invitations.select_related("invited_by") if mine.can_manage_members else []
+    return render(request, "contracts/organisation_detail.html", _detail_context(request.user, organisation))
+
+
+def _branded_or_404(user, slug: str):
+    """An organisation the user administers that provides services (only providers brand)."""
+    return get_for_user_or_404(organisations_administered_by(user).filter(is_provider=True), slug=slug)
+
+
+@login_required
+@require_POST
+def organisation_branding(request, slug: str):
+    organisation = _branded_or_404(request.user, slug)
+    form = BrandingForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.organisation_branding_update(
+                organisation=organisation,
+                accent_colour=form.cleaned_data["accent_colour"],
+                logo=form.cleaned_data["logo"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Branding saved. New documents and emails carry it.")
+            return redirect("contracts:organisation_detail", slug=slug)
+    organisation.refresh_from_db()
     return render(
         request,
         "contracts/organisation_detail.html",
-        {
-            "organisation": organisation,
-            "mine": mine,
-            "members": members,
-            "invitations": invitations,
-            "form": InvitationForm() if mine.can_manage_members else None,
-        },
+        _detail_context(request.user, organisation, branding_form=form),
+        status=400,
     )
+
+
+@login_required
+@require_POST
+def organisation_logo_remove(request, slug: str):
+    organisation = _branded_or_404(request.user, slug)
+    services.organisation_logo_remove(organisation=organisation)
+    messages.success(request, "Logo removed.")
+    return redirect("contracts:organisation_detail", slug=slug)
+
+
+@login_required
+@require_GET
+def organisation_logo(request, slug: str):
+    """The logo, for the organisation's members and the customers of its contracts."""
+    organisation = get_for_user_or_404(organisations_branding_visible_to(request.user), slug=slug)
+    if not organisation.logo:
+        raise Http404("No logo.")
+    try:
+        handle = default_storage.open(organisation.logo.name, "rb")
+    except OSError as exc:
+        raise Http404("No logo.") from exc
+    response = FileResponse(handle, content_type="image/png")
+    # The page links the logo with its stored name (a content hash) in the query, so a new
+    # logo is a new URL; private: only signed-in members and customers may see it.
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @login_required
@@ -53,17 +126,10 @@ def invitation_create(request, slug: str):
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
             return redirect("contracts:organisation_detail", slug=slug)
-    members = organisation.memberships.select_related("user").order_by("user__email")
     return render(
         request,
         "contracts/organisation_detail.html",
-        {
-            "organisation": organisation,
-            "mine": membership_of(request.user, organisation),
-            "members": members,
-            "invitations": organisation.invitations.select_related("invited_by"),
-            "form": form,
-        },
+        _detail_context(request.user, organisation, form=form),
         status=400,
     )
 
@@ -119,3 +185,20 @@ def membership_remove(request, slug: str, membership_id: int):
     else:
         messages.success(request, f"{membership.user.display_name} removed from {organisation}.")
     return redirect("contracts:organisation_detail", slug=slug)
+
+
+@login_required
+@require_GET
+def organisation_branding_css(request, slug: str):
+    """The accent colour as a stylesheet: the portal's CSP allows no inline style."""
+    organisation = get_for_user_or_404(organisations_branding_visible_to(request.user), slug=slug)
+    if not organisation.accent:
+        raise Http404("No accent colour.")
+    # The colours are validated #rrggbb values: nothing else reaches the stylesheet.
+    css = (
+        f".provider-band-accent {{ background-color: {organisation.accent}; "
+        f"color: {organisation.accent_text_colour}; }}\n"
+    )
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
