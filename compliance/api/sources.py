@@ -27,7 +27,8 @@ from contracts.selectors.tenancy import get_for_user_or_404
 MAPPING_HELP = (
     "How the tool's values map to the contract's: services {tool value: service}, default_service; "
     "for alerts service_label and maintenance_label; for tickets statuses {tool status: open | waiting | "
-    "resolved | closed}, priorities {tool priority: P1–P4} and default_priority."
+    "resolved | closed}, priorities {tool priority: P1–P4} and default_priority; for Zabbix time_zone "
+    "(the clock of its dates; empty for the contract's)."
 )
 
 

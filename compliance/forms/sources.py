@@ -8,6 +8,7 @@ priorities, and names the line of each mistake.
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import available_timezones
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -20,10 +21,17 @@ KIND_HELP = {
     SourceKind.ALERTMANAGER: "Firing alerts open outages, resolved ones end them.",
     SourceKind.GRAFANA: "Grafana's webhook contact point; alerts open and end outages.",
     SourceKind.UPTIME_KUMA: "A monitor going down opens an outage, coming up ends it.",
+    SourceKind.ZABBIX: "Zabbix's Webhook media type; a problem opens an outage, its recovery ends it.",
     SourceKind.TICKETS: "Any tool that can post a ticket's status, priority and service.",
     SourceKind.ZAMMAD: "Zammad's webhook (trigger on ticket create and update).",
     SourceKind.JIRA: "Jira Service Management's issue webhook.",
 }
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    """The IANA zones, after the contract's own clock as the first choice."""
+    zones = [(name, name.replace("_", " ")) for name in sorted(available_timezones())]
+    return [("", "The contract's time zone"), *zones]
 
 
 def _pairs_text(pairs: dict[str, str]) -> str:
@@ -107,6 +115,7 @@ class SourceMappingForm(forms.Form):
                 "statuses": _pairs_text(mapping.get("statuses") or {}),
                 "priorities": _pairs_text(mapping.get("priorities") or {}),
                 "default_priority": mapping.get("default_priority", ""),
+                "time_zone": mapping.get("time_zone", ""),
             },
         )
         super().__init__(*args, **kwargs)
@@ -150,6 +159,22 @@ class SourceMappingForm(forms.Form):
                 max_length=100,
                 help_text="An alert with this label (other than false or 0) is planned maintenance.",
             )
+        if source.kind == SourceKind.ZABBIX:
+            self.fields["service_label"].label = "Service tag"
+            self.fields[
+                "service_label"
+            ].help_text = "The event tag that names the service; an event without it uses its host name."
+            self.fields["maintenance_label"].label = "Maintenance tag"
+            self.fields["maintenance_label"].help_text = (
+                "An event with this tag (other than false or 0), or a true “maintenance” parameter, "
+                "is planned maintenance."
+            )
+            self.fields["time_zone"] = forms.ChoiceField(
+                label="Time zone of the Zabbix server",
+                required=False,
+                choices=time_zone_choices(),
+                help_text="Zabbix sends {EVENT.DATE} and {EVENT.TIME} without a zone, on its server's clock.",
+            )
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.attrs = {"aria-label": "Source mapping"}
@@ -172,4 +197,6 @@ class SourceMappingForm(forms.Form):
             if self.source.is_tickets
             else ["service_label", "maintenance_label"]
         )
+        if "time_zone" in self.fields:
+            keys.append("time_zone")
         return {key: data[key] for key in keys}
