@@ -28,7 +28,10 @@ MAPPING_HELP = (
     "How the tool's values map to the contract's: services {tool value: service}, default_service; "
     "for alerts service_label and maintenance_label; for tickets statuses {tool status: open | waiting | "
     "resolved | closed}, priorities {tool priority: P1–P4} and default_priority; for Zabbix time_zone "
-    "(the clock of its dates; empty for the contract's)."
+    "(the clock of its dates; empty for the contract's); for generic JSON the JSON paths id_path, "
+    "state_path, start_path, end_path, service_path, planned_path, summary_path "
+    "(e.g. alerts[0].labels.service), open_values and resolved_values (lists), "
+    "time_format (iso, epoch or epoch_ms) and time_zone."
 )
 
 

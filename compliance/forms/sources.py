@@ -15,6 +15,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from compliance.engine.tickets import STATUSES
+from compliance.forms.source_json import add_json_fields, clean_json_fields, json_initial, json_mapping
 from compliance.models import EventSource, Priority, SourceKind
 
 KIND_HELP = {
@@ -22,9 +23,20 @@ KIND_HELP = {
     SourceKind.GRAFANA: "Grafana's webhook contact point; alerts open and end outages.",
     SourceKind.UPTIME_KUMA: "A monitor going down opens an outage, coming up ends it.",
     SourceKind.ZABBIX: "Zabbix's Webhook media type; a problem opens an outage, its recovery ends it.",
+    SourceKind.JSON: "Any tool that posts JSON: choose by path where the id, state, times and service are.",
     SourceKind.TICKETS: "Any tool that can post a ticket's status, priority and service.",
     SourceKind.ZAMMAD: "Zammad's webhook (trigger on ticket create and update).",
     SourceKind.JIRA: "Jira Service Management's issue webhook.",
+}
+
+
+# The sources whose tools send times without an offset: the time zone field's label and help.
+ZONE_FIELD = {
+    SourceKind.ZABBIX: (
+        "Time zone of the Zabbix server",
+        "Zabbix sends {EVENT.DATE} and {EVENT.TIME} without a zone, on its server's clock.",
+    ),
+    SourceKind.JSON: ("Time zone", "The clock of ISO times sent without an offset."),
 }
 
 
@@ -116,6 +128,7 @@ class SourceMappingForm(forms.Form):
                 "priorities": _pairs_text(mapping.get("priorities") or {}),
                 "default_priority": mapping.get("default_priority", ""),
                 "time_zone": mapping.get("time_zone", ""),
+                **(json_initial(mapping) if source.kind == SourceKind.JSON else {}),
             },
         )
         super().__init__(*args, **kwargs)
@@ -147,6 +160,9 @@ class SourceMappingForm(forms.Form):
                 SourceKind.JIRA: " Jira sends the issue's first component.",
                 SourceKind.TICKETS: " The ticket's “service” field.",
             }[source.kind]
+        elif source.kind == SourceKind.JSON:
+            add_json_fields(self)
+            self.fields["services"].help_text += " The value at the service's path."
         else:
             self.fields["service_label"] = forms.CharField(
                 label="Service label",
@@ -159,6 +175,11 @@ class SourceMappingForm(forms.Form):
                 max_length=100,
                 help_text="An alert with this label (other than false or 0) is planned maintenance.",
             )
+        if source.kind in ZONE_FIELD:
+            label, help_text = ZONE_FIELD[source.kind]
+            self.fields["time_zone"] = forms.ChoiceField(
+                label=label, required=False, choices=time_zone_choices(), help_text=help_text
+            )
         if source.kind == SourceKind.ZABBIX:
             self.fields["service_label"].label = "Service tag"
             self.fields[
@@ -169,16 +190,16 @@ class SourceMappingForm(forms.Form):
                 "An event with this tag (other than false or 0), or a true “maintenance” parameter, "
                 "is planned maintenance."
             )
-            self.fields["time_zone"] = forms.ChoiceField(
-                label="Time zone of the Zabbix server",
-                required=False,
-                choices=time_zone_choices(),
-                help_text="Zabbix sends {EVENT.DATE} and {EVENT.TIME} without a zone, on its server's clock.",
-            )
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.attrs = {"aria-label": "Source mapping"}
         self.helper.add_input(Submit("save", "Save mapping"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.source.kind == SourceKind.JSON:
+            clean_json_fields(self)
+        return cleaned
 
     def clean_services(self) -> dict[str, str]:
         return _parse_pairs(self.cleaned_data["services"], self.service_names, "a service of the contract")
@@ -192,11 +213,13 @@ class SourceMappingForm(forms.Form):
     def mapping(self) -> dict[str, Any]:
         data = self.cleaned_data
         keys = ["services", "default_service"]
-        keys += (
-            ["statuses", "priorities", "default_priority"]
-            if self.source.is_tickets
-            else ["service_label", "maintenance_label"]
-        )
+        if self.source.is_tickets:
+            keys += ["statuses", "priorities", "default_priority"]
+        elif self.source.kind != SourceKind.JSON:
+            keys += ["service_label", "maintenance_label"]
         if "time_zone" in self.fields:
             keys.append("time_zone")
-        return {key: data[key] for key in keys}
+        mapping = {key: data[key] for key in keys}
+        if self.source.kind == SourceKind.JSON:
+            mapping.update(json_mapping(data))
+        return mapping

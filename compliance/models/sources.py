@@ -20,6 +20,7 @@ class SourceKind(models.TextChoices):
     GRAFANA = "grafana", "Grafana alerting"
     UPTIME_KUMA = "uptime_kuma", "Uptime Kuma"
     ZABBIX = "zabbix", "Zabbix"
+    JSON = "json", "Generic JSON (fields chosen by path)"
     TICKETS = "tickets", "Ticket webhook (generic)"
     ZAMMAD = "zammad", "Zammad"
     JIRA = "jira", "Jira Service Management"
@@ -44,7 +45,9 @@ class EventSource(models.Model):
     ``mapping`` holds, by kind: ``services`` (the tool's value → a service of the contract),
     ``default_service``, ``service_field`` (the label or field that names the service),
     ``maintenance_label`` (alerts), ``priorities`` and ``statuses`` (tickets), ``time_zone``
-    (Zabbix: the clock of its dates; empty for the contract's).
+    (Zabbix, generic JSON: the clock of times sent without an offset; empty for the
+    contract's), and for generic JSON the paths of each value (``payloads_json.PATHS``), the
+    ``open_values`` and ``resolved_values`` of its state and its ``time_format``.
     """
 
     contract = models.ForeignKey("contracts.Contract", on_delete=models.CASCADE, related_name="+")

@@ -46,6 +46,7 @@ from compliance.services.payloads import (
     read_alerts,
     read_uptime_kuma,
 )
+from compliance.services.payloads_json import read_json_event
 from compliance.services.payloads_zabbix import read_zabbix
 from contracts.models import AuditAction
 from contracts.services.audit import audit_record
@@ -165,6 +166,8 @@ def source_apply(*, source: EventSource, data: Any) -> list[dict[str, str]]:
         return _apply_heartbeat(source, terms, read_uptime_kuma(data))
     if source.kind == SourceKind.ZABBIX:
         return _apply_zabbix(source, terms, data)
+    if source.kind == SourceKind.JSON:
+        return _apply_json(source, terms, data)
     return _apply_alerts(source, terms, read_alerts(data))
 
 
@@ -289,6 +292,29 @@ def _apply_zabbix(source: EventSource, terms: EventTerms, data: Any) -> list[dic
     )
 
 
+def _apply_json(source: EventSource, terms: EventTerms, data: Any) -> list[dict[str, str]]:
+    """A generic JSON event read by the source's paths: open opens (or keeps) the outage keyed
+    by its id, resolved ends it."""
+    event = read_json_event(data, source.mapping or {}, zone=ZoneInfo(source.time_zone))
+    alert = Alert(
+        fingerprint=event.external_id,
+        firing=event.open,
+        starts_at=event.start,
+        ends_at=event.end,
+        labels={},
+        summary=event.summary,
+        host=event.service,
+    )
+    return _apply_alerts(
+        source,
+        terms,
+        [alert],
+        key=lambda alert: f"json-{alert.fingerprint}",
+        service_of=lambda alert: alert.host,
+        planned_of=lambda alert: event.planned,
+    )
+
+
 def _apply_alerts(
     source: EventSource,
     terms: EventTerms,
@@ -296,9 +322,11 @@ def _apply_alerts(
     *,
     key: Callable[[Alert], str] | None = None,
     service_of: Callable[[Alert], str] | None = None,
+    planned_of: Callable[[Alert], bool] | None = None,
 ) -> list[dict[str, str]]:
     key = key or _alert_key(source)
     service_of = service_of or _alert_service(source)
+    planned_of = planned_of or (lambda alert: _planned(source, alert))
     latest: dict[str, Alert] = {}
     for alert in alerts:
         external_id = key(alert)
@@ -312,9 +340,10 @@ def _apply_alerts(
     }
     rows, changes = [], {}
     for external_id, alert in latest.items():
-        what = f"Alert {alert.labels.get('alertname') or alert.fingerprint}"
+        alertname = alert.labels.get("alertname")
+        what = f"Alert {alertname}" if alertname else f"Event {alert.fingerprint}"
         outage = stored.get(external_id)
-        planned = _planned(source, alert)
+        planned = planned_of(alert)
         if outage is None:
             row = {
                 "external_id": external_id,

@@ -69,8 +69,12 @@ def instant(value: Any, what: str) -> datetime | None:
 def local_instant(text: str, what: str, zone: tzinfo) -> datetime:
     """An aware UTC datetime from ISO 8601 text; without an offset it is a time on ``zone``'s
     clock (the source's time zone)."""
+    cleaned = text.strip()
+    match = re.fullmatch(r"(.*T\d\d:\d\d:\d\d)\.(\d+)(.*)", cleaned)
+    if match:  # Python reads up to microseconds
+        cleaned = f"{match[1]}.{match[2][:6].ljust(6, '0')}{match[3]}"
     try:
-        moment = datetime.fromisoformat(text.strip())
+        moment = datetime.fromisoformat(cleaned)
     except ValueError:
         raise PayloadRefused(f"{what} is not a date and time: “{text}”.") from None
     if moment.tzinfo is None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from compliance.models import EventSource, SourceKind
 from compliance.services.payloads import PRESET_PRIORITIES, PRESET_STATUSES
+from compliance.services.payloads_json import DEFAULT_MAPPING, json_mapping_errors
 from contracts.models import Contract
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a public marker, not a secret
@@ -36,6 +37,8 @@ def source_default_mapping(kind: str) -> dict[str, Any]:
             "priorities": dict(PRESET_PRIORITIES[kind]),
             "default_priority": "",
         }
+    if kind == SourceKind.JSON:
+        return {"services": {}, "default_service": "", **DEFAULT_MAPPING, "time_zone": ""}
     mapping = {
         "services": {},
         "default_service": "",
@@ -55,6 +58,8 @@ def _mapping_errors(kind: str, mapping: Mapping[str, Any]) -> list[str]:
             ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError, TypeError):
             errors.append(f"time_zone: “{zone}” is not a time zone (e.g. Europe/Amsterdam).")
+    if kind == SourceKind.JSON:
+        errors += [f"{key}: {message}" for key, message in json_mapping_errors(mapping).items()]
     return errors
 
 
@@ -84,6 +89,7 @@ def source_create(
 ) -> EventSource:
     """A new source of ``contract``, with a fresh URL token and secret; ``mapping`` defaults to
     the preset of ``kind``."""
+    mapping = dict(mapping) if mapping is not None else source_default_mapping(kind)
     _check(name, kind, rate_limit, mapping)
     return EventSource.objects.create(
         contract=contract,
@@ -91,7 +97,7 @@ def source_create(
         name=name.strip()[:100],
         token=secrets.token_urlsafe(32),
         secret=_new_secret(),
-        mapping=dict(mapping) if mapping is not None else source_default_mapping(kind),
+        mapping=mapping,
         rate_limit=rate_limit,
         created_by=user if getattr(user, "pk", None) else None,
     )
