@@ -27,7 +27,8 @@ class Alert:
     ends_at: datetime | None
     labels: dict[str, str]
     summary: str
-    host: str = ""  # Zabbix: the host, which names the service when no tag does
+    # Zabbix: the host, which names the service when no tag does; generic JSON: the service.
+    host: str = ""
 
 
 @dataclass(frozen=True)
