@@ -40,6 +40,7 @@ urlpatterns = [
     # The contract's event sources, managed by the provider's admins.
     path(f"{_BASE}sources/", sources.source_list, name="source_list"),
     path(f"{_BASE}sources/<int:source_id>/", sources.source_detail, name="source_detail"),
+    path(f"{_BASE}sources/<int:source_id>/test/", sources.source_test, name="source_test"),
     path(f"{_BASE}sources/<int:source_id>/pause/", sources.source_pause, name="source_pause"),
     path(f"{_BASE}sources/<int:source_id>/rotate/", sources.source_rotate, name="source_rotate"),
     path(f"{_BASE}sources/<int:source_id>/delete/", sources.source_delete, name="source_delete"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from compliance.models import Incident, IncidentPause, Outage, WorkLog
+from compliance.models import Incident, IncidentPause, Outage, SourceKind, WorkLog
 from compliance.models.events import EXTERNAL_ID_MAX, INCIDENT_FIELDS, OUTAGE_FIELDS, WORKLOG_FIELDS
 from contracts.models import Contract
 
@@ -86,16 +86,34 @@ def _external_id() -> serializers.RegexField:
     )
 
 
+class EventOriginSerializer(serializers.Serializer):
+    """The event source an incident or outage came from."""
+
+    name = serializers.CharField(read_only=True, help_text="The source’s name, e.g. “Production AM”.")
+    kind = serializers.ChoiceField(choices=SourceKind.choices, read_only=True, help_text="The sending tool.")
+
+
+def _origin() -> EventOriginSerializer:
+    return EventOriginSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The monitoring or ticketing tool that sent the event (its source's name and kind); "
+        "null when it was entered in the portal, imported from a file or sent through this API, "
+        "or when its source was removed.",
+    )
+
+
 class IncidentSerializer(serializers.ModelSerializer):
     external_id = _external_id()
+    source = _origin()
     pauses = PauseSerializer(
         many=True, required=False, help_text="Waiting on the customer; replaces stored pauses."
     )
 
     class Meta:
         model = Incident
-        fields = [*INCIDENT_FIELDS, "pauses", "created_at", "updated_at"]
-        read_only_fields = ["created_at", "updated_at"]
+        fields = [*INCIDENT_FIELDS, "pauses", "source", "created_at", "updated_at"]
+        read_only_fields = ["source", "created_at", "updated_at"]
         extra_kwargs = {
             **_times("opened_at", "first_response_at", "resolved_at", required=("opened_at",)),
             "responsibility": {
@@ -106,11 +124,12 @@ class IncidentSerializer(serializers.ModelSerializer):
 
 class OutageSerializer(serializers.ModelSerializer):
     external_id = _external_id()
+    source = _origin()
 
     class Meta:
         model = Outage
-        fields = [*OUTAGE_FIELDS, "created_at", "updated_at"]
-        read_only_fields = ["created_at", "updated_at"]
+        fields = [*OUTAGE_FIELDS, "source", "created_at", "updated_at"]
+        read_only_fields = ["source", "created_at", "updated_at"]
         extra_kwargs = {
             **_times("start", "end", required=("start",)),
             "responsibility": {

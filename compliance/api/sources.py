@@ -27,7 +27,11 @@ from contracts.selectors.tenancy import get_for_user_or_404
 MAPPING_HELP = (
     "How the tool's values map to the contract's: services {tool value: service}, default_service; "
     "for alerts service_label and maintenance_label; for tickets statuses {tool status: open | waiting | "
-    "resolved | closed}, priorities {tool priority: P1–P4} and default_priority."
+    "resolved | closed}, priorities {tool priority: P1–P4} and default_priority; for Zabbix time_zone "
+    "(the clock of its dates; empty for the contract's); for generic JSON the JSON paths id_path, "
+    "state_path, start_path, end_path, service_path, planned_path, summary_path "
+    "(e.g. alerts[0].labels.service), open_values and resolved_values (lists), "
+    "time_format (iso, epoch or epoch_ms) and time_zone."
 )
 
 

@@ -8,22 +8,42 @@ priorities, and names the line of each mistake.
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import available_timezones
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
 from compliance.engine.tickets import STATUSES
+from compliance.forms.source_json import add_json_fields, clean_json_fields, json_initial, json_mapping
 from compliance.models import EventSource, Priority, SourceKind
 
 KIND_HELP = {
     SourceKind.ALERTMANAGER: "Firing alerts open outages, resolved ones end them.",
     SourceKind.GRAFANA: "Grafana's webhook contact point; alerts open and end outages.",
     SourceKind.UPTIME_KUMA: "A monitor going down opens an outage, coming up ends it.",
+    SourceKind.ZABBIX: "Zabbix's Webhook media type; a problem opens an outage, its recovery ends it.",
+    SourceKind.JSON: "Any tool that posts JSON: choose by path where the id, state, times and service are.",
     SourceKind.TICKETS: "Any tool that can post a ticket's status, priority and service.",
     SourceKind.ZAMMAD: "Zammad's webhook (trigger on ticket create and update).",
     SourceKind.JIRA: "Jira Service Management's issue webhook.",
 }
+
+
+# The sources whose tools send times without an offset: the time zone field's label and help.
+ZONE_FIELD = {
+    SourceKind.ZABBIX: (
+        "Time zone of the Zabbix server",
+        "Zabbix sends {EVENT.DATE} and {EVENT.TIME} without a zone, on its server's clock.",
+    ),
+    SourceKind.JSON: ("Time zone", "The clock of ISO times sent without an offset."),
+}
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    """The IANA zones, after the contract's own clock as the first choice."""
+    zones = [(name, name.replace("_", " ")) for name in sorted(available_timezones())]
+    return [("", "The contract's time zone"), *zones]
 
 
 def _pairs_text(pairs: dict[str, str]) -> str:
@@ -107,6 +127,8 @@ class SourceMappingForm(forms.Form):
                 "statuses": _pairs_text(mapping.get("statuses") or {}),
                 "priorities": _pairs_text(mapping.get("priorities") or {}),
                 "default_priority": mapping.get("default_priority", ""),
+                "time_zone": mapping.get("time_zone", ""),
+                **(json_initial(mapping) if source.kind == SourceKind.JSON else {}),
             },
         )
         super().__init__(*args, **kwargs)
@@ -138,6 +160,9 @@ class SourceMappingForm(forms.Form):
                 SourceKind.JIRA: " Jira sends the issue's first component.",
                 SourceKind.TICKETS: " The ticket's “service” field.",
             }[source.kind]
+        elif source.kind == SourceKind.JSON:
+            add_json_fields(self)
+            self.fields["services"].help_text += " The value at the service's path."
         else:
             self.fields["service_label"] = forms.CharField(
                 label="Service label",
@@ -150,10 +175,31 @@ class SourceMappingForm(forms.Form):
                 max_length=100,
                 help_text="An alert with this label (other than false or 0) is planned maintenance.",
             )
+        if source.kind in ZONE_FIELD:
+            label, help_text = ZONE_FIELD[source.kind]
+            self.fields["time_zone"] = forms.ChoiceField(
+                label=label, required=False, choices=time_zone_choices(), help_text=help_text
+            )
+        if source.kind == SourceKind.ZABBIX:
+            self.fields["service_label"].label = "Service tag"
+            self.fields[
+                "service_label"
+            ].help_text = "The event tag that names the service; an event without it uses its host name."
+            self.fields["maintenance_label"].label = "Maintenance tag"
+            self.fields["maintenance_label"].help_text = (
+                "An event with this tag (other than false or 0), or a true “maintenance” parameter, "
+                "is planned maintenance."
+            )
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.attrs = {"aria-label": "Source mapping"}
         self.helper.add_input(Submit("save", "Save mapping"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.source.kind == SourceKind.JSON:
+            clean_json_fields(self)
+        return cleaned
 
     def clean_services(self) -> dict[str, str]:
         return _parse_pairs(self.cleaned_data["services"], self.service_names, "a service of the contract")
@@ -167,9 +213,13 @@ class SourceMappingForm(forms.Form):
     def mapping(self) -> dict[str, Any]:
         data = self.cleaned_data
         keys = ["services", "default_service"]
-        keys += (
-            ["statuses", "priorities", "default_priority"]
-            if self.source.is_tickets
-            else ["service_label", "maintenance_label"]
-        )
-        return {key: data[key] for key in keys}
+        if self.source.is_tickets:
+            keys += ["statuses", "priorities", "default_priority"]
+        elif self.source.kind != SourceKind.JSON:
+            keys += ["service_label", "maintenance_label"]
+        if "time_zone" in self.fields:
+            keys.append("time_zone")
+        mapping = {key: data[key] for key in keys}
+        if self.source.kind == SourceKind.JSON:
+            mapping.update(json_mapping(data))
+        return mapping

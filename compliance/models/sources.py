@@ -19,6 +19,8 @@ class SourceKind(models.TextChoices):
     ALERTMANAGER = "alertmanager", "Prometheus Alertmanager"
     GRAFANA = "grafana", "Grafana alerting"
     UPTIME_KUMA = "uptime_kuma", "Uptime Kuma"
+    ZABBIX = "zabbix", "Zabbix"
+    JSON = "json", "Generic JSON (fields chosen by path)"
     TICKETS = "tickets", "Ticket webhook (generic)"
     ZAMMAD = "zammad", "Zammad"
     JIRA = "jira", "Jira Service Management"
@@ -42,7 +44,10 @@ class EventSource(models.Model):
 
     ``mapping`` holds, by kind: ``services`` (the tool's value → a service of the contract),
     ``default_service``, ``service_field`` (the label or field that names the service),
-    ``maintenance_label`` (alerts), ``priorities`` and ``statuses`` (tickets).
+    ``maintenance_label`` (alerts), ``priorities`` and ``statuses`` (tickets), ``time_zone``
+    (Zabbix, generic JSON: the clock of times sent without an offset; empty for the
+    contract's), and for generic JSON the paths of each value (``payloads_json.PATHS``), the
+    ``open_values`` and ``resolved_values`` of its state and its ``time_format``.
     """
 
     contract = models.ForeignKey("contracts.Contract", on_delete=models.CASCADE, related_name="+")
@@ -73,6 +78,12 @@ class EventSource(models.Model):
     @property
     def is_tickets(self) -> bool:
         return self.kind in SourceKind.ticket_kinds()
+
+    @property
+    def time_zone(self) -> str:
+        """The clock of the times the tool sends without an offset: the mapping's, else the
+        contract's."""
+        return (self.mapping or {}).get("time_zone") or self.contract.time_zone
 
     @property
     def secret_hint(self) -> str:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -45,6 +46,8 @@ from compliance.services.payloads import (
     read_alerts,
     read_uptime_kuma,
 )
+from compliance.services.payloads_json import read_json_event
+from compliance.services.payloads_zabbix import read_zabbix
 from contracts.models import AuditAction
 from contracts.services.audit import audit_record
 
@@ -161,6 +164,10 @@ def source_apply(*, source: EventSource, data: Any) -> list[dict[str, str]]:
         return _apply_tickets(source, terms, TICKET_READERS[source.kind](data))
     if source.kind == SourceKind.UPTIME_KUMA:
         return _apply_heartbeat(source, terms, read_uptime_kuma(data))
+    if source.kind == SourceKind.ZABBIX:
+        return _apply_zabbix(source, terms, data)
+    if source.kind == SourceKind.JSON:
+        return _apply_json(source, terms, data)
     return _apply_alerts(source, terms, read_alerts(data))
 
 
@@ -258,12 +265,71 @@ def _planned(source: EventSource, alert: Alert) -> bool:
     return alert.labels[label].lower() not in _FALSE
 
 
-def _apply_alerts(source: EventSource, terms: EventTerms, alerts: list[Alert]) -> list[dict[str, str]]:
+def _alert_key(source: EventSource) -> Callable[[Alert], str]:
     prefix = _ALERT_PREFIX.get(source.kind, "am")
+    return lambda alert: f"{prefix}-{alert.fingerprint}-{alert.starts_at:%Y%m%dT%H%M%SZ}"
+
+
+def _alert_service(source: EventSource) -> Callable[[Alert], str]:
     label = (source.mapping or {}).get("service_label") or "service"
+    return lambda alert: alert.labels.get(label, "")
+
+
+def _apply_zabbix(source: EventSource, terms: EventTerms, data: Any) -> list[dict[str, str]]:
+    """A Zabbix problem opens an outage keyed by its event id, the recovery (which carries the
+    same id) ends it; the service is the service tag's value, else the host."""
+    mapping = source.mapping or {}
+    tag = mapping.get("service_label") or "service"
+    alert = read_zabbix(
+        data, zone=ZoneInfo(source.time_zone), maintenance_tag=mapping.get("maintenance_label") or ""
+    )
+    return _apply_alerts(
+        source,
+        terms,
+        [alert],
+        key=lambda alert: f"zbx-{alert.fingerprint}",
+        service_of=lambda alert: alert.labels.get(tag) or alert.host,
+    )
+
+
+def _apply_json(source: EventSource, terms: EventTerms, data: Any) -> list[dict[str, str]]:
+    """A generic JSON event read by the source's paths: open opens (or keeps) the outage keyed
+    by its id, resolved ends it."""
+    event = read_json_event(data, source.mapping or {}, zone=ZoneInfo(source.time_zone))
+    alert = Alert(
+        fingerprint=event.external_id,
+        firing=event.open,
+        starts_at=event.start,
+        ends_at=event.end,
+        labels={},
+        summary=event.summary,
+        host=event.service,
+    )
+    return _apply_alerts(
+        source,
+        terms,
+        [alert],
+        key=lambda alert: f"json-{alert.fingerprint}",
+        service_of=lambda alert: alert.host,
+        planned_of=lambda alert: event.planned,
+    )
+
+
+def _apply_alerts(
+    source: EventSource,
+    terms: EventTerms,
+    alerts: list[Alert],
+    *,
+    key: Callable[[Alert], str] | None = None,
+    service_of: Callable[[Alert], str] | None = None,
+    planned_of: Callable[[Alert], bool] | None = None,
+) -> list[dict[str, str]]:
+    key = key or _alert_key(source)
+    service_of = service_of or _alert_service(source)
+    planned_of = planned_of or (lambda alert: _planned(source, alert))
     latest: dict[str, Alert] = {}
     for alert in alerts:
-        external_id = f"{prefix}-{alert.fingerprint}-{alert.starts_at:%Y%m%dT%H%M%SZ}"
+        external_id = key(alert)
         earlier = latest.get(external_id)
         # Within one payload a resolved notice wins over a firing one of the same alert.
         if earlier is None or earlier.firing or not alert.firing:
@@ -274,13 +340,14 @@ def _apply_alerts(source: EventSource, terms: EventTerms, alerts: list[Alert]) -
     }
     rows, changes = [], {}
     for external_id, alert in latest.items():
-        what = f"Alert {alert.labels.get('alertname', alert.fingerprint)}"
+        alertname = alert.labels.get("alertname")
+        what = f"Alert {alertname}" if alertname else f"Event {alert.fingerprint}"
         outage = stored.get(external_id)
-        planned = _planned(source, alert)
+        planned = planned_of(alert)
         if outage is None:
             row = {
                 "external_id": external_id,
-                "service": _service(source, terms, alert.labels.get(label, ""), what),
+                "service": _service(source, terms, service_of(alert), what),
                 "start": alert.starts_at,
                 "end": alert.ends_at,
                 "planned": planned,

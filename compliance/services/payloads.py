@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 _ID_UNSAFE = re.compile(r"[^\w.:@#+\-]")
@@ -27,6 +27,8 @@ class Alert:
     ends_at: datetime | None
     labels: dict[str, str]
     summary: str
+    # Zabbix: the host, which names the service when no tag does; generic JSON: the service.
+    host: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,13 +67,29 @@ def instant(value: Any, what: str) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def _text(value: Any) -> str:
+def local_instant(text: str, what: str, zone: tzinfo) -> datetime:
+    """An aware UTC datetime from ISO 8601 text; without an offset it is a time on ``zone``'s
+    clock (the source's time zone)."""
+    cleaned = text.strip()
+    match = re.fullmatch(r"(.*T\d\d:\d\d:\d\d)\.(\d+)(.*)", cleaned)
+    if match:  # Python reads up to microseconds
+        cleaned = f"{match[1]}.{match[2][:6].ljust(6, '0')}{match[3]}"
+    try:
+        moment = datetime.fromisoformat(cleaned)
+    except ValueError:
+        raise PayloadRefused(f"{what} is not a date and time: “{text}”.") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC)
+
+
+def text_value(value: Any) -> str:
     if isinstance(value, Mapping):
         value = value.get("name") or value.get("value") or ""
     return "" if value is None else str(value).strip()
 
 
-def _object(data: Any, what: str) -> Mapping:
+def json_object(data: Any, what: str) -> Mapping:
     if not isinstance(data, Mapping):
         raise PayloadRefused(f"{what} is not a JSON object.")
     return data
@@ -79,7 +97,7 @@ def _object(data: Any, what: str) -> Mapping:
 
 def safe_id(value: Any, what: str) -> str:
     """An external id made of the characters the portal keeps (others become ``_``)."""
-    text = _text(value)
+    text = text_value(value)
     if not text:
         raise PayloadRefused(f"{what} is missing.")
     return _ID_UNSAFE.sub("_", text)[:80]
@@ -91,7 +109,7 @@ def safe_id(value: Any, what: str) -> str:
 def read_alerts(data: Any) -> list[Alert]:
     """The alerts of an Alertmanager webhook (payload version 4) or of Grafana alerting's
     webhook contact point, which sends the same shape."""
-    data = _object(data, "The payload")
+    data = json_object(data, "The payload")
     alerts = data.get("alerts")
     if not isinstance(alerts, list):
         raise PayloadRefused("The payload has no “alerts” list; is this an Alertmanager webhook (version 4)?")
@@ -101,14 +119,14 @@ def read_alerts(data: Any) -> list[Alert]:
     read = []
     for number, alert in enumerate(alerts, start=1):
         what = f"Alert {number}"
-        alert = _object(alert, what)
+        alert = json_object(alert, what)
         status = alert.get("status")
         if status not in {"firing", "resolved"}:
             raise PayloadRefused(f"{what} has status {status!r}; expected firing or resolved.")
         labels = alert.get("labels") or {}
         if not isinstance(labels, Mapping):
             raise PayloadRefused(f"{what}: labels are not an object.")
-        labels = {str(key): _text(value) for key, value in labels.items()}
+        labels = {str(key): text_value(value) for key, value in labels.items()}
         fingerprint = alert.get("fingerprint") or ""
         if not isinstance(fingerprint, str) or not fingerprint:
             raise PayloadRefused(f"{what} has no fingerprint.")
@@ -123,7 +141,7 @@ def read_alerts(data: Any) -> list[Alert]:
         annotations = alert.get("annotations") or {}
         summary = ""
         if isinstance(annotations, Mapping):
-            summary = _text(annotations.get("summary") or annotations.get("description"))
+            summary = text_value(annotations.get("summary") or annotations.get("description"))
         read.append(
             Alert(
                 fingerprint=safe_id(fingerprint, f"{what} fingerprint"),
@@ -149,7 +167,7 @@ class Heartbeat:
 def read_uptime_kuma(data: Any) -> Heartbeat:
     """Uptime Kuma's webhook: ``{"heartbeat": {monitorID, status (0 down, 1 up), time (UTC,
     "YYYY-MM-DD HH:MM:SS.mmm"), msg}, "monitor": {id, name}, "msg": …}``."""
-    data = _object(data, "The payload")
+    data = json_object(data, "The payload")
     heartbeat, monitor = data.get("heartbeat"), data.get("monitor")
     if not isinstance(heartbeat, Mapping) or not isinstance(monitor, Mapping):
         raise PayloadRefused(
@@ -167,10 +185,10 @@ def read_uptime_kuma(data: Any) -> Heartbeat:
         raise PayloadRefused("The heartbeat has no time.")
     return Heartbeat(
         monitor_id=safe_id(heartbeat.get("monitorID") or monitor.get("id"), "The monitor id"),
-        monitor=_text(monitor.get("name")),
+        monitor=text_value(monitor.get("name")),
         down=status == 0,
         at=at,
-        message=_text(heartbeat.get("msg"))[:2000],
+        message=text_value(heartbeat.get("msg"))[:2000],
     )
 
 
@@ -184,18 +202,18 @@ def _ticket_change(
     if opened is None:
         raise PayloadRefused(f"{what} has no creation time.")
     changed = instant(changed_at, f"{what} change time") or opened
-    status = _text(status)
+    status = text_value(status)
     if not status:
         raise PayloadRefused(f"{what} has no status.")
     return TicketChange(
         ticket_id=safe_id(ticket_id, f"{what} id"),
         status=status,
-        priority=_text(priority),
-        service=_text(service),
+        priority=text_value(priority),
+        service=text_value(service),
         opened_at=opened,
         changed_at=changed,
         first_response_at=instant(first_response_at, f"{what} first response time"),
-        summary=_text(summary)[:2000],
+        summary=text_value(summary)[:2000],
     )
 
 
@@ -203,7 +221,7 @@ def read_generic_tickets(data: Any) -> list[TicketChange]:
     """``{"event": "created" | "updated", "ticket": {id, status, priority, service,
     created_at, updated_at, first_response_at, summary}}``, a bare ticket object, or
     ``{"tickets": [...]}``."""
-    data = _object(data, "The payload")
+    data = json_object(data, "The payload")
     if isinstance(data.get("tickets"), list):
         tickets = data["tickets"]
     elif isinstance(data.get("ticket"), Mapping):
@@ -213,7 +231,7 @@ def read_generic_tickets(data: Any) -> list[TicketChange]:
     read = []
     for number, ticket in enumerate(tickets, start=1):
         what = f"Ticket {number}"
-        ticket = _object(ticket, what)
+        ticket = json_object(ticket, what)
         read.append(
             _ticket_change(
                 ticket_id=ticket.get("id"),
@@ -233,7 +251,7 @@ def read_generic_tickets(data: Any) -> list[TicketChange]:
 def read_zammad(data: Any) -> list[TicketChange]:
     """Zammad's webhook: ``{"ticket": {number, title, state, priority, group, created_at,
     updated_at, first_response_at, …}, "article": …}``; the service is the ticket's group."""
-    data = _object(data, "The payload")
+    data = json_object(data, "The payload")
     ticket = data.get("ticket")
     if not isinstance(ticket, Mapping):
         raise PayloadRefused("The payload has no “ticket” object; is this Zammad's webhook payload?")
@@ -256,7 +274,7 @@ def read_jira(data: Any) -> list[TicketChange]:
     """Jira's issue webhook (``jira:issue_created`` / ``jira:issue_updated``): the issue key,
     ``fields.status.name``, ``fields.priority.name``, the first component as the service,
     ``fields.created``; the change time is the webhook's ``timestamp``."""
-    data = _object(data, "The payload")
+    data = json_object(data, "The payload")
     issue = data.get("issue")
     if not isinstance(issue, Mapping) or not isinstance(issue.get("fields"), Mapping):
         raise PayloadRefused("The payload has no “issue” with “fields”; is this a Jira issue webhook?")

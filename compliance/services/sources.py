@@ -10,12 +10,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from compliance.models import EventSource, SourceKind
 from compliance.services.payloads import PRESET_PRIORITIES, PRESET_STATUSES
+from compliance.services.payloads_json import DEFAULT_MAPPING, json_mapping_errors
 from contracts.models import Contract
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a public marker, not a secret
@@ -35,22 +37,43 @@ def source_default_mapping(kind: str) -> dict[str, Any]:
             "priorities": dict(PRESET_PRIORITIES[kind]),
             "default_priority": "",
         }
-    return {
+    if kind == SourceKind.JSON:
+        return {"services": {}, "default_service": "", **DEFAULT_MAPPING, "time_zone": ""}
+    mapping = {
         "services": {},
         "default_service": "",
         "service_label": "service",
         "maintenance_label": "maintenance",
     }
+    if kind == SourceKind.ZABBIX:
+        mapping["time_zone"] = ""
+    return mapping
 
 
-def _check(name: str, kind: str, rate_limit: int) -> None:
-    errors = {}
+def _mapping_errors(kind: str, mapping: Mapping[str, Any]) -> list[str]:
+    errors = []
+    zone = mapping.get("time_zone") or ""
+    if zone:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            errors.append(f"time_zone: “{zone}” is not a time zone (e.g. Europe/Amsterdam).")
+    if kind == SourceKind.JSON:
+        errors += [f"{key}: {message}" for key, message in json_mapping_errors(mapping).items()]
+    return errors
+
+
+def _check(name: str, kind: str, rate_limit: int, mapping: Mapping[str, Any] | None = None) -> None:
+    errors: dict[str, Any] = {}
     if not name.strip():
         errors["name"] = "Name the source after what sends, e.g. “Production Alertmanager”."
     if kind not in SourceKind.values:
         errors["kind"] = f"“{kind}” is not a kind of source."
     if not 1 <= rate_limit <= 100_000:
         errors["rate_limit"] = "Allow between 1 and 100,000 deliveries a minute."
+    mapping_errors = _mapping_errors(kind, mapping or {})
+    if mapping_errors:
+        errors["mapping"] = mapping_errors
     if errors:
         raise ValidationError(errors)
 
@@ -66,14 +89,15 @@ def source_create(
 ) -> EventSource:
     """A new source of ``contract``, with a fresh URL token and secret; ``mapping`` defaults to
     the preset of ``kind``."""
-    _check(name, kind, rate_limit)
+    mapping = dict(mapping) if mapping is not None else source_default_mapping(kind)
+    _check(name, kind, rate_limit, mapping)
     return EventSource.objects.create(
         contract=contract,
         kind=kind,
         name=name.strip()[:100],
         token=secrets.token_urlsafe(32),
         secret=_new_secret(),
-        mapping=dict(mapping) if mapping is not None else source_default_mapping(kind),
+        mapping=mapping,
         rate_limit=rate_limit,
         created_by=user if getattr(user, "pk", None) else None,
     )
@@ -83,7 +107,7 @@ def source_update(
     *, source: EventSource, name: str, mapping: Mapping[str, Any], rate_limit: int
 ) -> EventSource:
     """Change a source's name, mapping and rate limit; its URL and secret stay."""
-    _check(name, source.kind, rate_limit)
+    _check(name, source.kind, rate_limit, mapping)
     source.name = name.strip()[:100]
     source.mapping = dict(mapping)
     source.rate_limit = rate_limit

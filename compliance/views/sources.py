@@ -15,11 +15,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from compliance.forms.source_json import SourceTrialForm
 from compliance.forms.sources import SourceCreateForm, SourceMappingForm
 from compliance.selectors.events import event_terms
 from compliance.selectors.sources import deliveries_of, sources_of
 from compliance.selectors.tenancy import contracts_with_sources_managed_by, sources_managed_by
 from compliance.services import sources as source_services
+from compliance.services.source_trial import source_trial
 from compliance.views.events import add_service_errors
 from contracts.selectors.tenancy import get_for_user_or_404
 
@@ -66,7 +68,7 @@ def source_list(request, reference: str):
     )
 
 
-def _detail_page(request, contract, source, form, status=200):
+def _detail_page(request, contract, source, form, status=200, trial_form=None, trial=None):
     page = Paginator(deliveries_of(source), DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -75,6 +77,8 @@ def _detail_page(request, contract, source, form, status=200):
             "contract": contract,
             "source": source,
             "form": form,
+            "trial_form": trial_form or SourceTrialForm(),
+            "trial": trial,
             "page": page,
             "hook_url": _hook_url(request, source),
             "label": source.name,
@@ -106,6 +110,30 @@ def source_detail(request, reference: str, source_id: int):
                 return redirect("compliance:source_detail", reference=contract.reference, source_id=source.pk)
         return _detail_page(request, contract, source, form, status=400)
     return _detail_page(request, contract, source, form)
+
+
+@login_required
+@require_POST
+def source_test(request, reference: str, source_id: int):
+    """The live test: what a pasted payload would do, with nothing written. htmx gets the
+    result panel alone (always 200, so it is shown); without JavaScript the whole page."""
+    contract = _contract(request.user, reference)
+    source = _source(request.user, contract, source_id)
+    trial_form = SourceTrialForm(request.POST)
+    trial = (
+        source_trial(source=source, text=trial_form.cleaned_data["payload"])
+        if trial_form.is_valid()
+        else None
+    )
+    context = {"contract": contract, "source": source, "trial_form": trial_form, "trial": trial}
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "compliance/_source_trial.html", context)
+    refused = trial is None or trial.refused
+    services = list(event_terms(contract).services)
+    form = SourceMappingForm(source=source, services=services)
+    return _detail_page(
+        request, contract, source, form, status=400 if refused else 200, trial_form=trial_form, trial=trial
+    )
 
 
 @login_required

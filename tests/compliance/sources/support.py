@@ -121,6 +121,32 @@ def jira(
     }
 
 
+def zabbix(
+    event_id="7001",
+    value="1",
+    date="2026.03.04",
+    time="09:15:00",
+    recovery_date="{EVENT.RECOVERY.DATE}",
+    recovery_time="{EVENT.RECOVERY.TIME}",
+    host="mail01",
+    tags=None,
+) -> dict:
+    """What the recommended Zabbix Webhook media type posts: its parameters, with the macros a
+    problem message cannot resolve left as their own text."""
+    return {
+        "event_id": event_id,
+        "event_value": value,
+        "event_date": date,
+        "event_time": time,
+        "recovery_date": recovery_date,
+        "recovery_time": recovery_time,
+        "host": host,
+        "trigger": "Email is down",
+        "severity": "High",
+        "tags": [{"tag": "service", "value": "Email"}] if tags is None else tags,
+    }
+
+
 def post(client, source, payload, *, secret=None, sign=None):
     """POST ``payload`` to the source's URL with its secret as a bearer token (or ``sign``:
     "sha256" / "sha1" for an HMAC signature header)."""
