@@ -16,6 +16,7 @@ from contracts.views import (
     invitations,
     library,
     organisations,
+    renewals,
     signing,
     terms,
     terms_rows,
@@ -49,6 +50,9 @@ urlpatterns = [
     # ---- New contracts and the editor: clauses side by side, previews, publishing.
     path("contracts/", contract_list.contract_list, name="contract_list"),
     path("contracts/new/", editor.contract_new, name="contract_new"),
+    # ---- Renewals: contracts ending or with notice due soon; a renewal starts as a draft.
+    path("contracts/renewals/", renewals.renewal_list, name="renewal_list"),
+    path("contracts/<str:reference>/renewal/start/", renewals.renewal_start, name="renewal_start"),
     path(
         "contracts/<str:reference>/save-as-template/",
         agreement_templates.agreement_template_save,

@@ -475,6 +475,23 @@ if SIGNING_FOLLOW_UP_EVERY > 0:
         "task": "contracts.tasks.signature_requests_follow_up",
         "schedule": float(SIGNING_FOLLOW_UP_EVERY),
     }
+# Renewals: every RENEWALS_EVERY seconds (0: off) auto-renewing contracts whose end date has
+# come on their own clock roll their term forward (contracts.tasks.contracts_renew_due), and
+# the admins of both parties are reminded RENEWAL_REMINDER_DAYS days before a contract's
+# notice deadline and before its end (notifications.tasks.renewal_reminders_send), each once.
+RENEWALS_EVERY = env_int("RENEWALS_EVERY", 3600)
+RENEWAL_REMINDER_DAYS = sorted({int(days) for days in env_list("RENEWAL_REMINDER_DAYS", ["90", "60", "30"])})
+if not RENEWAL_REMINDER_DAYS or any(days < 0 for days in RENEWAL_REMINDER_DAYS):
+    raise ValueError("RENEWAL_REMINDER_DAYS needs days before the deadline, e.g. 90,60,30")
+if RENEWALS_EVERY > 0:
+    CELERY_BEAT_SCHEDULE["contract-renewals"] = {
+        "task": "contracts.tasks.contracts_renew_due",
+        "schedule": float(RENEWALS_EVERY),
+    }
+    CELERY_BEAT_SCHEDULE["renewal-reminders"] = {
+        "task": "notifications.tasks.renewal_reminders_send",
+        "schedule": float(RENEWALS_EVERY),
+    }
 # Report emails: attempts after the first, and the first wait (doubled each time), seconds.
 REPORT_EMAIL_RETRIES = env_int("REPORT_EMAIL_RETRIES", 4)
 REPORT_EMAIL_BACKOFF = env_int("REPORT_EMAIL_BACKOFF", 60)

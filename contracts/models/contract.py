@@ -55,6 +55,19 @@ class Contract(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     auto_renew = models.BooleanField(default=False)
+    # The renewal terms, named in the texts as ``{{ notice_period }}`` and ``{{ renewal_term }}``:
+    # notice to end the contract is due this many days before its end date, and an
+    # auto-renewing contract's term rolls forward by ``renewal_months`` on that date.
+    notice_period_days = models.PositiveSmallIntegerField(
+        default=90,
+        validators=[MaxValueValidator(730)],
+        help_text="Days before the end date by which either party must give notice to end the contract.",
+    )
+    renewal_months = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="Months the term is extended by each time the contract renews.",
+    )
     # The provider's choice: each month's report is held for its review until issued (the
     # default), or issued — emailed to the customer — as soon as it is made.
     reports_issued_automatically = models.BooleanField(

@@ -80,6 +80,8 @@ def contract_start(
     templates: Sequence[ClauseTemplate] = (),
     dispute_window_days: int = 14,
     agreement: AgreementSource | None = None,
+    notice_period_days: int = 90,
+    renewal_months: int = 12,
 ) -> Contract:
     """Create a contract with its draft version 1, in one transaction.
 
@@ -116,6 +118,8 @@ def contract_start(
             time_zone=time_zone,
             created_by=user,
             dispute_window_days=dispute_window_days,
+            notice_period_days=notice_period_days,
+            renewal_months=renewal_months,
         )
         if agreement is None:
             version_create_draft(contract=contract, user=user, templates=templates)
@@ -133,6 +137,7 @@ def contract_start(
     contract.end_date, contract.auto_renew = end_date, auto_renew
     contract.reports_issued_automatically = reports_issued_automatically
     contract.dispute_window_days = dispute_window_days
+    contract.notice_period_days, contract.renewal_months = notice_period_days, renewal_months
     contract.full_clean()
     contract.save()
     return contract
