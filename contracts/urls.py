@@ -72,6 +72,8 @@ urlpatterns = [
     path(VERSION + "edit/preview/", editor.clause_preview, name="editor_preview"),
     path(VERSION + "edit/findings/", editor.findings_panel, name="editor_findings"),
     path(VERSION + "publish/", editor_versions.version_publish, name="version_publish"),
+    # The contract's term and renewal terms, set while the draft is open.
+    path(VERSION + "term/", renewals.version_term, name="version_term"),
     # Clauses of a draft.
     path(VERSION + "edit/clauses/add/", editor_clauses.clause_add, name="editor_clause_add"),
     path(

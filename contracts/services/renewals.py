@@ -1,5 +1,6 @@
-"""Writes of renewals: start the next version of a contract for its renewal, and roll the term
-of an auto-renewing contract forward on its end date (background work, audited).
+"""Writes of renewals: start the next version of a contract for its renewal, set the term and
+renewal terms while a draft is open, and roll the term of an auto-renewing contract forward
+on its end date (background work, audited).
 
 Dates are read on the contract's clock (its time zone): see ``contracts.texts.renewals``.
 """
@@ -8,12 +9,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from contracts.models import AuditAction, Contract, User, Version
 from contracts.models.contract import ContractStatus
-from contracts.services.audit import audit_record
+from contracts.services.audit import audit_draft_change, audit_record
+from contracts.services.drafts import ensure_draft
 from contracts.services.versions import version_create_draft
 from contracts.texts import renewals
 from contracts.texts.formats import format_date
@@ -74,3 +77,38 @@ def contracts_renew_due(*, now: datetime | None = None) -> int:
     due = Contract.objects.filter(status=ContractStatus.ACTIVE, auto_renew=True, end_date__lte=latest)
     due = due.order_by("pk")
     return sum(1 for contract in due if contract_renew(contract=contract, now=now))
+
+
+@transaction.atomic
+def contract_term_set(
+    *,
+    version: Version,
+    user: User | None,
+    end_date,
+    auto_renew: bool,
+    notice_period_days: int,
+    renewal_months: int,
+) -> Contract:
+    """Set the contract's term and renewal terms while ``version`` is its draft (the texts of
+    the draft name them; a renewal sets the new term here). VersionFrozen on a frozen version,
+    ValidationError on a term ending before it starts; nothing changes then. Audited."""
+    ensure_draft(version)
+    contract = Contract.objects.select_for_update().get(pk=version.contract_id)
+    contract.end_date, contract.auto_renew = end_date, auto_renew
+    contract.notice_period_days, contract.renewal_months = notice_period_days, renewal_months
+    if end_date is not None and end_date < contract.start_date:
+        raise ValidationError({"end_date": "The contract cannot end before it starts."})
+    contract.full_clean(exclude=["reference"])
+    contract.save(
+        update_fields=["end_date", "auto_renew", "notice_period_days", "renewal_months", "updated_at"]
+    )
+    end = f"ends {format_date(end_date)}" if end_date else "open-ended"
+    renews = f"renews {'automatically ' if auto_renew else ''}for {renewal_months} months"
+    audit_draft_change(
+        version=version,
+        user=user,
+        action=AuditAction.TERMS_EDITED,
+        change=f"Term set: {end}, {notice_period_days} days' notice, {renews}",
+    )
+    version.contract = contract
+    return contract

@@ -1,6 +1,7 @@
 """A renewal started from the Renewals list in Chromium, at desktop and phone widths: the
-provider's admin finds the contract ending soon under Manage, starts its renewal and lands in
-the editor on the new draft; the customer's admin sees the same contract, without the button."""
+provider's admin finds the contract ending soon under Manage, starts its renewal, lands in
+the editor on the new draft and sets the new term; the customer's admin sees the same
+contract, without the button."""
 
 from datetime import timedelta
 
@@ -70,7 +71,20 @@ def test_a_renewal_started_from_the_renewals_list(browser_page, tenants, ending,
     assert Version.objects.get(contract=ending, number=2).is_draft
     assert_accessible(page)
 
-    page.goto(page.base + "/contracts/renewals/")
+    # The new term: a year on from the current end, renewing by itself from then on.
+    new_end = ending.end_date + timedelta(days=365)
+    page.get_by_role("link", name="Term and renewal").click()
+    page.wait_for_url(f"**/contracts/{ending.reference}/versions/2/term/")
+    assert_accessible(page)
+    page.get_by_label("End date").fill(new_end.isoformat())
+    page.get_by_label("Renews automatically").check()
+    page.get_by_role("button", name="Save the term").click()
+    page.wait_for_url(f"**/contracts/{ending.reference}/versions/2/edit/")
+    assert "Term saved" in page.locator("main").inner_text()
+    ending.refresh_from_db()
+    assert ending.end_date == new_end and ending.auto_renew
+
+    page.goto(page.base + "/contracts/renewals/?days=400")
     assert "Draft version 2" in page.get_by_test_id(f"renewal-{ending.reference}").inner_text()
     assert_accessible(page)
 

@@ -130,3 +130,75 @@ def test_start_renewal_answers_only_posts(tenants, ending, client_for):
         client_for(tenants.provider_author).get(f"/contracts/{ending.reference}/renewal/start/").status_code
         == 405
     )
+
+
+def _term_post(**changes) -> dict:
+    return {
+        "end_date": "2027-12-31",
+        "notice_period_days": "60",
+        "renewal_months": "24",
+        "auto_renew": "on",
+        **changes,
+    }
+
+
+def test_the_renewal_draft_sets_the_new_term(tenants, ending, client_for):
+    client = client_for(tenants.provider_author)
+    client.post(f"/contracts/{ending.reference}/renewal/start/")
+    page = client.get(f"/contracts/{ending.reference}/versions/2/term/")
+    assert page.status_code == 200 and 'value="2026-12-31"' in page.content.decode()
+    response = client.post(f"/contracts/{ending.reference}/versions/2/term/", _term_post())
+    assert response.status_code == 302
+    assert response.url == f"/contracts/{ending.reference}/versions/2/edit/"
+    ending.refresh_from_db()
+    assert (ending.end_date, ending.notice_period_days, ending.renewal_months, ending.auto_renew) == (
+        date(2027, 12, 31),
+        60,
+        24,
+        True,
+    )
+    event = ending.audit_events.order_by("-pk").first()
+    assert event.summary == (
+        "Term set: ends 31 December 2027, 60 days' notice, renews automatically for 24 months (version 2)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"end_date": "2025-12-31"}, "The contract cannot end before it starts."),
+        ({"renewal_months": "0"}, "greater than or equal to 1"),
+        ({"notice_period_days": "-1"}, "greater than or equal to 0"),
+    ],
+)
+def test_a_bad_term_is_refused_with_the_error_and_nothing_changes(
+    tenants, ending, client_for, changes, error
+):
+    client = client_for(tenants.provider_author)
+    client.post(f"/contracts/{ending.reference}/renewal/start/")
+    response = client.post(f"/contracts/{ending.reference}/versions/2/term/", _term_post(**changes))
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    ending.refresh_from_db()
+    assert (ending.end_date, ending.notice_period_days, ending.renewal_months) == (date(2026, 12, 31), 90, 12)
+
+
+def test_a_frozen_versions_term_is_read_only(tenants, ending, client_for):
+    client = client_for(tenants.provider_author)
+    page = client.get(f"/contracts/{ending.reference}/versions/1/term/")
+    assert (
+        "Version 1 is frozen" in page.content.decode()
+        and "<form" not in page.content.decode().split("<main", 1)[1]
+    )
+    response = client.post(f"/contracts/{ending.reference}/versions/1/term/", _term_post(), follow=True)
+    assert "Version 1 is frozen: start a renewal or a new draft first." in response.content.decode()
+    ending.refresh_from_db()
+    assert ending.end_date == date(2026, 12, 31)
+
+
+@pytest.mark.parametrize("who", ["customer_admin", "outsider_admin", "provider_viewer"])
+def test_only_the_providers_authors_open_the_term(tenants, ending, client_for, who):
+    assert (
+        client_for(getattr(tenants, who)).get(f"/contracts/{ending.reference}/versions/1/term/").status_code
+        == 404
+    )
