@@ -480,9 +480,10 @@ if SIGNING_FOLLOW_UP_EVERY > 0:
 # the admins of both parties are reminded RENEWAL_REMINDER_DAYS days before a contract's
 # notice deadline and before its end (notifications.tasks.renewal_reminders_send), each once.
 RENEWALS_EVERY = env_int("RENEWALS_EVERY", 3600)
-RENEWAL_REMINDER_DAYS = sorted({int(days) for days in env_list("RENEWAL_REMINDER_DAYS", ["90", "60", "30"])})
-if not RENEWAL_REMINDER_DAYS or any(days < 0 for days in RENEWAL_REMINDER_DAYS):
-    raise ValueError("RENEWAL_REMINDER_DAYS needs days before the deadline, e.g. 90,60,30")
+_reminder_days = env_list("RENEWAL_REMINDER_DAYS", ["90", "60", "30"])
+if not _reminder_days or not all(days.isdigit() for days in _reminder_days):
+    raise ValueError(f"RENEWAL_REMINDER_DAYS={_reminder_days!r}: give whole days, e.g. 90,60,30")
+RENEWAL_REMINDER_DAYS = sorted({int(days) for days in _reminder_days})
 if RENEWALS_EVERY > 0:
     CELERY_BEAT_SCHEDULE["contract-renewals"] = {
         "task": "contracts.tasks.contracts_renew_due",
