@@ -1,5 +1,6 @@
 """Contracts between a provider and a customer organisation."""
 
+from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -10,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from contracts.models.parties import Organisation
+from contracts.texts import renewals
 
 
 def validate_time_zone(value: str) -> None:
@@ -112,6 +114,13 @@ class Contract(models.Model):
         ):
             return f"Active from {self.start_date.day} {self.start_date:%B %Y}"
         return self.get_status_display()
+
+    @property
+    def notice_deadline(self) -> date | None:
+        """The last day on which notice to end the current term may be given (none when open-ended)."""
+        if self.end_date is None:
+            return None
+        return renewals.notice_deadline(self.end_date, self.notice_period_days)
 
     @property
     def is_internal(self) -> bool:

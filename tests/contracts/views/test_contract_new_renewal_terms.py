@@ -16,7 +16,8 @@ def test_a_new_contract_takes_the_renewal_terms_given(author, tenants):  # noqa:
     contract = Contract.objects.get(title="Managed workplace")
     assert (contract.notice_period_days, contract.renewal_months, contract.auto_renew) == (60, 6, True)
     page = author.get(f"/contracts/{contract.reference}/").content.decode()
-    assert "60 days before the end" in page and "6 months" in page
+    # The term ends 28 February 2027: notice is due 60 days before, by 30 December 2026.
+    assert "60 days before the end (notice due by 30 December 2026)" in page and "6 months" in page
 
 
 def test_left_empty_they_are_90_days_and_12_months(author, tenants):  # noqa: F811
