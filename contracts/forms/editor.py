@@ -82,17 +82,17 @@ class ContractCreateForm(forms.Form):
         label="Notice period (days)",
         min_value=0,
         max_value=730,
-        initial=90,
         required=False,
-        help_text="Notice to end the contract is due this many days before its end date.",
+        help_text="Notice to end the contract is due this many days before its end date. "
+        "Left empty: the agreement template's or copied contract's, else 90.",
     )
     renewal_months = forms.IntegerField(
         label="Renewal term (months)",
         min_value=1,
         max_value=120,
-        initial=12,
         required=False,
-        help_text="How long the term is extended each time the contract renews.",
+        help_text="How long the term is extended each time the contract renews. "
+        "Left empty: the template's or copied contract's, else 12.",
     )
     reports_issued_automatically = forms.BooleanField(
         label="Issue monthly reports without review",
@@ -244,8 +244,8 @@ class ContractCreateForm(forms.Form):
             "auto_renew": data["auto_renew"],
             "reports_issued_automatically": data["reports_issued_automatically"],
             "dispute_window_days": data["dispute_window_days"] or 14,
-            "notice_period_days": 90 if data["notice_period_days"] is None else data["notice_period_days"],
-            "renewal_months": data["renewal_months"] or 12,
+            "notice_period_days": data["notice_period_days"],
+            "renewal_months": data["renewal_months"],
             "source": data["source"] if start_from == START_COPY else None,
             "templates": list(data["templates"]) if start_from == START_LIBRARY else [],
             "agreement": data.get("agreement_choice") if start_from == START_AGREEMENT else None,

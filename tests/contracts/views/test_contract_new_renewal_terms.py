@@ -32,3 +32,22 @@ def test_a_bad_renewal_term_re_renders_the_form_with_the_error(author, tenants, 
     assert response.status_code == 400
     assert "greater than or equal to" in response.content.decode()
     assert not Contract.objects.filter(title="Managed workplace").exists()
+
+
+def test_left_empty_they_are_the_agreement_templates(author, tenants):  # noqa: F811
+    # The starter internal SLA gives one month's notice: 30 days.
+    data = form_data(
+        customer=tenants.customer.pk, start_from="agreement", agreement="starter:internal-sla", title=""
+    )
+    response = author.post(NEW, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    contract = Contract.objects.latest("pk")
+    assert (contract.notice_period_days, contract.renewal_months) == (30, 12)
+
+
+def test_left_empty_they_are_the_copied_contracts(author, tenants):  # noqa: F811
+    Contract.objects.filter(pk=tenants.contract.pk).update(notice_period_days=45, renewal_months=36)
+    data = form_data(customer=tenants.customer.pk, start_from="copy", source=tenants.contract.pk)
+    assert author.post(NEW, data).status_code == 302
+    contract = Contract.objects.get(title="Managed workplace")
+    assert (contract.notice_period_days, contract.renewal_months) == (45, 36)
