@@ -1,13 +1,16 @@
 """Reminders before a contract's notice deadline and before its end: to the admins of both
 parties only, each threshold once, on the contract's clock, by email with text and HTML."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from contracts.models import Contract
 from contracts.models.contract import ContractStatus
+from notifications import tasks
 from notifications.models import Delivery, Kind, Notification, Preference
 from notifications.renewal_reminders import renewal_reminders_send
 from tests import factories
@@ -118,3 +121,11 @@ def test_a_person_who_turned_renewal_emails_off_is_told_in_the_portal_only(
     _send(django_capture_on_commit_callbacks, datetime(2026, 10, 24, 21, 30, tzinfo=UTC))
     assert Notification.objects.filter(recipient=tenants.customer_admin).exists()
     assert [m.to[0] for m in mail.outbox] == ["alice@brightline.example"]
+
+
+def test_beats_task_reminds_of_what_is_due_now(tenants, ending, django_capture_on_commit_callbacks):
+    today = timezone.localdate(timezone=ZoneInfo(ending.time_zone))
+    Contract.objects.filter(pk=ending.pk).update(end_date=today + timedelta(days=30))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.renewal_reminders_send.delay().get() == 2
+    assert {key.rsplit(":", 2)[1] for _, key in _told()} == {"end"}

@@ -1,12 +1,14 @@
 """Renewals: an auto-renewing term rolls forward on its end date, on the contract's clock, once
 and in the audit log; a renewal starts as the next version's draft."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from contracts import services
+from contracts import services, tasks
 from contracts.models import AuditAction, AuditEvent, Contract, Version
 from contracts.models.contract import ContractStatus
 from contracts.services import renewals
@@ -125,3 +127,11 @@ def test_starting_a_renewal_drafts_the_next_version_from_the_current_one(tenants
     with pytest.raises(ValidationError, match="still a draft"):
         renewals.renewal_start(contract=renewals_contract, user=tenants.provider_author)
     assert Version.objects.filter(contract=contract).count() == 2
+
+
+def test_beats_task_renews_what_is_due_now(tenants):
+    contract = _active(tenants.contract, end_date=date(2026, 1, 31), auto_renew=True, renewal_months=1)
+    assert tasks.contracts_renew_due.delay().get() == 1
+    contract.refresh_from_db()
+    today = timezone.localdate(timezone=ZoneInfo(contract.time_zone))
+    assert today <= contract.end_date <= today + timedelta(days=31)
