@@ -7,7 +7,7 @@ from contracts.documents.contract_pdf import contract_pdf
 from contracts.documents.sealing import SealingFailed
 from contracts.models import Version
 from contracts.selectors.reading import version_reading
-from contracts.services import signing
+from contracts.services import renewals, signing
 from contracts.services.signing import (
     signature_request_prepare,
     signature_request_seal,
@@ -89,3 +89,10 @@ def signature_email_signed_pdf(self, signer_id: int) -> bool:
 def signature_requests_follow_up() -> dict:
     """Beat's entry, every hour: expire requests past their deadline, remind the others."""
     return signing.signature_requests_follow_up()
+
+
+@shared_task(acks_late=True)
+def contracts_renew_due() -> int:
+    """Beat's entry, every RENEWALS_EVERY seconds: auto-renewing contracts whose end date has
+    come on their own clock roll their term forward (once: the end date is the claim)."""
+    return renewals.contracts_renew_due()

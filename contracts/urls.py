@@ -16,6 +16,7 @@ from contracts.views import (
     invitations,
     library,
     organisations,
+    renewals,
     signing,
     terms,
     terms_rows,
@@ -66,6 +67,9 @@ urlpatterns = [
     # ---- New contracts and the editor: clauses side by side, previews, publishing.
     path("contracts/", contract_list.contract_list, name="contract_list"),
     path("contracts/new/", editor.contract_new, name="contract_new"),
+    # ---- Renewals: contracts ending or with notice due soon; a renewal starts as a draft.
+    path("contracts/renewals/", renewals.renewal_list, name="renewal_list"),
+    path("contracts/<str:reference>/renewal/start/", renewals.renewal_start, name="renewal_start"),
     path(
         "contracts/<str:reference>/save-as-template/",
         agreement_templates.agreement_template_save,
@@ -85,6 +89,8 @@ urlpatterns = [
     path(VERSION + "edit/preview/", editor.clause_preview, name="editor_preview"),
     path(VERSION + "edit/findings/", editor.findings_panel, name="editor_findings"),
     path(VERSION + "publish/", editor_versions.version_publish, name="version_publish"),
+    # The contract's term and renewal terms, set while the draft is open.
+    path(VERSION + "term/", renewals.version_term, name="version_term"),
     # Clauses of a draft.
     path(VERSION + "edit/clauses/add/", editor_clauses.clause_add, name="editor_clause_add"),
     path(

@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     REPORT_ISSUED = "report_issued", "A monthly report issued"
     DISPUTE_RAISED = "dispute_raised", "A report disputed"
     DISPUTE_ANSWERED = "dispute_answered", "A dispute answered"
+    RENEWAL_REMINDER = "renewal_reminder", "A contract's notice deadline or end coming up"
 
 
 class Delivery(models.TextChoices):
@@ -42,6 +43,7 @@ DEFAULT_DELIVERY = {
     Kind.REPORT_ISSUED: Delivery.OFF,
     Kind.DISPUTE_RAISED: Delivery.OFF,
     Kind.DISPUTE_ANSWERED: Delivery.OFF,
+    Kind.RENEWAL_REMINDER: Delivery.IMMEDIATE,
 }
 # Kinds of warning provider staff may choose from (compliance.models.WarningKind values).
 WARNING_KINDS = (

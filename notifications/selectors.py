@@ -102,6 +102,11 @@ def customer_members(contract: Contract) -> list[User]:
     return _members([contract.customer_id])
 
 
+def party_admins(contract: Contract) -> list[User]:
+    """The admins of the provider and of the customer of this contract."""
+    return _members([contract.provider_id, contract.customer_id], (Role.ADMIN,))
+
+
 def party_admins_and_signers(contract: Contract) -> list[User]:
     return _members([contract.provider_id, contract.customer_id], (Role.ADMIN, Role.SIGNER))
 

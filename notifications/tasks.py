@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from notifications import services
+from notifications import renewal_reminders, services
 
 
 @shared_task(bind=True, acks_late=True, max_retries=4)
@@ -31,3 +31,9 @@ def digest_email(self, user_id: int) -> int:
 def digests_send() -> int:
     """Beat's entry, once a day: one digest per person with notifications waiting."""
     return services.digests_send()
+
+
+@shared_task(acks_late=True)
+def renewal_reminders_send() -> int:
+    """Beat's entry, every RENEWALS_EVERY seconds: reminders before notice deadlines and ends."""
+    return renewal_reminders.renewal_reminders_send()

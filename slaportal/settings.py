@@ -475,6 +475,24 @@ if SIGNING_FOLLOW_UP_EVERY > 0:
         "task": "contracts.tasks.signature_requests_follow_up",
         "schedule": float(SIGNING_FOLLOW_UP_EVERY),
     }
+# Renewals: every RENEWALS_EVERY seconds (0: off) auto-renewing contracts whose end date has
+# come on their own clock roll their term forward (contracts.tasks.contracts_renew_due), and
+# the admins of both parties are reminded RENEWAL_REMINDER_DAYS days before a contract's
+# notice deadline and before its end (notifications.tasks.renewal_reminders_send), each once.
+RENEWALS_EVERY = env_int("RENEWALS_EVERY", 3600)
+_reminder_days = env_list("RENEWAL_REMINDER_DAYS", ["90", "60", "30"])
+if not _reminder_days or not all(days.isdigit() for days in _reminder_days):
+    raise ValueError(f"RENEWAL_REMINDER_DAYS={_reminder_days!r}: give whole days, e.g. 90,60,30")
+RENEWAL_REMINDER_DAYS = sorted({int(days) for days in _reminder_days})
+if RENEWALS_EVERY > 0:
+    CELERY_BEAT_SCHEDULE["contract-renewals"] = {
+        "task": "contracts.tasks.contracts_renew_due",
+        "schedule": float(RENEWALS_EVERY),
+    }
+    CELERY_BEAT_SCHEDULE["renewal-reminders"] = {
+        "task": "notifications.tasks.renewal_reminders_send",
+        "schedule": float(RENEWALS_EVERY),
+    }
 # Report emails: attempts after the first, and the first wait (doubled each time), seconds.
 REPORT_EMAIL_RETRIES = env_int("REPORT_EMAIL_RETRIES", 4)
 REPORT_EMAIL_BACKOFF = env_int("REPORT_EMAIL_BACKOFF", 60)

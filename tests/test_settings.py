@@ -103,3 +103,18 @@ def test_database_url_selects_postgresql(tmp_path):
         tmp_path=tmp_path,
     )
     assert result.stdout.strip() == "django.db.backends.postgresql slaportal"
+
+
+@pytest.mark.parametrize("value", ["", "90,-1", "soon"])
+def test_bad_renewal_reminder_days_fail_loudly(tmp_path, value):
+    result = _manage("check", env_extra={"RENEWAL_REMINDER_DAYS": value}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "RENEWAL_REMINDER_DAYS" in result.stderr
+
+
+def test_renewals_run_every_hour_unless_turned_off(tmp_path):
+    code = "from django.conf import settings; print(sorted(settings.CELERY_BEAT_SCHEDULE))"
+    hourly = _manage("shell", "-c", code, env_extra={}, tmp_path=tmp_path)
+    assert "'contract-renewals'" in hourly.stdout and "'renewal-reminders'" in hourly.stdout, hourly.stderr
+    off = _manage("shell", "-c", code, env_extra={"RENEWALS_EVERY": "0"}, tmp_path=tmp_path)
+    assert "renewal" not in off.stdout, off.stderr

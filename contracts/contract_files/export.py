@@ -164,6 +164,8 @@ class ContractDocument(Item):
     start_date: date | None = None
     end_date: date | None = None
     auto_renew: bool = False
+    notice_period_days: int = 90
+    renewal_months: int = 12
     parameters: list[ParameterItem] = field(default_factory=list)
     services: list[ServiceItem] = field(default_factory=list)
     calendars: list[CalendarItem] = field(default_factory=list)
@@ -257,6 +259,8 @@ def contract_file_data(contract: Contract, terms=None) -> dict:
         "start_date": _Plain(contract.start_date.isoformat()),
         "end_date": _Plain(contract.end_date.isoformat()) if contract.end_date else None,
         "auto_renew": contract.auto_renew,
+        "notice_period_days": contract.notice_period_days,
+        "renewal_months": contract.renewal_months,
     }
     if terms is None:
         data.update(

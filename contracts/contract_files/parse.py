@@ -71,6 +71,8 @@ TOP_KEYS = (
     "start_date",
     "end_date",
     "auto_renew",
+    "notice_period_days",
+    "renewal_months",
     "parameters",
     "services",
     "calendars",
@@ -408,6 +410,8 @@ def parse_contract_file(text: str) -> ContractDocument:
     doc.start_date = r.date(f, "start_date", "")
     doc.end_date = r.date(f, "end_date", "")
     doc.auto_renew = r.boolean(f, "auto_renew", "")
+    doc.notice_period_days = r.integer(f, "notice_period_days", "", default=90)
+    doc.renewal_months = r.integer(f, "renewal_months", "", default=12)
     if doc.provider and doc.provider == doc.customer:
         r.problem(
             doc.line_of("customer"), "customer", "the customer must be another organisation than the provider"
@@ -422,6 +426,8 @@ def parse_contract_file(text: str) -> ContractDocument:
         start_date=doc.start_date,
         end_date=doc.end_date,
         auto_renew=doc.auto_renew,
+        notice_period_days=doc.notice_period_days,
+        renewal_months=doc.renewal_months,
     )
     if doc.title and doc.start_date:
         r.validate(

@@ -78,6 +78,22 @@ class ContractCreateForm(forms.Form):
         help_text="Leave empty for an open-ended contract.",
     )
     auto_renew = forms.BooleanField(label="Renews automatically", required=False)
+    notice_period_days = forms.IntegerField(
+        label="Notice period (days)",
+        min_value=0,
+        max_value=730,
+        required=False,
+        help_text="Notice to end the contract is due this many days before its end date. "
+        "Left empty: the agreement template's or copied contract's, else 90.",
+    )
+    renewal_months = forms.IntegerField(
+        label="Renewal term (months)",
+        min_value=1,
+        max_value=120,
+        required=False,
+        help_text="How long the term is extended each time the contract renews. "
+        "Left empty: the template's or copied contract's, else 12.",
+    )
     reports_issued_automatically = forms.BooleanField(
         label="Issue monthly reports without review",
         required=False,
@@ -157,6 +173,7 @@ class ContractCreateForm(forms.Form):
                 "title",
                 Row(Column("currency", css_class="col-md-3"), Column("monthly_fee"), Column("time_zone")),
                 Row(Column("start_date"), Column("end_date"), Column("dispute_window_days")),
+                Row(Column("notice_period_days"), Column("renewal_months")),
                 "auto_renew",
                 "reports_issued_automatically",
             ),
@@ -227,6 +244,8 @@ class ContractCreateForm(forms.Form):
             "auto_renew": data["auto_renew"],
             "reports_issued_automatically": data["reports_issued_automatically"],
             "dispute_window_days": data["dispute_window_days"] or 14,
+            "notice_period_days": data["notice_period_days"],
+            "renewal_months": data["renewal_months"],
             "source": data["source"] if start_from == START_COPY else None,
             "templates": list(data["templates"]) if start_from == START_LIBRARY else [],
             "agreement": data.get("agreement_choice") if start_from == START_AGREEMENT else None,

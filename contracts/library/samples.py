@@ -82,6 +82,8 @@ def sample_values(*, provider_name: str) -> dict[str, Value]:
         "monthly_fee": wording.format_money(Decimal("1000"), CURRENCY),
         "currency": CURRENCY,
         "time_zone": "Europe/Amsterdam",
+        "notice_period": wording.format_days(90),
+        "renewal_term": wording.format_months(12, unlimited=""),
         "credit_cap": wording.format_cap("percent_of_fee", Decimal("50"), CURRENCY),
         "hours_per_month": wording.format_hours(Decimal("20")),
         "hours_deficit_carry": wording.format_months(3, unlimited="without limit"),

@@ -1,10 +1,10 @@
 """A starter clause library for a provider: standard clauses in a legal and a plain rendering.
 
 The texts use the names every version offers (``provider_name``, ``customer_name``,
-``start_date``, ``dispute_window_days``, the blocks ``scope_list``, ``service_level_table``,
-``maintenance_list``, ``responsibilities_list``, ``credit_table``; ``credit_cap``, ``hours_per_month``,
-``hours_deficit_carry`` and ``responsibility_<key>`` when the version has them) and these
-parameter names, which ``examples/contract.yaml`` defines:
+``start_date``, ``dispute_window_days``, ``notice_period``, the blocks ``scope_list``,
+``service_level_table``, ``maintenance_list``, ``responsibilities_list``, ``credit_table``;
+``credit_cap``, ``hours_per_month``, ``hours_deficit_carry`` and ``responsibility_<key>`` when
+the version has them) and these parameter names, which ``examples/contract.yaml`` defines:
 
 ==================== ============ =========================================================
 name                 type         used by
@@ -15,7 +15,6 @@ resolution_p1 … p3   duration     response-resolution (business hours)
 response_share       percentage   response-resolution: share of tickets answered in time
 resolution_share     percentage   response-resolution: share of tickets resolved in time
 report_days          integer      reporting
-notice_period        text         term-termination
 ==================== ============ =========================================================
 
 ``licences-software`` needs the responsibilities ``licences`` and ``unauthorised_software``,

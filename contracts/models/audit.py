@@ -55,6 +55,7 @@ class AuditAction(models.TextChoices):
     CREDIT_NOTE_APPLIED = "credit_note_applied", "Credit note applied"
     CREDIT_NOTE_SENT = "credit_note_sent", "Credit note sent"
     CREDIT_NOTE_FAILED = "credit_note_failed", "Credit note delivery failed"
+    RENEWED = "renewed", "Renewed automatically"
 
 
 #: The provider's work on a draft: like the draft itself, not shown to the customer.

@@ -1,5 +1,6 @@
 """Contracts between a provider and a customer organisation."""
 
+from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -10,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from contracts.models.parties import Organisation
+from contracts.texts import renewals
 
 
 def validate_time_zone(value: str) -> None:
@@ -55,6 +57,19 @@ class Contract(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     auto_renew = models.BooleanField(default=False)
+    # The renewal terms, named in the texts as ``{{ notice_period }}`` and ``{{ renewal_term }}``:
+    # notice to end the contract is due this many days before its end date, and an
+    # auto-renewing contract's term rolls forward by ``renewal_months`` on that date.
+    notice_period_days = models.PositiveSmallIntegerField(
+        default=90,
+        validators=[MaxValueValidator(730)],
+        help_text="Days before the end date by which either party must give notice to end the contract.",
+    )
+    renewal_months = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="Months the term is extended by each time the contract renews.",
+    )
     # The provider's choice: each month's report is held for its review until issued (the
     # default), or issued — emailed to the customer — as soon as it is made.
     reports_issued_automatically = models.BooleanField(
@@ -99,6 +114,13 @@ class Contract(models.Model):
         ):
             return f"Active from {self.start_date.day} {self.start_date:%B %Y}"
         return self.get_status_display()
+
+    @property
+    def notice_deadline(self) -> date | None:
+        """The last day on which notice to end the current term may be given (none when open-ended)."""
+        if self.end_date is None:
+            return None
+        return renewals.notice_deadline(self.end_date, self.notice_period_days)
 
     @property
     def is_internal(self) -> bool:

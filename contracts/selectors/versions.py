@@ -151,6 +151,8 @@ def version_render_values(terms: VersionTerms, contract: Contract | None = None)
         "currency": currency,
         "time_zone": contract.time_zone,
         "dispute_window_days": wording.format_days(contract.dispute_window_days),
+        "notice_period": wording.format_days(contract.notice_period_days),
+        "renewal_term": wording.format_months(contract.renewal_months, unlimited=""),
     }
     if contract.end_date:
         values["end_date"] = wording.format_date(contract.end_date)
@@ -413,6 +415,7 @@ def version_findings(
         available_names=values.keys(),
         block_names={name for name, value in values.items() if isinstance(value, Block)},
         contract_monthly_fee=terms.contract.monthly_fee,
+        contract_notice_period=wording.format_days(terms.contract.notice_period_days),
         measured_terms=version_measured_terms(terms),
     )
 

@@ -80,6 +80,8 @@ def contract_start(
     templates: Sequence[ClauseTemplate] = (),
     dispute_window_days: int = 14,
     agreement: AgreementSource | None = None,
+    notice_period_days: int | None = None,
+    renewal_months: int | None = None,
 ) -> Contract:
     """Create a contract with its draft version 1, in one transaction.
 
@@ -89,7 +91,8 @@ def contract_start(
     agreement template; an empty ``title`` takes the template's), or holds clauses copied
     from ``templates`` (the provider's library), or is empty. The contract's own values
     (fee, currency, time zone, term) are the ones given, also when copying. Nothing is
-    created when any step is refused.
+    created when any step is refused. The notice period and renewal term not given are the
+    agreement template's or the copied contract's, else 90 days and 12 months.
     """
     if source is not None and source.provider_id != provider.pk:
         raise ValidationError({"source": "Copy a contract of the same provider."})
@@ -102,6 +105,11 @@ def contract_start(
     if agreement is not None:
         document = parse_contract_file(agreement.text)
         title = title.strip() or document.title
+    template = document if agreement is not None else source
+    if notice_period_days is None:
+        notice_period_days = template.notice_period_days if template is not None else 90
+    if renewal_months is None:
+        renewal_months = template.renewal_months if template is not None else 12
     if source is None:
         contract = contract_create(
             provider=provider,
@@ -116,6 +124,8 @@ def contract_start(
             time_zone=time_zone,
             created_by=user,
             dispute_window_days=dispute_window_days,
+            notice_period_days=notice_period_days,
+            renewal_months=renewal_months,
         )
         if agreement is None:
             version_create_draft(contract=contract, user=user, templates=templates)
@@ -133,6 +143,7 @@ def contract_start(
     contract.end_date, contract.auto_renew = end_date, auto_renew
     contract.reports_issued_automatically = reports_issued_automatically
     contract.dispute_window_days = dispute_window_days
+    contract.notice_period_days, contract.renewal_months = notice_period_days, renewal_months
     contract.full_clean()
     contract.save()
     return contract

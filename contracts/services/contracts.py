@@ -36,6 +36,8 @@ def contract_create(
     reports_issued_automatically: bool = False,
     status: str = ContractStatus.DRAFT,
     dispute_window_days: int = 14,
+    notice_period_days: int = 90,
+    renewal_months: int = 12,
 ) -> Contract:
     contract = Contract(
         provider=provider,
@@ -49,6 +51,8 @@ def contract_create(
         monthly_fee=monthly_fee,
         time_zone=time_zone,
         dispute_window_days=dispute_window_days,
+        notice_period_days=notice_period_days,
+        renewal_months=renewal_months,
         status=status,
         created_by=created_by,
     )

@@ -261,6 +261,8 @@ def contract_import(
             start_date=document.start_date,
             end_date=document.end_date,
             auto_renew=document.auto_renew,
+            notice_period_days=document.notice_period_days,
+            renewal_months=document.renewal_months,
             currency=document.currency,
             monthly_fee=document.monthly_fee,
             time_zone=document.time_zone,

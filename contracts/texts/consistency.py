@@ -23,6 +23,7 @@ code                            level   meaning
 ``credit_gap``                  warning the first tier starts below the target: a near miss costs nothing
 ``duration_calendar_mismatch``  warning a business-hours duration over a 24×7 calendar, or back
 ``monthly_fee_mismatch``        warning the ``monthly_fee`` parameter differs from the contract's fee
+``notice_period_overridden``    warning a ``notice_period`` parameter hides the contract's notice period
 ``parameter_unused``            warning a parameter no clause text uses
 =============================== ======= ==========================================================
 
@@ -144,6 +145,7 @@ def check_version(
     available_names: Collection[str],
     block_names: Collection[str] = (),
     contract_monthly_fee: Decimal | None = None,
+    contract_notice_period: str | None = None,
     measured_terms: Iterable[MeasuredTermInfo] = (),
 ) -> list[Finding]:
     """Every finding on a version, clause findings first in clause order, then the terms.
@@ -262,6 +264,21 @@ def check_version(
                     subject="monthly_fee",
                 )
             )
+
+    notice = parameters.get("notice_period")
+    own_notice = contract_notice_period
+    if notice is not None and own_notice is not None and str(notice.value) != own_notice:
+        # Reminders and the Renewals list count from the contract's own notice period.
+        findings.append(
+            Finding(
+                WARNING,
+                "notice_period_overridden",
+                f"The notice_period parameter ({notice.value}) is what the texts show, but the reminders "
+                f"count from the contract's notice period ({contract_notice_period}): delete the "
+                "parameter so that both texts show the contract's.",
+                subject="notice_period",
+            )
+        )
 
     for name in sorted(parameters.keys() - used_anywhere):
         findings.append(

@@ -11,7 +11,10 @@ The names a clause may use besides its parameters:
   ``contract_title``, ``start_date``, ``end_date`` (when set), ``monthly_fee`` (unless a
   parameter of that name exists; a parameter always wins), ``currency``, ``time_zone``,
   ``dispute_window_days`` ("14 days": the days after a report is issued in which the
-  customer may dispute it; no parameter may take the name, as the portal enforces it);
+  customer may dispute it; no parameter may take the name, as the portal enforces it),
+  ``notice_period`` ("90 days": notice to end the term is due that long before its end date;
+  a parameter of that name still wins, with a warning) and ``renewal_term`` ("12 months":
+  how long each renewal extends the term);
 - term values: ``credit_cap``, ``hours_per_month``, ``hours_deficit_carry``,
   ``hours_surplus_carry`` (when there is a cap / an hours commitment), and
   ``responsibility_<key>`` for each customer responsibility (its duty and consequence);
@@ -56,12 +59,14 @@ CONTRACT_VALUE_NAMES = frozenset(
         "currency",
         "time_zone",
         "dispute_window_days",
+        "notice_period",
+        "renewal_term",
     }
 )
 TERM_VALUE_NAMES = frozenset({"credit_cap", "hours_per_month", "hours_deficit_carry", "hours_surplus_carry"})
 RESPONSIBILITY_PREFIX = "responsibility_"
 #: Names a parameter may not take: they would hide a block or a term value.
-RESERVED_PARAMETER_NAMES = BLOCK_NAMES | TERM_VALUE_NAMES | {"dispute_window_days"}
+RESERVED_PARAMETER_NAMES = BLOCK_NAMES | TERM_VALUE_NAMES | {"dispute_window_days", "renewal_term"}
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
