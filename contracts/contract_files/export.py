@@ -316,7 +316,8 @@ def contract_file_data(contract: Contract, terms=None) -> dict:
         )
     ]
     data["service_levels"] = [
-        _service_level(level, terms) for level in sorted(terms.service_levels, key=lambda x: x.key)
+        _service_level(level, terms)
+        for level in sorted(terms.service_levels, key=lambda x: (x.position, x.key))
     ]
     cap = terms.credit_cap
     data["credit_cap"] = {"kind": cap.kind, "value": _number(cap.value)} if cap else None

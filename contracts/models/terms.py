@@ -327,9 +327,12 @@ class ServiceLevel(VersionPart):
     remove_excluded_from_measured = models.BooleanField(
         default=False, help_text="Excluded time is taken out of the measured time instead of counting as met."
     )
+    position = models.PositiveIntegerField(
+        default=0, help_text="Place in the version's list of service levels (1 first), as the texts show it."
+    )
 
     class Meta:
-        ordering = ["version", "key"]
+        ordering = ["version", "position", "key"]
         constraints = [
             models.UniqueConstraint(fields=["version", "key"], name="service_level_key_unique_per_version"),
         ]

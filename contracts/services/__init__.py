@@ -59,6 +59,7 @@ from contracts.services.terms import (
     service_level_update,
     service_update,
 )
+from contracts.services.terms_order import service_level_move, service_level_reorder
 from contracts.services.versions import (
     contract_create_from,
     version_create_draft,
@@ -122,6 +123,8 @@ __all__ = [
     "service_delete",
     "service_level_create",
     "service_level_delete",
+    "service_level_move",
+    "service_level_reorder",
     "service_level_update",
     "service_update",
     "version_create_draft",

@@ -221,10 +221,13 @@ def service_level_create(
     share: Parameter | None = None,
     remove_excluded_from_measured: bool = False,
 ) -> ServiceLevel:
-    """A service level whose target is the parameter ``target``. Whether the target's type
-    fits the metric is the consistency checker's to report, so drafts can be saved midway."""
+    """A service level whose target is the parameter ``target``, listed after the version's
+    others. Whether the target's type fits the metric is the consistency checker's to
+    report, so drafts can be saved midway."""
+    last = ServiceLevel.objects.filter(version=version).aggregate(last=models.Max("position"))["last"]
     return _save(
         ServiceLevel(
+            position=(last or 0) + 1,
             version=version,
             key=key,
             name=name,
