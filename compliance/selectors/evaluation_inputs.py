@@ -112,7 +112,7 @@ class _Calendars:
             tuple(sorted((str(k), v) for k, v in calendar.hours.items())),
             calendar.holiday_country,
             calendar.holiday_subdivision,
-            tuple(sorted(map(str, calendar.extra_holidays))),
+            tuple(calendar.extra_holiday_dates),
         )
         found = self.cache.get(key)
         if found is None:
