@@ -101,7 +101,7 @@ def render_row(
 ) -> HttpResponse:
     """One row of the terms page for htmx to swap in place: its display (after a save or a
     cancel, focus back on its Edit button) or its edit form (``form`` bound with errors, or
-    blank), focus on the first field. Errors come with status 200: htmx swaps only 2xx."""
+    blank), focus on the first field (in error). Errors come with status 200: htmx swaps only 2xx."""
     terms = versions.version_terms(version)
     context = terms_page_context(
         version, terms, bound={slot: form} if form is not None else None, open_slot=slot if editing else ""
@@ -110,9 +110,11 @@ def render_row(
     row.refocus = True
     row.saved = saved
     if row.form is not None:
-        first = next(iter(row.form.fields.values()), None)
+        # Focus the first field in error, else the first field.
+        wrong = [name for name in row.form.fields if name in row.form.errors]
+        first = next(iter(wrong or row.form.fields), None)
         if first is not None:
-            first.widget.attrs["autofocus"] = True
+            row.form.fields[first].widget.attrs["autofocus"] = True
     return render(request, "contracts/terms/_term_row.html", {**context, "row": row})
 
 
