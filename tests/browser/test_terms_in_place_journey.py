@@ -92,3 +92,25 @@ def test_author_reorders_with_the_keyboard_and_edits_terms_in_place(browser_page
     expect(office).to_contain_text("24 December 2026 (Company day)")
     assert same_page(page)
     assert_accessible(page)
+
+
+def test_author_drags_a_service_level_to_a_new_place(browser_page, tenants):
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    draft = factories.version_with_terms(tenants.contract, user=tenants.provider_author)
+    sign_in(page, tenants.provider_author.email)
+    page.goto(f"{page.base}/contracts/{tenants.contract.reference}/versions/{draft.number}/terms/")
+    page.evaluate("window.stillTheSamePage = true")
+    levels = page.locator("#service-levels-list")
+    response_p1 = levels.locator("li.term-row", has_text="First response to P1 incidents")
+    response_p1.locator(".drag-handle").drag_to(
+        levels.locator("li.term-row").first, target_position={"x": 5, "y": 5}
+    )
+    expect(levels.get_by_role("status")).to_have_text("Service levels reordered.")
+    names = levels.locator("li.term-row strong").all_inner_texts()
+    assert names == ["First response to P1 incidents", "Availability"]
+    assert list(draft.service_levels.order_by("position").values_list("key", flat=True)) == [
+        "response_p1",
+        "availability",
+    ]
+    assert same_page(page)
