@@ -115,7 +115,13 @@ def render_row(
         first = next(iter(wrong or row.form.fields), None)
         if first is not None:
             row.form.fields[first].widget.attrs["autofocus"] = True
-    return render(request, "contracts/terms/_term_row.html", {**context, "row": row})
+    response = render(request, "contracts/terms/_term_row.html", {**context, "row": row})
+    if saved and not slot.startswith("level-"):
+        # The service levels show their targets' values, services and calendars: a saved
+        # term refreshes that list too, out of band.
+        levels = render(request, "contracts/terms/_levels_list.html", {**context, "levels_oob": True})
+        response.content += levels.content
+    return response
 
 
 def posted(request):

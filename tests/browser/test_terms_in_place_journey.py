@@ -57,6 +57,8 @@ def test_author_reorders_with_the_keyboard_and_edits_terms_in_place(browser_page
     expect(uptime.get_by_role("status")).to_have_text("Parameter uptime_target saved.")
     expect(uptime).to_contain_text("99.5%")
     expect(uptime.get_by_role("link", name="Edit parameter uptime_target")).to_be_focused()
+    # The service level it is the target of shows the new value as well.
+    expect(page.locator("#service-levels-list li", has_text="Availability")).to_contain_text("99.5%")
     assert same_page(page)
 
     # A mistake stays in the row, with the reason and what was typed; Cancel restores the row.

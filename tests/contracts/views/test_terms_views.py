@@ -127,6 +127,9 @@ def test_saving_a_row_in_place_answers_the_updated_row_and_refreshes_the_finding
     assert fragment.lstrip().startswith(f'<li class="term-row" id="parameter-{parameter.pk}">')
     assert "99.5%" in fragment
     assert 'role="status">Parameter uptime_target saved.' in fragment
+    # The service level whose target it is shows the new value too.
+    levels = fragment[fragment.index('<div id="service-levels-list" hx-swap-oob="true"') :]
+    assert "99.5%" in levels[levels.index("Availability") :]
     assert Parameter.objects.get(pk=parameter.pk).value == "99.5"
 
 
