@@ -138,3 +138,15 @@ def test_the_migration_numbers_existing_levels_by_key(draft):
     migration.number_by_key(apps, None)
     numbered = ServiceLevel.objects.filter(version=draft).order_by("key")
     assert list(numbered.values_list("position", flat=True)) == [1, 2]
+
+
+@pytest.mark.parametrize("who", ["outsider_admin", "customer_admin", "provider_viewer"])
+def test_others_get_404_on_move_and_reorder(tenants, client_for, draft, who):
+    client = client_for(getattr(tenants, who))
+    level = draft.service_levels.get(key="response_p1")
+    before = snapshot(draft)
+    assert (
+        client.post(url("terms_level_move", draft, level_id=level.pk), {"direction": "up"}).status_code == 404
+    )
+    assert client.post(url("terms_level_reorder", draft), {"level": [level.pk]}).status_code == 404
+    assert snapshot(draft) == before
