@@ -19,6 +19,7 @@ from contracts.views import (
     renewals,
     signing,
     terms,
+    terms_order,
     terms_rows,
 )
 
@@ -143,6 +144,8 @@ urlpatterns = [
     path(TERMS + "service-levels/", terms_rows.level_create, name="terms_level_create"),
     path(TERMS + "service-levels/<int:level_id>/", terms_rows.level_update, name="terms_level_update"),
     path(TERMS + "service-levels/<int:level_id>/delete/", terms_rows.level_delete, name="terms_level_delete"),
+    path(TERMS + "service-levels/<int:level_id>/move/", terms_order.level_move, name="terms_level_move"),
+    path(TERMS + "service-levels/order/", terms_order.level_reorder, name="terms_level_reorder"),
     path(
         TERMS + "service-levels/<int:level_id>/credits/",
         terms_rows.credit_tiers_set,

@@ -112,7 +112,7 @@ class _Calendars:
             tuple(sorted((str(k), v) for k, v in calendar.hours.items())),
             calendar.holiday_country,
             calendar.holiday_subdivision,
-            tuple(sorted(map(str, calendar.extra_holidays))),
+            tuple(calendar.extra_holiday_dates),
         )
         found = self.cache.get(key)
         if found is None:
@@ -157,7 +157,8 @@ def evaluation_inputs_for(
         ServiceLevel.objects.filter(version_id__in=version_ids)
         .select_related("service", "calendar", "target", "share")
         .prefetch_related(Prefetch("credit_tiers", queryset=CreditTier.objects.order_by("-below")))
-        .order_by("key")
+        # The order the author gave them: the reports list them as the contract does.
+        .order_by("position", "key")
     )
 
     # Events of the period, read as plain rows.

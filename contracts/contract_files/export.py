@@ -90,7 +90,8 @@ class CalendarItem(Item):
     hours: dict[str, str] = field(default_factory=dict)
     holiday_country: str = ""
     holiday_subdivision: str = ""
-    extra_holidays: list[str] = field(default_factory=list)
+    #: ``{"date", "name"}`` per holiday (see ``contracts.texts.extra_holidays``).
+    extra_holidays: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -302,7 +303,10 @@ def contract_file_data(contract: Contract, terms=None) -> dict:
             },
             holiday_country=c.holiday_country,
             holiday_subdivision=c.holiday_subdivision,
-            extra_holidays=[_Plain(d.isoformat()) for d in c.extra_holiday_dates],
+            extra_holidays=[
+                {"date": _Plain(h.day.isoformat()), "name": h.name} if h.name else _Plain(h.day.isoformat())
+                for h in c.named_extra_holidays
+            ],
         )
         for c in sorted(terms.calendars, key=lambda c: c.name)
     ]
@@ -320,7 +324,8 @@ def contract_file_data(contract: Contract, terms=None) -> dict:
         )
     ]
     data["service_levels"] = [
-        _service_level(level, terms) for level in sorted(terms.service_levels, key=lambda x: x.key)
+        _service_level(level, terms)
+        for level in sorted(terms.service_levels, key=lambda x: (x.position, x.key))
     ]
     cap = terms.credit_cap
     data["credit_cap"] = {"kind": cap.kind, "value": _number(cap.value)} if cap else None

@@ -166,9 +166,15 @@ def _calendar(r: _Reader, node, path: str) -> CalendarItem:
             if spec is not None:
                 item.hours[str(WEEKDAY_KEYS.index(day))] = spec
     for index, day_node in enumerate(r.sequence(f.get("extra_holidays"), f"{path}.extra_holidays")):
-        holiday = r.date({"day": day_node}, "day", f"{path}.extra_holidays[{index}]")
+        where = f"{path}.extra_holidays[{index}]"
+        if isinstance(day_node, yaml.MappingNode):
+            # A named holiday: {date: 2026-12-24, name: Company day}.
+            named = r.mapping(day_node, where, Item(), keys=("date", "name"), required=("date",)) or {}
+            holiday, name = r.date(named, "date", where), r.text(named, "name", where)
+        else:
+            holiday, name = r.date({"day": day_node}, "day", where), ""
         if holiday:
-            item.extra_holidays.append(holiday.isoformat())
+            item.extra_holidays.append({"date": holiday.isoformat(), "name": name})
     if item.name:
         calendar = Calendar(
             name=item.name,

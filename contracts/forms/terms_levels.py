@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal
 from functools import cache
 
@@ -17,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from contracts.forms.terms import RowChoiceField, TermsForm
 from contracts.models.terms import NAME_VALIDATOR, WEEKDAYS, CreditKind, Metric, Priority
 from contracts.texts.consistency import TARGET_KINDS
+from contracts.texts.extra_holidays import extra_holidays_text, parse_extra_holidays
 from contracts.texts.hours import parse_time_range
 from contracts.texts.wording import trim
 
@@ -59,21 +59,6 @@ def parse_hours(text: str) -> str:
     return ", ".join(parts)
 
 
-def parse_dates(text: str) -> list[date]:
-    """Dates written as YYYY-MM-DD, separated by commas, spaces or new lines."""
-    found, wrong = [], []
-    for item in re.split(r"[\s,;]+", text.strip()):
-        if not item:
-            continue
-        try:
-            found.append(date.fromisoformat(item))
-        except ValueError:
-            wrong.append(item)
-    if wrong:
-        raise ValidationError(f"Not a date: {', '.join(wrong)}. Write dates as YYYY-MM-DD.")
-    return sorted(set(found))
-
-
 class CountrySelect(forms.Select):
     """The ~250 holiday countries as a ``<select>``, rendered without a template per option,
     which would cost more than the rest of the terms page together."""
@@ -109,7 +94,7 @@ class CalendarForm(TermsForm):
         label="Extra holidays",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Dates as YYYY-MM-DD, one per line or separated by commas.",
+        help_text="One a line: the date as YYYY-MM-DD, then its name, e.g. 2026-12-24 Company day.",
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -166,9 +151,9 @@ class CalendarForm(TermsForm):
         text = cleaned.get("extra_holidays", "")
         if isinstance(text, str):
             try:
-                cleaned["extra_holidays"] = parse_dates(text)
-            except ValidationError as exc:
-                self.add_error("extra_holidays", exc)
+                cleaned["extra_holidays"] = parse_extra_holidays(text)
+            except ValueError as exc:
+                self.add_error("extra_holidays", str(exc))
         return cleaned
 
     def has_error_on_hours(self) -> bool:
@@ -194,7 +179,7 @@ class CalendarForm(TermsForm):
             "around_the_clock": calendar.around_the_clock,
             "holiday_country": calendar.holiday_country,
             "holiday_subdivision": calendar.holiday_subdivision,
-            "extra_holidays": "\n".join(day.isoformat() for day in calendar.extra_holiday_dates),
+            "extra_holidays": extra_holidays_text(calendar.named_extra_holidays),
         }
         for day, spec in calendar.hours.items():
             initial[f"hours_{day}"] = spec

@@ -19,6 +19,7 @@ from django.db import models
 
 from contracts.models.versions import Version, VersionPart
 from contracts.texts.durations import DurationError, parse_duration
+from contracts.texts.extra_holidays import ExtraHoliday, extra_holiday_of, extra_holidays_of
 from contracts.texts.hours import parse_time_range
 from contracts.texts.wording import WEEKDAYS, format_parameter
 
@@ -199,13 +200,14 @@ def validate_business_hours(hours) -> None:
 
 
 def validate_extra_holidays(value) -> None:
+    """A list of ``{"date": "YYYY-MM-DD", "name": "…"}`` (bare dates from older rows pass too)."""
     if not isinstance(value, list):
-        raise ValidationError("Extra holidays are a list of dates.")
+        raise ValidationError("Extra holidays are a list of dates with their names.")
     for item in value:
         try:
-            date.fromisoformat(str(item))
+            extra_holiday_of(item)
         except ValueError as exc:
-            raise ValidationError(f"“{item}” is not a date; write it as YYYY-MM-DD.") from exc
+            raise ValidationError(str(exc)) from exc
 
 
 class Calendar(VersionPart):
@@ -255,8 +257,14 @@ class Calendar(VersionPart):
                 )
 
     @property
+    def named_extra_holidays(self) -> list[ExtraHoliday]:
+        """The extra holidays with their names, in date order."""
+        return extra_holidays_of(self.extra_holidays)
+
+    @property
     def extra_holiday_dates(self) -> list[date]:
-        return sorted(date.fromisoformat(str(item)) for item in self.extra_holidays)
+        """The dates alone, as the compliance engine counts them."""
+        return [holiday.day for holiday in self.named_extra_holidays]
 
 
 class MaintenanceWindow(VersionPart):
@@ -327,9 +335,12 @@ class ServiceLevel(VersionPart):
     remove_excluded_from_measured = models.BooleanField(
         default=False, help_text="Excluded time is taken out of the measured time instead of counting as met."
     )
+    position = models.PositiveIntegerField(
+        default=0, help_text="Place in the version's list of service levels (1 first), as the texts show it."
+    )
 
     class Meta:
-        ordering = ["version", "key"]
+        ordering = ["version", "position", "key"]
         constraints = [
             models.UniqueConstraint(fields=["version", "key"], name="service_level_key_unique_per_version"),
         ]

@@ -6,6 +6,8 @@ at every start) does not load all of them."""
 from importlib import import_module
 
 _MODULES = {
+    "service_level_move": "contracts.services.terms_order",
+    "service_level_reorder": "contracts.services.terms_order",
     "organisation_branding_update": "contracts.services.branding",
     "organisation_logo_remove": "contracts.services.branding",
     "audit_draft_change": "contracts.services.audit",

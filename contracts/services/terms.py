@@ -27,6 +27,7 @@ from contracts.models import (
     Version,
 )
 from contracts.services.drafts import ensure_draft
+from contracts.texts.extra_holidays import extra_holidays_of
 from contracts.texts.wording import RESERVED_PARAMETER_NAMES, RESPONSIBILITY_PREFIX
 
 
@@ -131,8 +132,13 @@ def _hours(hours: Mapping[int | str, str] | None) -> dict[str, str]:
     return {str(day): spec for day, spec in (hours or {}).items()}
 
 
-def _dates(values: Iterable[date | str]) -> list[str]:
-    return sorted(_as_text(v) for v in values)
+def _holidays(values: Iterable) -> list[dict[str, str]]:
+    """Extra holidays as stored: ``{"date", "name"}`` in date order. ``values`` may hold
+    dates, ISO texts, (date, name) pairs, mappings or ``ExtraHoliday``."""
+    try:
+        return [holiday.as_json() for holiday in extra_holidays_of(values)]
+    except ValueError as exc:
+        raise ValidationError({"extra_holidays": str(exc)}) from exc
 
 
 def calendar_create(
@@ -143,10 +149,11 @@ def calendar_create(
     hours: Mapping[int | str, str] | None = None,
     holiday_country: str = "",
     holiday_subdivision: str = "",
-    extra_holidays: Iterable[date | str] = (),
+    extra_holidays: Iterable = (),
 ) -> Calendar:
     """A calendar: 24×7, or business hours ``{0: "09:00-17:00", …}`` (Monday = 0) minus the
-    public holidays of ``holiday_country`` and the ``extra_holidays``."""
+    public holidays of ``holiday_country`` and the ``extra_holidays`` (dates, or
+    ``{"date", "name"}`` / ``(date, name)`` for named ones)."""
     return _save(
         Calendar(
             version=version,
@@ -155,7 +162,7 @@ def calendar_create(
             hours={} if around_the_clock else _hours(hours),
             holiday_country=holiday_country.upper(),
             holiday_subdivision=holiday_subdivision,
-            extra_holidays=_dates(extra_holidays),
+            extra_holidays=_holidays(extra_holidays),
         )
     )
 
@@ -165,7 +172,7 @@ def calendar_update(*, calendar: Calendar, data: Mapping[str, Any]) -> Calendar:
     if "hours" in data:
         data["hours"] = _hours(data["hours"])
     if "extra_holidays" in data:
-        data["extra_holidays"] = _dates(data["extra_holidays"])
+        data["extra_holidays"] = _holidays(data["extra_holidays"])
     if data.get("around_the_clock"):
         data["hours"] = {}
     return _update(
@@ -221,10 +228,13 @@ def service_level_create(
     share: Parameter | None = None,
     remove_excluded_from_measured: bool = False,
 ) -> ServiceLevel:
-    """A service level whose target is the parameter ``target``. Whether the target's type
-    fits the metric is the consistency checker's to report, so drafts can be saved midway."""
+    """A service level whose target is the parameter ``target``, listed after the version's
+    others. Whether the target's type fits the metric is the consistency checker's to
+    report, so drafts can be saved midway."""
+    last = ServiceLevel.objects.filter(version=version).aggregate(last=models.Max("position"))["last"]
     return _save(
         ServiceLevel(
+            position=(last or 0) + 1,
             version=version,
             key=key,
             name=name,

@@ -35,6 +35,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from contracts.texts.extra_holidays import ExtraHoliday, extra_holidays_of
 from contracts.texts.formats import (  # noqa: F401 - the clause texts' formats, shared
     format_date,
     format_duration,
@@ -195,11 +196,14 @@ def describe_weekly_hours(hours: dict) -> str:
 
 
 def extra_holiday_dates(calendar) -> list[date]:
-    """A calendar's extra holidays (stored as ISO dates or dates), sorted; none when it has none."""
-    return sorted(
-        day if isinstance(day, date) else date.fromisoformat(str(day))
-        for day in getattr(calendar, "extra_holidays", None) or ()
-    )
+    """A calendar's extra holidays as dates, sorted; none when it has none."""
+    return [holiday.day for holiday in extra_holidays_of(getattr(calendar, "extra_holidays", None))]
+
+
+def format_extra_holiday(holiday: ExtraHoliday) -> str:
+    """``"24 December 2026 (Company day)"``; an unnamed one is its date alone."""
+    day = format_date(holiday.day)
+    return f"{day} ({holiday.name})" if holiday.name else day
 
 
 def _and_list(items: Sequence[str]) -> str:
@@ -212,8 +216,8 @@ def describe_calendar(calendar, *, time_zone: str = "") -> str:
 
     ``"Monday–Friday 08:00–18:00 (Europe/Amsterdam), except NL public holidays"``; a 24×7
     calendar reads ``"24 hours a day, 7 days a week"`` and names no zone. Extra holidays
-    follow the public ones by date, as the clock measures them:
-    ``"…, except NL public holidays, 24 December 2026 and 31 December 2026"``.
+    follow the public ones by date, with their names, as the clock measures them:
+    ``"…, except NL public holidays, 24 December 2026 (Company day) and 31 December 2026"``.
     """
     if calendar.around_the_clock:
         text = "24 hours a day, 7 days a week"
@@ -227,7 +231,8 @@ def describe_calendar(calendar, *, time_zone: str = "") -> str:
             f"-{calendar.holiday_subdivision}" if calendar.holiday_subdivision else ""
         )
         closed.append(f"{region} public holidays")
-    closed.extend(format_date(day) for day in extra_holiday_dates(calendar))
+    extra = extra_holidays_of(getattr(calendar, "extra_holidays", None))
+    closed.extend(format_extra_holiday(holiday) for holiday in extra)
     if closed:
         text += f", except {_and_list(closed)}"
     return text

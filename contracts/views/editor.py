@@ -345,11 +345,16 @@ def clause_preview(request, reference: str, number: int):
 @login_required
 @require_GET
 def findings_panel(request, reference: str, number: int):
-    """The consistency panel's content, refreshed after saves and term changes."""
+    """The consistency panel's content, refreshed after saves and term changes.
+
+    With ``?links=editor`` (the panel on the terms page) its links lead into the editor."""
     version = version_for_author(request.user, reference, number)
     terms = version_terms(version)
     values = version_render_values(terms)
-    return render(request, "contracts/editor/_findings.html", findings_context(terms, values))
+    context = findings_context(terms, values)
+    if request.GET.get("links") == "editor":
+        context["clause_base"] = editor_url(version)
+    return render(request, "contracts/editor/_findings.html", context)
 
 
 @login_required

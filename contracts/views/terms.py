@@ -19,7 +19,6 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,7 +27,13 @@ from contracts.forms.terms import ParameterValueForm, add_service_error
 from contracts.models import AuditAction, Version
 from contracts.selectors import versions
 from contracts.selectors.versions import VersionTerms, version_for_author
-from contracts.views.terms_context import parameter_usage, section_of, terms_page_context
+from contracts.views.terms_context import (
+    find_row,
+    is_row_slot,
+    parameter_usage,
+    section_of,
+    terms_page_context,
+)
 
 FROZEN_MESSAGE = (
     "Version {number} is frozen and its terms cannot change: create a new draft version to change them."
@@ -78,13 +83,45 @@ def open_draft(
     version = version_for_author(request.user, reference, number)
     if version.is_frozen:
         message = FROZEN_MESSAGE.format(number=version.number)
-        if request.headers.get("HX-Request") == "true":
-            # A row form asked for after the version was frozen: say so where it would appear.
-            return version, None, HttpResponse(format_html('<p class="small mb-0">{}</p>', message))
-        if request.method == "POST":
+        if request.method == "POST" or is_htmx(request):
             messages.error(request, message)
+        if is_htmx(request):
+            # A row edited after the version was frozen: load the read-only page, which says why.
+            return version, None, HttpResponse(status=204, headers={"HX-Redirect": terms_url(version)})
         return version, None, redirect(terms_url(version))
     return version, versions.version_terms(version), None
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def render_row(
+    request, version: Version, slot: str, *, form=None, editing: bool = False, saved: str = ""
+) -> HttpResponse:
+    """One row of the terms page for htmx to swap in place: its display (after a save or a
+    cancel, focus back on its Edit button) or its edit form (``form`` bound with errors, or
+    blank), focus on the first field (in error). Errors come with status 200: htmx swaps only 2xx."""
+    terms = versions.version_terms(version)
+    context = terms_page_context(
+        version, terms, bound={slot: form} if form is not None else None, open_slot=slot if editing else ""
+    )
+    row = find_row(context, slot)
+    row.refocus = True
+    row.saved = saved
+    if row.form is not None:
+        # Focus the first field in error, else the first field.
+        wrong = [name for name in row.form.fields if name in row.form.errors]
+        first = next(iter(wrong or row.form.fields), None)
+        if first is not None:
+            row.form.fields[first].widget.attrs["autofocus"] = True
+    response = render(request, "contracts/terms/_term_row.html", {**context, "row": row})
+    if saved and not slot.startswith("level-"):
+        # The service levels show their targets' values, services and calendars: a saved
+        # term refreshes that list too, out of band.
+        levels = render(request, "contracts/terms/_levels_list.html", {**context, "levels_oob": True})
+        response.content += levels.content
+    return response
 
 
 def posted(request):
@@ -97,34 +134,46 @@ def submit(request, version: Version, *, slot: str, form, act: Callable[[], str]
     message) and go back to the section. A form or service error re-renders the page with
     the form as submitted and status 400; nothing is saved.
 
-    A GET shows the row's form: the bare form for htmx (the page fetches it when the author
-    unfolds a row), else the page with that row's form unfolded."""
+    A GET shows the row's form: without JavaScript the page with that row's form unfolded.
+    With htmx a row edited in place (``is_row_slot``) is answered with the row alone: its
+    form on GET (its display with ``?cancel=1``), its display after a save (with
+    ``HX-Trigger: terms-changed``, so the consistency panel refreshes), its form with the
+    errors when refused."""
+    in_place = is_htmx(request) and is_row_slot(slot)
     if request.method != "POST":
-        if request.headers.get("HX-Request") == "true":
+        if in_place:
+            return render_row(request, version, slot, editing="cancel" not in request.GET)
+        if is_htmx(request):
             return render(request, "contracts/terms/_row_form.html", {"form": form, "action": request.path})
         return render_terms_page(request, version, open_slot=slot)
     if form.is_valid():
         try:
-            message = _audited(request, version, act)
+            message = audited(request, version, act)
         except ValidationError as exc:
             _add_error(form, exc)
         else:
+            if in_place:
+                response = render_row(request, version, slot, saved=message)
+                response["HX-Trigger"] = "terms-changed"
+                return response
             messages.success(request, message)
             return redirect(terms_url(version, section_of(slot)))
+    if in_place:
+        return render_row(request, version, slot, form=form)
     return render_terms_page(request, version, bound={slot: form}, status=400)
 
 
 def remove(request, version: Version, *, slot: str, act: Callable[[], str]) -> HttpResponse:
     """Run a delete service; when it refuses, show why next to the row (status 400)."""
     try:
-        message = _audited(request, version, act)
+        message = audited(request, version, act)
     except ValidationError as exc:
         return render_terms_page(request, version, row_errors={slot: exc.messages}, status=400)
     messages.success(request, message)
     return redirect(terms_url(version, section_of(slot)))
 
 
-def _audited(request, version: Version, act: Callable[[], str]) -> str:
+def audited(request, version: Version, act: Callable[[], str]) -> str:
     """Run ``act`` and log its confirmation as a terms edit, in one transaction."""
     with transaction.atomic():
         message = act()
@@ -255,7 +304,7 @@ def parameter_quick_edit(request, reference: str, number: int, parameter_id: int
             return f"Parameter {parameter.name} saved."
 
         try:
-            _audited(request, version, act)
+            audited(request, version, act)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 
 from contracts import blocks
 from contracts.forms.terms import (
@@ -204,9 +205,23 @@ def responsibility_form(terms: VersionTerms, responsibility=None, data=None) -> 
 # ---------------------------------------------------------------- page
 
 
+#: Slot prefix of the rows edited in place → the URL name part of their views.
+ROW_KINDS = {
+    "parameter": "parameter",
+    "service": "service",
+    "calendar": "calendar",
+    "window": "window",
+    "level": "level",
+    "responsibility": "responsibility",
+}
+
+
 @dataclass
 class TermRow:
-    """One term on the page: the row, what it reads as, where it is used, its edit form."""
+    """One term on the page: the row, what it reads as, where it is used, its edit form.
+
+    A row of the six edited in place (``ROW_KINDS``) shows either its display with Edit and
+    Delete, or, when ``form`` is set, its edit form in the row's place."""
 
     obj: Any
     slot: str
@@ -217,11 +232,42 @@ class TermRow:
     errors: list[str] = field(default_factory=list)
     used_by: list[str] = field(default_factory=list)
     clauses: list[str] = field(default_factory=list)
+    label: str = ""
+    update_url: str = ""
+    delete_url: str = ""
+    #: Set on an htmx answer: focus goes to the row's first field or its Edit button.
+    refocus: bool = False
+    saved: str = ""
+    first: bool = False
+    last: bool = False
 
     @property
     def open(self) -> bool:
         """Whether the row's edit form starts unfolded: asked for, or showing errors."""
         return self.unfold or (self.form is not None and has_errors(self.form))
+
+    @property
+    def kind(self) -> str:
+        return self.slot.split("-", 1)[0]
+
+    @property
+    def body_template(self) -> str:
+        return f"contracts/terms/_row_{self.kind}.html"
+
+
+def is_row_slot(slot: str) -> bool:
+    """Whether ``slot`` names an existing row edited in place (not a new row or a schedule)."""
+    kind, _, rest = slot.partition("-")
+    return kind in ROW_KINDS and rest.isdigit()
+
+
+def find_row(context: dict, slot: str) -> TermRow:
+    """The row of ``slot`` among the rows of a terms page context."""
+    for key in ("parameters", "services", "calendars", "windows", "levels", "responsibilities"):
+        for item in context[key]:
+            if item.slot == slot:
+                return item
+    raise LookupError(slot)
 
 
 def parameter_usage(terms: VersionTerms) -> dict[str, list[str]]:
@@ -253,18 +299,30 @@ def terms_page_context(
     editable = version.is_draft
     currency = terms.contract.currency
 
-    def row(obj, slot: str, display: str, make_form, *, eager: bool = False, **extra) -> TermRow:
+    reference, number = terms.contract.reference, version.number
+
+    def row(obj, slot: str, display: str, make_form, *, eager: bool = False, label="", **extra) -> TermRow:
         form = None
         if editable and (eager or slot in bound or slot == open_slot):
             form = bound.get(slot) or make_form()
+        urls = {}
+        if editable and is_row_slot(slot):
+            args = [reference, number, obj.pk]
+            kind = ROW_KINDS[slot.split("-", 1)[0]]
+            urls = {
+                "update_url": reverse(f"contracts:terms_{kind}_update", args=args),
+                "delete_url": reverse(f"contracts:terms_{kind}_delete", args=args),
+            }
         return TermRow(
             obj=obj,
             slot=slot,
             display=display,
             form=form,
-            lazy=editable and form is None,
+            lazy=editable and form is None and not is_row_slot(slot),
             unfold=slot == open_slot,
             errors=row_errors.get(slot, []),
+            label=label,
+            **urls,
             **extra,
         )
 
@@ -290,6 +348,7 @@ def terms_page_context(
             f"parameter-{p.pk}",
             p.display(currency=currency),
             lambda p=p: parameter_form(terms, p),
+            label=f"parameter {p.name}",
             used_by=levels_by_parameter.get(p.pk, []),
             clauses=clause_usage.get(p.name, []),
         )
@@ -301,6 +360,7 @@ def terms_page_context(
             f"service-{s.pk}",
             "In scope" if s.in_scope else f"Out of scope: {s.out_of_scope_reason}",
             lambda s=s: service_form(terms, s),
+            label=f"service {s.name}",
             used_by=levels_by_service.get(s.pk, []),
         )
         for s in terms.services
@@ -311,12 +371,19 @@ def terms_page_context(
             f"calendar-{c.pk}",
             wording.describe_calendar(c, time_zone=terms.contract.time_zone),
             lambda c=c: calendar_form(terms, c),
+            label=f"calendar {c.name}",
             used_by=levels_by_calendar.get(c.pk, []),
         )
         for c in terms.calendars
     ]
     windows = [
-        row(w, f"window-{w.pk}", wording.describe_window(w), lambda w=w: window_form(terms, w))
+        row(
+            w,
+            f"window-{w.pk}",
+            wording.describe_window(w),
+            lambda w=w: window_form(terms, w),
+            label=f"maintenance window {wording.describe_window(w)}",
+        )
         for w in terms.maintenance_windows
     ]
     levels = [
@@ -327,9 +394,12 @@ def terms_page_context(
                 [level], currency=currency, time_zone=terms.contract.time_zone
             ).text.removeprefix("- "),
             lambda level=level: level_form(terms, level),
+            label=f"service level {level.name}",
         )
         for level in terms.service_levels
     ]
+    for index, level_row in enumerate(levels):
+        level_row.first, level_row.last = index == 0, index == len(levels) - 1
     credits = [
         row(
             level,
@@ -347,6 +417,7 @@ def terms_page_context(
             f"responsibility-{r.pk}",
             wording.describe_responsibility(r.duty, r.consequence),
             lambda r=r: responsibility_form(terms, r),
+            label=f"responsibility {r.key}",
         )
         for r in terms.responsibilities
     ]

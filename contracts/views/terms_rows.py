@@ -33,7 +33,7 @@ def _on_draft(view):
     return wrapped
 
 
-def _authoring_post(view):
+def authoring_post(view):
     return login_required(require_POST(_on_draft(view)))
 
 
@@ -45,7 +45,7 @@ def _row_form(view):
 # ---------------------------------------------------------------- parameters
 
 
-@_authoring_post
+@authoring_post
 def parameter_create(request, version: Version, terms: VersionTerms):
     form = tc.parameter_form(terms, data=posted(request))
 
@@ -68,7 +68,7 @@ def parameter_update(request, version: Version, terms: VersionTerms, parameter_i
     return submit(request, version, slot=f"parameter-{parameter.pk}", form=form, act=act)
 
 
-@_authoring_post
+@authoring_post
 def parameter_delete(request, version: Version, terms: VersionTerms, parameter_id: int):
     parameter = row_of(terms.parameters, parameter_id)
 
@@ -82,7 +82,7 @@ def parameter_delete(request, version: Version, terms: VersionTerms, parameter_i
 # ---------------------------------------------------------------- scope
 
 
-@_authoring_post
+@authoring_post
 def service_create(request, version: Version, terms: VersionTerms):
     form = tc.service_form(terms, data=posted(request))
 
@@ -105,7 +105,7 @@ def service_update(request, version: Version, terms: VersionTerms, service_id: i
     return submit(request, version, slot=f"service-{service.pk}", form=form, act=act)
 
 
-@_authoring_post
+@authoring_post
 def service_delete(request, version: Version, terms: VersionTerms, service_id: int):
     service = row_of(terms.services, service_id)
 
@@ -119,7 +119,7 @@ def service_delete(request, version: Version, terms: VersionTerms, service_id: i
 # ---------------------------------------------------------------- calendars
 
 
-@_authoring_post
+@authoring_post
 def calendar_create(request, version: Version, terms: VersionTerms):
     form = tc.calendar_form(terms, data=posted(request))
 
@@ -142,7 +142,7 @@ def calendar_update(request, version: Version, terms: VersionTerms, calendar_id:
     return submit(request, version, slot=f"calendar-{calendar.pk}", form=form, act=act)
 
 
-@_authoring_post
+@authoring_post
 def calendar_delete(request, version: Version, terms: VersionTerms, calendar_id: int):
     calendar = row_of(terms.calendars, calendar_id)
 
@@ -156,7 +156,7 @@ def calendar_delete(request, version: Version, terms: VersionTerms, calendar_id:
 # ---------------------------------------------------------------- maintenance windows
 
 
-@_authoring_post
+@authoring_post
 def window_create(request, version: Version, terms: VersionTerms):
     form = tc.window_form(terms, data=posted(request))
 
@@ -179,7 +179,7 @@ def window_update(request, version: Version, terms: VersionTerms, window_id: int
     return submit(request, version, slot=f"window-{window.pk}", form=form, act=act)
 
 
-@_authoring_post
+@authoring_post
 def window_delete(request, version: Version, terms: VersionTerms, window_id: int):
     window = row_of(terms.maintenance_windows, window_id)
 
@@ -193,7 +193,7 @@ def window_delete(request, version: Version, terms: VersionTerms, window_id: int
 # ---------------------------------------------------------------- service levels and credits
 
 
-@_authoring_post
+@authoring_post
 def level_create(request, version: Version, terms: VersionTerms):
     form = tc.level_form(terms, data=posted(request))
 
@@ -216,7 +216,7 @@ def level_update(request, version: Version, terms: VersionTerms, level_id: int):
     return submit(request, version, slot=f"level-{level.pk}", form=form, act=act)
 
 
-@_authoring_post
+@authoring_post
 def level_delete(request, version: Version, terms: VersionTerms, level_id: int):
     level = row_of(terms.service_levels, level_id)
 
@@ -227,7 +227,7 @@ def level_delete(request, version: Version, terms: VersionTerms, level_id: int):
     return remove(request, version, slot=f"level-{level.pk}", act=act)
 
 
-@_authoring_post
+@authoring_post
 def credit_tiers_set(request, version: Version, terms: VersionTerms, level_id: int):
     level = row_of(terms.service_levels, level_id)
     formset = tc.tiers_formset(terms, level, data=posted(request))
@@ -239,7 +239,7 @@ def credit_tiers_set(request, version: Version, terms: VersionTerms, level_id: i
     return submit(request, version, slot=f"tiers-{level.pk}", form=formset, act=act)
 
 
-@_authoring_post
+@authoring_post
 def credit_cap_set(request, version: Version, terms: VersionTerms):
     form = tc.cap_form(terms, data=posted(request))
 
@@ -250,7 +250,7 @@ def credit_cap_set(request, version: Version, terms: VersionTerms):
     return submit(request, version, slot="cap", form=form, act=act)
 
 
-@_authoring_post
+@authoring_post
 def credit_cap_delete(request, version: Version, _terms: VersionTerms):
     def act() -> str:
         services.credit_cap_delete(version=version)
@@ -262,7 +262,7 @@ def credit_cap_delete(request, version: Version, _terms: VersionTerms):
 # ---------------------------------------------------------------- hours and responsibilities
 
 
-@_authoring_post
+@authoring_post
 def hours_commitment_set(request, version: Version, terms: VersionTerms):
     form = tc.hours_form(terms, data=posted(request))
 
@@ -273,7 +273,7 @@ def hours_commitment_set(request, version: Version, terms: VersionTerms):
     return submit(request, version, slot="hours", form=form, act=act)
 
 
-@_authoring_post
+@authoring_post
 def hours_commitment_delete(request, version: Version, _terms: VersionTerms):
     def act() -> str:
         services.hours_commitment_delete(version=version)
@@ -282,7 +282,7 @@ def hours_commitment_delete(request, version: Version, _terms: VersionTerms):
     return remove(request, version, slot="hours", act=act)
 
 
-@_authoring_post
+@authoring_post
 def responsibility_create(request, version: Version, terms: VersionTerms):
     form = tc.responsibility_form(terms, data=posted(request))
 
@@ -305,7 +305,7 @@ def responsibility_update(request, version: Version, terms: VersionTerms, respon
     return submit(request, version, slot=f"responsibility-{responsibility.pk}", form=form, act=act)
 
 
-@_authoring_post
+@authoring_post
 def responsibility_delete(request, version: Version, terms: VersionTerms, responsibility_id: int):
     responsibility = row_of(terms.responsibilities, responsibility_id)
 

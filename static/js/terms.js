@@ -1,13 +1,24 @@
 // Terms page: suggest the public-holiday regions of the country chosen in a calendar form.
+// Listens on the document, so that a calendar form swapped into its row later works too.
 (function () {
   "use strict";
 
-  function fill(select, known) {
+  var known = null;
+
+  function subdivisions() {
+    if (known === null) {
+      var data = document.getElementById("holiday-subdivisions");
+      known = data ? JSON.parse(data.textContent) : {};
+    }
+    return known;
+  }
+
+  function fill(select) {
     var list = document.getElementById(select.dataset.subdivisionsList);
     if (!list) {
       return;
     }
-    var options = (known[select.value] || []).map(function (code) {
+    var options = (subdivisions()[select.value] || []).map(function (code) {
       var option = document.createElement("option");
       option.value = code;
       return option;
@@ -15,13 +26,10 @@
     list.replaceChildren.apply(list, options);
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var data = document.getElementById("holiday-subdivisions");
-    var known = data ? JSON.parse(data.textContent) : {};
-    document.querySelectorAll("select[data-subdivisions-list]").forEach(function (select) {
-      select.addEventListener("change", function () {
-        fill(select, known);
-      });
-    });
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest && event.target.closest("select[data-subdivisions-list]");
+    if (select) {
+      fill(select);
+    }
   });
 })();

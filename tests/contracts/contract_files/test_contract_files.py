@@ -77,7 +77,7 @@ def rich_version(tenants):
         hours={0: "08:00-12:00,13:00-17:00", 4: "08:00-12:00"},
         holiday_country="DE",
         holiday_subdivision="BY",
-        extra_holidays=["2026-12-24", "2026-12-31"],
+        extra_holidays=[("2026-12-24", "Company day"), "2026-12-31"],
     )
     services.clause_add(
         version=version,
@@ -100,6 +100,17 @@ def test_export_import_export_is_byte_identical(tenants, rich_version):
     copy = import_text(first)
     assert copy.reference != tenants.contract.reference
     assert export(copy) == first
+
+
+def test_named_extra_holidays_keep_their_names_through_a_file(tenants, rich_version):
+    text = export(tenants.contract)
+    assert "- date: 2026-12-24\n" in text and "name: Company day" in text and "- 2026-12-31\n" in text
+    copy = import_text(text)
+    calendar = latest_version(copy).calendars.get(name="Bavarian office")
+    assert [(h.day.isoformat(), h.name) for h in calendar.named_extra_holidays] == [
+        ("2026-12-24", "Company day"),
+        ("2026-12-31", ""),
+    ]
 
 
 def test_export_writes_multi_line_texts_as_literal_blocks_and_unicode_as_is(tenants, rich_version):

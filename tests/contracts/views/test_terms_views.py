@@ -88,27 +88,86 @@ def test_row_of_another_version_is_404(tenants, author, draft):
     assert response.status_code == 404
 
 
-def test_row_forms_are_fetched_when_unfolded(author, draft):
+def test_each_row_has_an_edit_link_that_htmx_swaps_for_its_form(author, draft):
     parameter = draft.parameters.get(name="uptime_target")
     edit = url("terms_parameter_update", draft, parameter_id=parameter.pk)
     body = text(author.get(url("version_terms", draft)))
-    assert f'hx-get="{edit}" hx-trigger="toggle from:closest details once"' in body
-    assert f'href="{edit}#parameter-{parameter.pk}"' in body
+    assert f'href="{edit}" hx-get="{edit}" hx-target="closest li" hx-swap="outerHTML"' in body
     assert f'id="id_parameter-{parameter.pk}_value"' not in body
 
     fragment = text(author.get(edit, HTTP_HX_REQUEST="true"))
-    assert fragment.lstrip().startswith(f'<form method="post" action="{edit}"')
+    row = f'<li class="term-row term-row-editing" id="parameter-{parameter.pk}">'
+    assert fragment.lstrip().startswith(row)
+    assert f'hx-post="{edit}"' in fragment
     assert f'id="id_parameter-{parameter.pk}_value"' in fragment and 'value="99.9"' in fragment
     assert "csrfmiddlewaretoken" in fragment
+    assert 'Cancel<span class="visually-hidden"> editing parameter uptime_target</span>' in fragment
 
 
-def test_row_form_without_htmx_is_the_page_with_the_form_unfolded(author, draft):
+def test_cancel_with_htmx_gives_the_row_back_unchanged(author, draft):
+    parameter = draft.parameters.get(name="uptime_target")
+    edit = url("terms_parameter_update", draft, parameter_id=parameter.pk)
+    fragment = text(author.get(edit + "?cancel=1", HTTP_HX_REQUEST="true"))
+    assert fragment.lstrip().startswith(f'<li class="term-row" id="parameter-{parameter.pk}">')
+    assert "99.9%" in fragment and "hx-post" not in fragment
+    # Focus goes back to the row's Edit button.
+    assert "autofocus>Edit" in fragment
+
+
+def test_saving_a_row_in_place_answers_the_updated_row_and_refreshes_the_findings(author, draft):
+    parameter = draft.parameters.get(name="uptime_target")
+    response = author.post(
+        url("terms_parameter_update", draft, parameter_id=parameter.pk),
+        {"kind": "percentage", "value": "99.5"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert response["HX-Trigger"] == "terms-changed"
+    fragment = text(response)
+    assert fragment.lstrip().startswith(f'<li class="term-row" id="parameter-{parameter.pk}">')
+    assert "99.5%" in fragment
+    assert 'role="status">Parameter uptime_target saved.' in fragment
+    # The service level whose target it is shows the new value too.
+    levels = fragment[fragment.index('<div id="service-levels-list" hx-swap-oob="true"') :]
+    assert "99.5%" in levels[levels.index("Availability") :]
+    assert Parameter.objects.get(pk=parameter.pk).value == "99.5"
+
+
+def test_a_refused_row_comes_back_as_its_form_with_the_error_and_what_was_typed(author, draft):
+    parameter = draft.parameters.get(name="uptime_target")
+    before = snapshot(draft)
+    response = author.post(
+        url("terms_parameter_update", draft, parameter_id=parameter.pk),
+        {"kind": "percentage", "value": "120", "description": "kept"},
+        HTTP_HX_REQUEST="true",
+    )
+    # 200 so that htmx swaps the form in and the author sees the error.
+    assert response.status_code == 200
+    assert "HX-Trigger" not in response
+    fragment = text(response)
+    assert "A percentage lies between 0 and 100, not 120." in fragment
+    assert 'value="120"' in fragment and 'value="kept"' in fragment
+    assert snapshot(draft) == before
+
+
+def test_the_terms_page_loads_the_consistency_check_and_refreshes_it_on_changes(author, draft):
+    body = text(author.get(url("version_terms", draft)))
+    findings = url("editor_findings", draft)
+    assert f'hx-get="{findings}?links=editor" hx-trigger="load, terms-changed from:body"' in body
+    clause = services.clause_add(
+        version=draft, heading="Fees", legal_text="{{ unknown_fee }}", plain_text="{{ unknown_fee }}"
+    )
+    panel = text(author.get(findings + "?links=editor"))
+    # Its links lead into the editor, where the clauses are.
+    assert f'href="{url("version_edit", draft)}#clause-{clause.key}"' in panel
+
+
+def test_row_form_without_htmx_is_the_page_with_the_form_in_the_row(author, draft):
     level = draft.service_levels.get(key="availability")
     response = author.get(url("terms_level_update", draft, level_id=level.pk))
     assert response.status_code == 200
     body = text(response)
-    row = body[body.index(f'id="level-{level.pk}"') :]
-    assert '<details class="term-edit mt-2" open>' in row[:2500]
+    row = body[body.index(f'<li class="term-row term-row-editing" id="level-{level.pk}">') :]
     assert f'id="id_level-{level.pk}_key"' in row
 
 
@@ -138,11 +197,9 @@ def test_row_form_of_a_frozen_version_goes_to_the_read_only_page(author, frozen)
     fragment = author.get(
         url("terms_parameter_update", frozen, parameter_id=parameter.pk), HTTP_HX_REQUEST="true"
     )
-    assert fragment.status_code == 200
-    assert text(fragment) == (
-        '<p class="small mb-0">Version 1 is frozen and its terms cannot change: '
-        "create a new draft version to change them.</p>"
-    )
+    # htmx loads the read-only page, which says why.
+    assert fragment.status_code == 204
+    assert fragment["HX-Redirect"] == url("version_terms", frozen)
 
 
 def _every_post(version) -> list[tuple[str, dict, dict]]:
@@ -258,8 +315,7 @@ def test_bad_value_keeps_what_the_author_typed(author, draft):
     assert response.status_code == 400
     body = text(response)
     assert "A percentage lies between 0 and 100, not 120." in body
-    row = body[body.index(f'id="parameter-{parameter.pk}"') :]
-    assert '<details class="term-edit mt-2" open>' in row[:3000]
+    row = body[body.index(f'<li class="term-row term-row-editing" id="parameter-{parameter.pk}">') :]
     assert 'value="120"' in row[:6000]
     assert snapshot(draft) == before
 

@@ -93,19 +93,35 @@ def test_author_adds_a_business_hours_calendar(author, draft):
         "hours_4": "9:00-15:00",
         "holiday_country": "DE",
         "holiday_subdivision": "by",
-        "extra_holidays": "2026-12-24\n2026-12-31",
+        "extra_holidays": "2026-12-31\n2026-12-24 Company day",
     }
     response = author.post(url("terms_calendar_create", draft), data)
     assert response.status_code == 302 and response.url.endswith("#calendars")
     calendar = draft.calendars.get(name="Munich office")
     assert calendar.hours == {"0": "09:00-12:00, 13:00-17:00", "4": "09:00-15:00"}
     assert (calendar.holiday_country, calendar.holiday_subdivision) == ("DE", "BY")
-    assert calendar.extra_holidays == ["2026-12-24", "2026-12-31"]
+    assert calendar.extra_holidays == [
+        {"date": "2026-12-24", "name": "Company day"},
+        {"date": "2026-12-31", "name": ""},
+    ]
     body = text(author.get(url("version_terms", draft)))
     assert (
         "Monday 09:00–12:00 and 13:00–17:00, Friday 09:00–15:00 (Europe/Amsterdam), "
-        "except DE-BY public holidays"
+        "except DE-BY public holidays, 24 December 2026 (Company day) and 31 December 2026"
     ) in body.replace(RANGE_DASH, "–")
+
+
+def test_the_calendar_form_shows_each_extra_holiday_with_its_name(author, draft):
+    calendar = draft.calendars.get(name="Business hours")
+    services.calendar_update(
+        calendar=calendar, data={"extra_holidays": [("2026-12-24", "Company day"), "2026-12-31"]}
+    )
+    form = text(
+        author.get(url("terms_calendar_update", draft, calendar_id=calendar.pk), HTTP_HX_REQUEST="true")
+    )
+    textarea = form[form.index('name="extra_holidays"') :]
+    textarea = textarea[textarea.index(">") + 1 : textarea.index("</textarea>")]
+    assert textarea.strip().splitlines() == ["2026-12-24 Company day", "2026-12-31"]
 
 
 @pytest.mark.parametrize(
@@ -130,7 +146,7 @@ def test_author_adds_a_business_hours_calendar(author, draft):
         ),
         (
             {"name": "Office", "around_the_clock": "on", "extra_holidays": "24/12/2026"},
-            "Not a date: 24/12/2026",
+            "Not a date and name: 24/12/2026.",
         ),
         ({"name": "24×7", "around_the_clock": "on"}, "already has a calendar “24×7”"),
     ],
