@@ -32,6 +32,7 @@ from contracts.services.parties import (
     membership_update,
     organisation_create,
 )
+from contracts.services.people import user_display_time_zone_set
 from contracts.services.terms import (
     calendar_create,
     calendar_delete,
@@ -102,6 +103,7 @@ __all__ = [
     "invitation_accept",
     "invitation_create",
     "invitation_email_send",
+    "user_display_time_zone_set",
     "invitation_from_token",
     "invitation_revoke",
     "invitation_token",

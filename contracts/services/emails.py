@@ -9,6 +9,9 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from contracts.display_zone import shown_to
+from contracts.models import User
+
 
 def email_send(
     *,
@@ -21,17 +24,28 @@ def email_send(
 ) -> None:
     """Render ``emails/<template>_subject.txt``, ``.txt`` and ``.html`` and send one message.
 
-    Raises whatever the mail backend raises, so that the calling task can retry.
+    Times in it are shown in the display time zone of its one recipient (see
+    ``_recipient_zone``). Raises whatever the mail backend raises, so that the calling task can
+    retry.
     """
     context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-    text = render_to_string(f"emails/{template}.txt", context)
-    html = render_to_string(f"emails/{template}.html", context)
+    with shown_to(lambda: _recipient_zone(to, cc)):
+        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=list(to), cc=list(cc), headers=headers)
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     message.send()
+
+
+def _recipient_zone(to: Sequence[str], cc: Sequence[str]) -> str:
+    """The display time zone of the one person an email goes to; "" (each template's default)
+    when it goes to several people, or to an address with no account."""
+    if len(to) != 1 or cc:
+        return ""
+    return User.objects.filter(email__iexact=to[0]).values_list("display_time_zone", flat=True).first() or ""
 
 
 def email_send_once(
