@@ -4,6 +4,8 @@ in emails, never to the contract's clock, to sealed PDFs or to what is stored.""
 from datetime import UTC, datetime
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -11,10 +13,11 @@ from django.utils import timezone
 from compliance import services as compliance_services
 from compliance.models import ApiToken
 from contracts import services
-from contracts.display_zone import DisplayTimeZoneMiddleware, viewer_time_zone
+from contracts.display_zone import DisplayTimeZoneMiddleware, shown_to, viewer_time_zone
 from contracts.models import AuditAction, AuditEvent, User
 from contracts.texts.formats import format_datetime
 from tests.compliance.event_fixtures import incident_row, with_terms
+from tests.contracts.documents.test_signed_pdf_pages import _certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +73,6 @@ def test_an_empty_zone_goes_back_to_the_default(tenants, client_for):
 
 
 def test_the_service_refuses_an_unknown_zone(tenants):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError):
         services.user_display_time_zone_set(user=tenants.provider_author, time_zone="Nowhere/Town")
     assert User.objects.get(pk=tenants.provider_author.pk).display_time_zone == ""
@@ -196,3 +197,14 @@ def test_format_matches_the_filter():
     assert format_datetime(datetime(2026, 12, 10, 17, 0, tzinfo=UTC), "Asia/Tokyo").endswith(
         "JST (Asia/Tokyo)"
     )
+
+
+# ---------------------------------------------------------------- PDFs
+
+
+def test_the_signing_certificate_names_utc_whoever_renders_it():
+    with shown_to("America/New_York"):
+        html = render_to_string("pdf/certificate.html", {"cert": _certificate(), "first_page": 1})
+    assert "<td>2026-11-30 09:15:00 UTC</td>" in html
+    assert "Completed 2026-11-30 09:15:00 UTC." in html
+    assert "America/New_York" not in html
