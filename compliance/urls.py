@@ -27,6 +27,7 @@ urlpatterns = [
     path("", home.dashboard, name="dashboard"),
     # The signed-in user's own page and API tokens.
     path("accounts/profile/", profile.profile, name="profile"),
+    path("accounts/profile/time-zone/", profile.profile_time_zone, name="profile_time_zone"),
     path("accounts/profile/tokens/", profile.api_token_create, name="api_token_create"),
     path(
         "accounts/profile/tokens/<int:api_token_id>/revoke/",

@@ -1,3 +1,5 @@
+from zoneinfo import available_timezones
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -122,3 +124,45 @@ class BrandingForm(forms.Form):
         if cleaned.get("no_accent"):
             cleaned["accent_colour"] = ""
         return cleaned
+
+
+class DisplayTimeZoneForm(forms.Form):
+    """The zone a person wants times shown in: typed or picked from the list of zone names."""
+
+    display_time_zone = forms.CharField(
+        label="Display time zone",
+        required=False,
+        max_length=64,
+        help_text=(
+            "Times on pages and in your emails are shown in this zone, each with the zone named. "
+            "Type to search, e.g. “New York” or “Europe/Amsterdam”. Leave empty to see a contract's "
+            "times in the contract's zone and other times in UTC. Event times and sealed PDFs stay "
+            "on the contract's clock."
+        ),
+        widget=forms.TextInput(
+            attrs={"list": "time-zone-names", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "display-time-zone-form"
+        self.helper.add_input(Submit("save", "Save time zone"))
+
+    @staticmethod
+    def zone_names() -> list[str]:
+        """Every zone name, for the datalist the field searches."""
+        return sorted(available_timezones())
+
+    def clean_display_time_zone(self) -> str:
+        # "America/New York" and "america/new_york" as typed mean the zone of that name.
+        typed = self.cleaned_data["display_time_zone"].strip().replace(" ", "_")
+        if not typed:
+            return ""
+        by_lower = {name.lower(): name for name in available_timezones()}
+        if typed.lower() not in by_lower:
+            raise forms.ValidationError(
+                f"“{typed}” is not a known time zone. Pick one from the list, e.g. Europe/Amsterdam."
+            )
+        return by_lower[typed.lower()]

@@ -1,6 +1,7 @@
 """The parties to contracts: organisations, the people in them, and invitations."""
 
 import secrets
+from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -32,11 +33,22 @@ class UserManager(BaseUserManager):
         return self._create(email, password, **fields)
 
 
+def validate_display_time_zone(value: str) -> None:
+    if value and value not in available_timezones():
+        raise ValidationError(
+            f"“{value}” is not a known time zone. Pick one from the list, e.g. Europe/Amsterdam."
+        )
+
+
 class User(AbstractUser):
     """A person. People sign in with their email address."""
 
     username = None
     email = models.EmailField("email address", unique=True)
+    # Only how times are shown to this person; empty: the contract's zone on its pages, UTC elsewhere.
+    display_time_zone = models.CharField(
+        max_length=64, blank=True, default="", validators=[validate_display_time_zone]
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

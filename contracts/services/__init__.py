@@ -6,6 +6,7 @@ at every start) does not load all of them."""
 from importlib import import_module
 
 _MODULES = {
+    "user_display_time_zone_set": "contracts.services.people",
     "service_level_move": "contracts.services.terms_order",
     "service_level_reorder": "contracts.services.terms_order",
     "organisation_branding_update": "contracts.services.branding",

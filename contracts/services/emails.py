@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from contracts.branding.brand import Branding
+from contracts.display_zone import shown_to
+from contracts.models import User
 
 #: The Content-ID the HTML part names the provider's logo by (``<img src="cid:…">``).
 LOGO_CID = "provider-logo@sla-portal"
@@ -71,8 +73,9 @@ def email_send(
 
     With the provider's ``branding``, the HTML part shows its name on its accent colour and
     its logo, attached inline (``cid:``: mail clients block remote and ``data:`` images);
-    the text part is the same either way. Raises whatever the mail backend raises, so that
-    the calling task can retry.
+    the text part is the same either way. Times in it are shown in the display time zone of
+    its one recipient (see ``_recipient_zone``). Raises whatever the mail backend raises, so
+    that the calling task can retry.
     """
     logo = branding.logo_png if branding else b""
     context = {
@@ -81,9 +84,10 @@ def email_send(
         "logo_cid": LOGO_CID if logo else "",
         **context,
     }
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-    text = render_to_string(f"emails/{template}.txt", context)
-    html = render_to_string(f"emails/{template}.html", context)
+    with shown_to(lambda: _recipient_zone(to, cc)):
+        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
     message = EmailWithInlineImages(
         subject=subject,
         body=text,
@@ -96,6 +100,14 @@ def email_send(
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     message.send()
+
+
+def _recipient_zone(to: Sequence[str], cc: Sequence[str]) -> str:
+    """The display time zone of the one person an email goes to; "" (each template's default)
+    when it goes to several people, or to an address with no account."""
+    if len(to) != 1 or cc:
+        return ""
+    return User.objects.filter(email__iexact=to[0]).values_list("display_time_zone", flat=True).first() or ""
 
 
 def email_send_once(

@@ -12,6 +12,9 @@ email, chart and API display field.
 - Money: the currency code first, thousands separated, two decimals: ``"EUR 4,200.00"``.
 - Dates and months: ``"1 January 2026"``, ``"November 2026"`` (never ``"2026-11"`` for
   people), ``"Nov 2026"`` where room is short (chart axes).
+- Times: never without their zone. An instant reads ``"3 December 2026, 09:15 CET
+  (Europe/Amsterdam)"``, or ``"3 December 2026, 08:15 UTC"``: the abbreviation the zone used
+  that day (CET in winter, CEST in summer) and the zone's name (``format_datetime``).
 - Hours of work: ``"20 hours"``; in tables ``"20 h"``; an hours-bank balance says who owes
   whom: ``"9 hours still owed"``, ``"3.5 hours in hand"``.
 
@@ -23,8 +26,9 @@ out. ``contracts.texts.wording`` builds the clause texts on these; the template 
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 MINUS = "−"  # U+2212: a minus sign, not a hyphen, wherever a negative number is shown
 
@@ -143,6 +147,28 @@ def format_money(amount, currency: str) -> str:
 def format_date(value: date) -> str:
     """``date(2026, 1, 1)`` → ``"1 January 2026"``."""
     return f"{value.day} {value:%B %Y}"
+
+
+def zone_label(local: datetime) -> str:
+    """The zone an aware ``local`` time is on, as people read it next to the time.
+
+    ``"UTC"``; ``"CET (Europe/Amsterdam)"`` or ``"CEST (Europe/Amsterdam)"`` by the date, since
+    the abbreviation alone is ambiguous (``"EST"`` is also Australian); zones without a letter
+    abbreviation give their offset, ``"+03 (Europe/Istanbul)"``.
+    """
+    key = getattr(local.tzinfo, "key", None) or local.tzname() or "UTC"
+    if key in ("UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu", "Etc/Zulu", "UCT", "Etc/UCT"):
+        return "UTC"
+    return f"{local.tzname()} ({key})"
+
+
+def format_datetime(value: datetime, time_zone: str = "UTC") -> str:
+    """An instant as ``time_zone``'s clock shows it, with the zone named.
+
+    ``"30 November 2026, 02:39 CET (Europe/Amsterdam)"``; in UTC ``"30 November 2026, 01:39 UTC"``.
+    """
+    local = value.astimezone(ZoneInfo(time_zone or "UTC"))
+    return f"{format_date(local.date())}, {local:%H:%M} {zone_label(local)}"
 
 
 def _year_month(period) -> tuple[int, int] | None:

@@ -21,9 +21,8 @@ The names a clause may use besides its parameters:
 - blocks, each alone on its own line: ``credit_table``, ``scope_list``,
   ``responsibilities_list``, ``maintenance_list``, ``service_level_table``.
 
-Instants read the same way on every page and in the PDFs (``format_datetime``, the
-``in_zone`` template filter): in the contract's time zone when they are about a contract,
-in UTC otherwise, always with the zone named.
+Instants read the same way on every page, PDF and email (``format_datetime``, the
+``in_zone`` and ``on_clock`` template filters), always with the zone named.
 
 Pure: plain values in, strings out (term rows are read by attribute only).
 """
@@ -31,13 +30,13 @@ Pure: plain values in, strings out (term rows are read by attribute only).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from contracts.texts.extra_holidays import ExtraHoliday, extra_holidays_of
 from contracts.texts.formats import (  # noqa: F401 - the clause texts' formats, shared
     format_date,
+    format_datetime,
     format_duration,
     format_hours,
     format_money,
@@ -98,18 +97,6 @@ def format_threshold(value: Decimal) -> str:
     """A tier threshold with at least one decimal: ``99.9000`` → ``"99.9%"``, ``99`` → ``"99.0%"``."""
     text = f"{trim(value)}"
     return f"{text if '.' in text else text + '.0'}%"
-
-
-def format_datetime(value: datetime, time_zone: str = "UTC") -> str:
-    """An instant as ``time_zone``'s clock shows it, with the zone named.
-
-    ``"30 November 2026, 02:39 (Europe/Amsterdam)"``; in UTC ``"30 November 2026, 01:39 UTC"``.
-    Times about a contract are shown in the contract's zone, other times in UTC.
-    """
-    zone = ZoneInfo(time_zone or "UTC")
-    local = value.astimezone(zone)
-    label = "UTC" if zone.key == "UTC" else f"({zone.key})"
-    return f"{format_date(local.date())}, {local:%H:%M} {label}"
 
 
 def format_days(days: int) -> str:

@@ -37,13 +37,13 @@ def test_author_records_incident_with_pause_and_sees_csv_errors(browser_page, te
     page.get_by_label("Waiting until").fill("2026-03-04T10:45")
     page.get_by_role("button", name="Add pause").click()
     assert "Pause added" in page.locator("main").inner_text()
-    assert "2026-03-04 10:00 – 2026-03-04 10:45" in page.locator("main").inner_text()
+    assert "2026-03-04 10:00 CET – 2026-03-04 10:45 CET" in page.locator("main").inner_text()
     assert_accessible(page)
 
     page.get_by_role("link", name="Back to incidents").click()
     row = page.get_by_role("row").filter(has_text="TCK-42")
-    assert "2026-03-04 09:15" in row.inner_text()
-    assert "10:00–10:45" in row.inner_text()
+    assert "2026-03-04 09:15 CET" in row.inner_text()
+    assert "10:00–10:45 CET" in row.inner_text()
     assert_accessible(page)
 
     page.get_by_role("link", name="Import CSV").click()

@@ -8,6 +8,7 @@ from compliance.models import Incident
 # Pages every signed-in user has, showing only their own data.
 OWN = {
     "compliance:profile",
+    "compliance:profile_time_zone",
     "compliance:api_token_create",
     "api-contract-list",
     "api-schema",

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from compliance.models import Report
 from compliance.reports.verification import report_pdf_verify
 from compliance.services import reports
+from contracts.display_zone import shown_to
 from contracts.models import Organisation
 from contracts.texts.formats import format_percent
 from contracts.texts.wording import format_datetime
@@ -181,3 +182,13 @@ def test_a_contract_signed_on_paper_is_named_so_in_the_report(tenants, report_se
         .content.decode()
     )
     assert "signed outside the portal; no signed document is held in the portal" in page
+
+
+def test_report_pdf_stays_on_the_contracts_clock_whoever_renders_it(active_contract):
+    with shown_to("America/New_York"):
+        report = _report(active_contract)
+    text = " ".join(pdf_text(stored_pdf(report)).split())
+    assert f"Figures as of {format_datetime(report.evaluation.computed_at, 'Europe/Amsterdam')}" in text
+    assert "America/New_York" not in text
+    # The appendix's event times carry the zone of their day: March 2026 in Amsterdam.
+    assert " CET" in text

@@ -146,14 +146,14 @@ def test_calendar_ranges_do_not_wrap_after_a_dash():
 @pytest.mark.parametrize(
     ("instant", "time_zone", "expected"),
     [
-        (NIGHT, "Europe/Amsterdam", "30 November 2026, 02:39 (Europe/Amsterdam)"),
+        (NIGHT, "Europe/Amsterdam", "30 November 2026, 02:39 CET (Europe/Amsterdam)"),
         (NIGHT, "UTC", "30 November 2026, 01:39 UTC"),
-        (NIGHT, "America/New_York", "29 November 2026, 20:39 (America/New_York)"),
+        (NIGHT, "America/New_York", "29 November 2026, 20:39 EST (America/New_York)"),
         # Summer time: two hours ahead of UTC.
         (
             datetime(2026, 7, 1, 1, 39, tzinfo=UTC),
             "Europe/Amsterdam",
-            "1 July 2026, 03:39 (Europe/Amsterdam)",
+            "1 July 2026, 03:39 CEST (Europe/Amsterdam)",
         ),
     ],
 )
@@ -164,7 +164,11 @@ def test_format_datetime_names_the_zone(instant, time_zone, expected):
 @pytest.mark.parametrize(
     ("source", "context", "expected"),
     [
-        ("{{ at|in_zone:zone }}", {"zone": "Europe/Amsterdam"}, "30 November 2026, 02:39 (Europe/Amsterdam)"),
+        (
+            "{{ at|in_zone:zone }}",
+            {"zone": "Europe/Amsterdam"},
+            "30 November 2026, 02:39 CET (Europe/Amsterdam)",
+        ),
         ("{{ at|in_zone }}", {}, "30 November 2026, 01:39 UTC"),
         ("{{ at|in_zone:zone }}", {"zone": "Not/AZone"}, "30 November 2026, 01:39 UTC"),
         ('{{ missing|in_zone|default:"never" }}', {}, "never"),

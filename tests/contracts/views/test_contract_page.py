@@ -205,7 +205,7 @@ def test_versions_show_when_they_were_frozen_in_the_contracts_zone(tenants, clie
 
     main = main_of(client_for(tenants.customer_admin).get(contract_url(tenants)))
 
-    assert "<td>30 November 2026, 02:28 (Europe/Amsterdam)</td>" in main
+    assert "<td>30 November 2026, 02:28 CET (Europe/Amsterdam)</td>" in main
 
 
 def test_business_hours_read_as_one_run_with_the_zone(published, tenants, client_for):

@@ -224,9 +224,10 @@ def test_contract_page_shows_signing_times_in_the_contracts_zone(tenants, client
         .get(reverse("contracts:contract_detail", args=[tenants.contract.reference]))
         .content.decode()
     )
-    assert "sent for signature 30 November 2026, 02:39 (Europe/Amsterdam)" in page
+    assert "sent for signature 30 November 2026, 02:39 CET (Europe/Amsterdam)" in page
     assert (
-        '<time datetime="2026-11-30T01:39:00+00:00">30 November 2026, 02:39 (Europe/Amsterdam)</time>' in page
+        '<time datetime="2026-11-30T01:39:00+00:00">30 November 2026, 02:39 CET (Europe/Amsterdam)</time>'
+        in page
     )
     assert ", 01:39" not in page
 
