@@ -19,7 +19,7 @@ from django.conf import settings
 
 from compliance.models import Report
 from compliance.selectors import report_runs
-from compliance.services import credit_notes, reports, warnings
+from compliance.services import claimed_email, credit_notes, reports, warnings
 from compliance.services.disputes import acknowledgement_email_send, dispute_email_send
 from contracts.documents.sealing import SealingFailed
 
@@ -91,7 +91,7 @@ def report_deliver(self, delivery_id: int) -> str:
     final = retries >= settings.REPORT_EMAIL_RETRIES
     try:
         return reports.delivery_send(delivery_id=delivery_id, final=final)
-    except reports.DeliveryRetry as exc:
+    except claimed_email.DeliveryRetry as exc:
         if self.request.is_eager:
             # In-process (no broker): the remaining attempts follow without waiting.
             for attempt in range(retries + 1, settings.REPORT_EMAIL_RETRIES + 1):
@@ -99,7 +99,7 @@ def report_deliver(self, delivery_id: int) -> str:
                     return reports.delivery_send(
                         delivery_id=delivery_id, final=attempt >= settings.REPORT_EMAIL_RETRIES
                     )
-                except reports.DeliveryRetry:
+                except claimed_email.DeliveryRetry:
                     continue
             return "failed"
         raise self.retry(exc=exc, countdown=email_backoff(retries)) from exc
@@ -143,14 +143,14 @@ def credit_note_deliver(self, delivery_id: int) -> str:
         return credit_notes.credit_note_delivery_send(
             delivery_id=delivery_id, final=retries >= settings.REPORT_EMAIL_RETRIES
         )
-    except reports.DeliveryRetry as exc:
+    except claimed_email.DeliveryRetry as exc:
         if self.request.is_eager:
             for attempt in range(retries + 1, settings.REPORT_EMAIL_RETRIES + 1):
                 try:
                     return credit_notes.credit_note_delivery_send(
                         delivery_id=delivery_id, final=attempt >= settings.REPORT_EMAIL_RETRIES
                     )
-                except reports.DeliveryRetry:
+                except claimed_email.DeliveryRetry:
                     continue
             return "failed"
         raise self.retry(exc=exc, countdown=email_backoff(retries)) from exc

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -24,7 +23,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,11 +39,10 @@ from compliance.reports.emails import credit_note_email_context, credit_note_mes
 from compliance.reports.pdf import TIER_KINDS, ReportParty
 from compliance.selectors.credit_notes import decimal_or_zero, owed_credits
 from compliance.selectors.report_runs import report_recipients_many
-from compliance.services.reports import DeliveryRetry, _reason
+from compliance.services.claimed_email import ClaimedEmailKind, Outgoing, claimed_email_send
 from compliance.signals import credit_note_issued
 from contracts.documents.sealing import sealing_key_from_settings
 from contracts.models import AuditAction
-from contracts.services import emails
 from contracts.services.audit import audit_record
 from slaportal.queueing import enqueue
 from slaportal.signals import send_on_commit
@@ -237,55 +234,18 @@ def credit_note_emails_queue(*, credit_note: CreditNote) -> list[int]:
     return pending
 
 
-def credit_note_delivery_send(*, delivery_id: int, final: bool) -> str:
-    """Email the credit note to one recipient, once: "sent"; "skipped" when the delivery is
-    not pending (sent, being sent by another worker, failed); "failed" when sending failed
-    on the ``final`` attempt. An earlier failure puts it back to pending with the reason
-    and raises ``DeliveryRetry``. The same claim as ``reports.delivery_send``."""
-    now = timezone.now()
-    claim = CreditNoteDelivery.objects.filter(pk=delivery_id)
-    taken = claim.filter(status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if not taken:
-        stale = now - timedelta(seconds=settings.REPORT_DELIVERY_STALE_AFTER)
-        taken = claim.filter(status=DeliveryStatus.SENDING, claimed_at__lt=stale).update(
-            claimed_at=now, attempts=F("attempts") + 1
-        )
-    if not taken:
-        return "skipped"
-    delivery = CreditNoteDelivery.objects.select_related(
-        "credit_note__report__contract__provider", "credit_note__report__contract__customer"
-    ).get(pk=delivery_id)
-    mine = CreditNoteDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING, claimed_at=now)
+def _credit_note_outgoing(delivery: CreditNoteDelivery) -> Outgoing:
     note = delivery.credit_note
-    try:
-        with default_storage.open(note.pdf.name, "rb") as handle:
-            pdf = handle.read()
-        emails.email_send(
-            template="credit_note",
-            context=credit_note_email_context(delivery),
-            to=[delivery.email],
-            attachments=[(note.filename, pdf, "application/pdf")],
-            headers={"Message-ID": credit_note_message_id(delivery)},
-        )
-    except OSError as exc:  # SMTP errors are OSErrors too
-        reason = _reason(exc)
-        with transaction.atomic():
-            mine.update(status=DeliveryStatus.FAILED if final else DeliveryStatus.PENDING, reason=reason)
-            if final:
-                _delivery_audit(delivery, sent=False, reason=reason)
-        if final:
-            logger.warning("Credit note email to %s failed for good: %s", delivery.email, reason)
-            return "failed"
-        raise DeliveryRetry(reason) from exc
-    with transaction.atomic():
-        mine.update(status=DeliveryStatus.SENT, sent_at=timezone.now(), reason="")
-        _delivery_audit(delivery, sent=True)
-    return "sent"
+    return Outgoing(
+        template="credit_note",
+        context=credit_note_email_context(delivery),
+        filename=note.filename,
+        pdf_name=note.pdf.name,
+        message_id=credit_note_message_id(delivery),
+    )
 
 
-def _delivery_audit(delivery: CreditNoteDelivery, *, sent: bool, reason: str = "") -> None:
+def _delivery_audit(delivery: CreditNoteDelivery, sent: bool, reason: str) -> None:
     note = delivery.credit_note
     audit_record(
         contract=note.report.contract,
@@ -294,6 +254,23 @@ def _delivery_audit(delivery: CreditNoteDelivery, *, sent: bool, reason: str = "
         + ("" if sent else f": {reason}"),
         details={"period": note.period, "number": note.number, "email": delivery.email},
     )
+
+
+CREDIT_NOTE_EMAIL = ClaimedEmailKind(
+    model=CreditNoteDelivery,
+    label="Credit note email",
+    related=("credit_note__report__contract__provider", "credit_note__report__contract__customer"),
+    outgoing=_credit_note_outgoing,
+    audit=_delivery_audit,
+)
+
+
+def credit_note_delivery_send(*, delivery_id: int, final: bool) -> str:
+    """Email the credit note to one recipient, once: "sent"; "skipped" when the delivery is
+    not pending (sent, being sent by another worker, failed); "failed" when sending failed
+    on the ``final`` attempt. An earlier failure puts it back to pending with the reason
+    and raises ``DeliveryRetry``. The same claimed send as ``reports.delivery_send``."""
+    return claimed_email_send(kind=CREDIT_NOTE_EMAIL, delivery_id=delivery_id, final=final)
 
 
 def credit_note_apply(*, credit_note: CreditNote, user, invoice_reference: str) -> CreditNote:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from compliance import tasks
 from compliance.models import CreditNote, CreditNoteDelivery, DeliveryStatus
 from compliance.reports.pdf import period_label
-from compliance.services import credit_notes
+from compliance.services import claimed_email, credit_notes
 from contracts.models import AuditAction, AuditEvent
 from contracts.services import emails
 from tests import factories
@@ -94,7 +94,7 @@ def test_a_failed_send_is_given_back_and_counts_as_unsent(issued_month, smtp_ser
         raise ConnectionRefusedError(111, "Connection refused")
 
     monkeypatch.setattr(emails, "email_send", refused)
-    with pytest.raises(credit_notes.DeliveryRetry):
+    with pytest.raises(claimed_email.DeliveryRetry):
         credit_notes.credit_note_delivery_send(delivery_id=delivery.pk, final=False)
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.PENDING and "Connection refused" in delivery.reason
