@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from compliance.models import DeliveryStatus
@@ -73,8 +73,8 @@ class ClaimedEmailKind:
     outgoing: Callable[[ClaimedEmail], Outgoing]
     #: ``audit(delivery, sent, reason)``: the audit entry of a sent or failed email.
     audit: Callable[[ClaimedEmail, bool, str], None]
-    #: Further conditions a row must meet to be claimed (e.g. its PDF is ready).
-    claimable: dict = field(default_factory=dict)
+    #: What else a row must meet to be claimed (e.g. its PDF is ready).
+    claimable: Q = field(default_factory=Q)
 
 
 def claimed_email_send(*, kind: ClaimedEmailKind, delivery_id: int, final: bool) -> str:
@@ -83,7 +83,7 @@ def claimed_email_send(*, kind: ClaimedEmailKind, delivery_id: int, final: bool)
     sending failed on the ``final`` attempt (the reason kept). An earlier failure puts the
     row back to pending with the reason and raises ``DeliveryRetry``."""
     now = timezone.now()
-    claim = kind.model.objects.filter(pk=delivery_id, **kind.claimable)
+    claim = kind.model.objects.filter(kind.claimable, pk=delivery_id)
     taken = claim.filter(status=DeliveryStatus.PENDING).update(
         status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )

@@ -34,7 +34,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from compliance.engine.periods import format_period, period_bounds
@@ -341,7 +341,7 @@ REPORT_EMAIL = ClaimedEmailKind(
     outgoing=_report_outgoing,
     audit=_delivery_audit,
     # Only an issued report with its PDF is sent.
-    claimable={"report__status": ReportStatus.READY, "report__issued_at__isnull": False},
+    claimable=Q(report__status=ReportStatus.READY, report__issued_at__isnull=False),
 )
 
 
