@@ -1,6 +1,7 @@
 """Monthly report work still to do, read back from its records (see ``slaportal.requeue``):
-a report run item never started, a delivery (of a report or a credit note) never
-attempted, and claims left running or sending by a worker that died, once stale."""
+a report run item never started, a credit note whose PDF was never rendered, a delivery
+(of a report, or of a credit note with its PDF) never attempted, and claims left running
+or sending by a worker that died, once stale."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from compliance.models import (
+    CreditNote,
     CreditNoteDelivery,
     Delivery,
     DeliveryStatus,
@@ -49,9 +51,11 @@ def pending_work(*, now: datetime, cutoff: datetime, since: datetime) -> list[tu
     work += [
         ("compliance.tasks.report_deliver", (pk,)) for pk in stale_deliveries.values_list("pk", flat=True)
     ]
+    unrendered = CreditNote.objects.filter(pdf="", created_at__lt=cutoff, created_at__gte=since)
+    work += [("compliance.tasks.credit_note_render", (pk,)) for pk in unrendered.values_list("pk", flat=True)]
     notes = CreditNoteDelivery.objects.filter(
         status=DeliveryStatus.PENDING, attempts=0, created_at__gte=since
-    )
+    ).exclude(credit_note__pdf="")
     work += [
         ("compliance.tasks.credit_note_deliver", (pk,))
         for pk in notes.filter(created_at__lt=cutoff).values_list("pk", flat=True)

@@ -19,7 +19,7 @@ from django.conf import settings
 
 from compliance.models import Report
 from compliance.selectors import report_runs
-from compliance.services import credit_notes, reports, warnings
+from compliance.services import amendments, claimed_email, credit_notes, reports, warnings
 from compliance.services.disputes import acknowledgement_email_send, dispute_email_send
 from contracts.documents.sealing import SealingFailed
 
@@ -91,7 +91,7 @@ def report_deliver(self, delivery_id: int) -> str:
     final = retries >= settings.REPORT_EMAIL_RETRIES
     try:
         return reports.delivery_send(delivery_id=delivery_id, final=final)
-    except reports.DeliveryRetry as exc:
+    except claimed_email.DeliveryRetry as exc:
         if self.request.is_eager:
             # In-process (no broker): the remaining attempts follow without waiting.
             for attempt in range(retries + 1, settings.REPORT_EMAIL_RETRIES + 1):
@@ -99,7 +99,7 @@ def report_deliver(self, delivery_id: int) -> str:
                     return reports.delivery_send(
                         delivery_id=delivery_id, final=attempt >= settings.REPORT_EMAIL_RETRIES
                     )
-                except reports.DeliveryRetry:
+                except claimed_email.DeliveryRetry:
                     continue
             return "failed"
         raise self.retry(exc=exc, countdown=email_backoff(retries)) from exc
@@ -143,14 +143,14 @@ def credit_note_deliver(self, delivery_id: int) -> str:
         return credit_notes.credit_note_delivery_send(
             delivery_id=delivery_id, final=retries >= settings.REPORT_EMAIL_RETRIES
         )
-    except reports.DeliveryRetry as exc:
+    except claimed_email.DeliveryRetry as exc:
         if self.request.is_eager:
             for attempt in range(retries + 1, settings.REPORT_EMAIL_RETRIES + 1):
                 try:
                     return credit_notes.credit_note_delivery_send(
                         delivery_id=delivery_id, final=attempt >= settings.REPORT_EMAIL_RETRIES
                     )
-                except reports.DeliveryRetry:
+                except claimed_email.DeliveryRetry:
                     continue
             return "failed"
         raise self.retry(exc=exc, countdown=email_backoff(retries)) from exc
@@ -166,6 +166,37 @@ def credit_note_make(self, report_id: int) -> bool:
         if self.request.is_eager:
             raise
         raise self.retry(exc=exc) from exc
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60, acks_late=True)
+def credit_note_render(self, credit_note_id: int) -> bool:
+    """Render, seal and store a credit note's PDF once, then queue its emails."""
+    try:
+        return credit_notes.credit_note_render(credit_note_id=credit_note_id)
+    except (SealingFailed, OSError) as exc:  # the timestamp authority or the storage is down
+        if self.request.is_eager:
+            raise
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=5,
+    default_retry_delay=60,
+    soft_time_limit=REPORT_SOFT_TIME_LIMIT,
+    time_limit=REPORT_TIME_LIMIT,
+)
+def amendment_finish(self, report_id: int, user_id: int | None) -> str:
+    """Render an amended report once, then issue it (its emails queued)."""
+    try:
+        return amendments.amendment_finish(report_id=report_id, user_id=user_id)
+    except (SealingFailed, reports.StorageFailed) as exc:  # try again later
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            return "failed"  # recorded on the report with its reason
+        raise self.retry(exc=exc) from exc
+    except SoftTimeLimitExceeded:
+        return "failed"
 
 
 @shared_task(acks_late=True)

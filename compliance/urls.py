@@ -100,6 +100,7 @@ urlpatterns += [
     path(f"{_BASE}reports/regenerate/", reports.report_regenerate, name="report_regenerate"),
     path(f"{_BASE}reports/<int:report_id>/", reports.report_detail, name="report_detail"),
     path(f"{_BASE}reports/<int:report_id>/pdf/", reports.report_download, name="report_download"),
+    path(f"{_BASE}reports/<int:report_id>/progress/", reports.report_progress, name="report_progress"),
     path(f"{_BASE}reports/<int:report_id>/resend/", reports.report_resend, name="report_resend"),
     path("reports/customers/<slug:slug>/", reports.customer_reports, name="customer_reports"),
     path("reports/runs/<int:run_id>/", reports.report_run, name="report_run"),

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from compliance.models.reports import DeliveryStatus, RecipientKind
+from compliance.models.reports import ClaimedEmail
 
 
 def new_credit_note_code() -> str:
@@ -93,23 +93,12 @@ class CreditNote(models.Model):
         return f"{self.number}.pdf"
 
 
-class CreditNoteDelivery(models.Model):
+class CreditNoteDelivery(ClaimedEmail):
     """The credit note emailed to one recipient of the contract's reports; written before
     the email counts as sent and claimed (pending → sending) before it goes out, like the
     report's deliveries."""
 
     credit_note = models.ForeignKey(CreditNote, on_delete=models.CASCADE, related_name="deliveries")
-    email = models.EmailField()
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    kind = models.CharField(max_length=16, choices=RecipientKind.choices, default=RecipientKind.CUSTOMER)
-    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    reason = models.TextField(blank=True, help_text="Why the last attempt failed.")
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["credit_note", "kind", "email"]
@@ -119,6 +108,3 @@ class CreditNoteDelivery(models.Model):
                 fields=["credit_note", "email"], name="credit_note_delivery_recipient_unique"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.email}: {self.status}"

@@ -153,10 +153,11 @@ class RecipientKind(models.TextChoices):
     PROVIDER_COPY = "provider_copy", "Provider (copy)"
 
 
-class Delivery(models.Model):
-    """The report emailed to one person; written before the email counts as sent."""
+class ClaimedEmail(models.Model):
+    """An email to one recipient, recorded before it counts as sent: claimed pending →
+    sending with a conditional UPDATE before it goes out, then marked sent or failed
+    (``compliance.services.claimed_email``). A report's and a credit note's deliveries."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="deliveries")
     email = models.EmailField()
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -170,11 +171,20 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.status}"
+
+
+class Delivery(ClaimedEmail):
+    """The report emailed to one person; written before the email counts as sent."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="deliveries")
+
+    class Meta:
         ordering = ["report", "kind", "email"]
         verbose_name_plural = "deliveries"
         constraints = [
             models.UniqueConstraint(fields=["report", "email"], name="delivery_recipient_unique"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.email}: {self.status}"

@@ -4,7 +4,8 @@ applied with the invoice it went into.
 
 ``credit_note_create`` is idempotent: a report has at most one credit note (one-to-one), so
 calling it again, or twice at once, returns the same note. ``on_report_issued`` is the hook
-the issue step calls.
+the issue step calls. The PDF is rendered by a worker afterwards (``credit_note_render``,
+which renders only a note without one), and only then are the emails queued.
 
 Each recipient of the contract's reports is emailed the credit note once, as the report
 itself: a ``CreditNoteDelivery`` row per recipient is written with the note (unique per
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,12 +41,11 @@ from compliance.reports.emails import credit_note_email_context, credit_note_mes
 from compliance.reports.pdf import TIER_KINDS, ReportParty
 from compliance.selectors.credit_notes import decimal_or_zero, owed_credits
 from compliance.selectors.report_runs import report_recipients_many
-from compliance.services.reports import DeliveryRetry, _reason
+from compliance.services.claimed_email import ClaimedEmailKind, Outgoing, claimed_email_send
 from compliance.signals import credit_note_issued
 from contracts.documents.sealing import sealing_key_from_settings
 from contracts.models import AuditAction
 from contracts.selectors.branding import branding_of
-from contracts.services import emails
 from contracts.services.audit import audit_record
 from slaportal.queueing import enqueue
 from slaportal.signals import send_on_commit
@@ -124,13 +123,12 @@ def credit_note_data(note: CreditNote) -> CreditNoteData:
 
 
 def credit_note_create(*, report: Report, user=None) -> CreditNote | None:
-    """The credit note of an issued report that owes credits, made (numbered, rendered,
-    sealed, stored, audited) on first call; the same note on every later call. None when
-    the month owes nothing. Refused (ValidationError) for a report not issued."""
-    # Imported here: the renderer loads WeasyPrint, which processes pay for only when they
-    # render (see contracts.services.signing._signable_document).
-    from compliance.reports.rendering import credit_note_pdf
+    """The credit note of an issued report that owes credits, made (numbered, audited, its
+    deliveries written) on first call; the same note on every later call. None when the
+    month owes nothing. Refused (ValidationError) for a report not issued.
 
+    The sealed PDF takes seconds: it is rendered by a worker (``credit_note_render``, queued
+    once this commits), which then queues the emails; the pages show it being prepared."""
     existing = CreditNote.objects.filter(report=report).first()
     if existing is not None:
         return existing
@@ -144,7 +142,6 @@ def credit_note_create(*, report: Report, user=None) -> CreditNote | None:
         return None
     credits = report.evaluation.figures.get("credits") or {}
     contract = report.contract
-    name = ""
     try:
         with transaction.atomic():
             now = timezone.now()
@@ -163,13 +160,6 @@ def credit_note_create(*, report: Report, user=None) -> CreditNote | None:
                 created_at=now,
                 created_by=user if getattr(user, "is_authenticated", False) else None,
             )
-            rendered = credit_note_pdf(
-                credit_note_data(note), key=sealing_key_from_settings(), tsa_url=settings.SIGNING_TSA_URL
-            )
-            name = default_storage.save(f"credit_notes/{note.number}.pdf", ContentFile(rendered.data))
-            note.pdf = name
-            note.pdf_sha256 = hashlib.sha256(rendered.data).hexdigest()
-            note.save(update_fields=["pdf", "pdf_sha256"])
             audit_record(
                 contract=contract,
                 action=AuditAction.CREDIT_NOTE_ISSUED,
@@ -181,28 +171,53 @@ def credit_note_create(*, report: Report, user=None) -> CreditNote | None:
             credit_note_deliveries_create(credit_note=note)
             send_on_commit(credit_note_issued, sender=CreditNote, credit_note=note)
     except IntegrityError:
-        if name:
-            default_storage.delete(name)
         note = CreditNote.objects.filter(report=report).first()
         if note is None:
             raise
         return note
-    except Exception:
-        if name:
-            default_storage.delete(name)
-        raise
     logger.info("Credit note %s made for report %s", note.number, report.pk)
     return note
+
+
+def credit_note_render(*, credit_note_id: int) -> bool:
+    """Render, seal and store the credit note's PDF unless it has one, then queue its emails
+    still pending. True when this call stored the PDF; False when it was stored already, or
+    by another worker first (this one's file is removed), so a retried or doubled task
+    never makes a second PDF."""
+    # Imported here: the renderer loads WeasyPrint, which processes pay for only when they
+    # render (see contracts.services.signing._signable_document).
+    from compliance.reports.rendering import credit_note_pdf
+
+    note = CreditNote.objects.select_related(
+        "report__contract__provider__parent", "report__contract__customer__parent"
+    ).get(pk=credit_note_id)
+    stored = False
+    if not note.pdf:
+        rendered = credit_note_pdf(
+            credit_note_data(note), key=sealing_key_from_settings(), tsa_url=settings.SIGNING_TSA_URL
+        )
+        name = default_storage.save(f"credit_notes/{note.number}.pdf", ContentFile(rendered.data))
+        stored = bool(
+            CreditNote.objects.filter(pk=note.pk, pdf="").update(
+                pdf=name, pdf_sha256=hashlib.sha256(rendered.data).hexdigest()
+            )
+        )
+        if not stored:
+            default_storage.delete(name)
+        note.refresh_from_db()
+    credit_note_emails_queue(credit_note=note)
+    return stored
 
 
 def on_report_issued(report: Report) -> CreditNote | None:
     """Called by the issue step once a report is issued: its credit note, when it owes, and
     its emails queued: again when a worker died before queueing them (the send is claimed,
     so a second task for the same delivery sends nothing), and to recipients added since."""
-    note = credit_note_create(report=report)
-    if note is not None:
-        credit_note_deliveries_create(credit_note=note)
-    return note
+    existing = CreditNote.objects.filter(report=report).first()
+    if existing is None:
+        return credit_note_create(report=report)
+    credit_note_deliveries_create(credit_note=existing)
+    return existing
 
 
 # ---------------------------------------------------------------- emails
@@ -224,14 +239,20 @@ def credit_note_deliveries_create(*, credit_note: CreditNote) -> list[int]:
 
 
 def credit_note_emails_queue(*, credit_note: CreditNote) -> list[int]:
-    """Queue (after commit) the credit note's deliveries still pending; their ids."""
+    """Queue (after commit) what the credit note still needs: its PDF, when not rendered
+    yet (the render queues the emails once done), else its deliveries still pending; the
+    ids of those deliveries."""
     pending = list(
         CreditNoteDelivery.objects.filter(credit_note=credit_note, status=DeliveryStatus.PENDING)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    rendered = CreditNote.objects.filter(pk=credit_note.pk).exclude(pdf="").exists()
 
     def _enqueue() -> None:
+        if not rendered:
+            enqueue("compliance.tasks.credit_note_render", credit_note.pk)
+            return
         for pk in pending:
             enqueue("compliance.tasks.credit_note_deliver", pk)
 
@@ -239,56 +260,19 @@ def credit_note_emails_queue(*, credit_note: CreditNote) -> list[int]:
     return pending
 
 
-def credit_note_delivery_send(*, delivery_id: int, final: bool) -> str:
-    """Email the credit note to one recipient, once: "sent"; "skipped" when the delivery is
-    not pending (sent, being sent by another worker, failed); "failed" when sending failed
-    on the ``final`` attempt. An earlier failure puts it back to pending with the reason
-    and raises ``DeliveryRetry``. The same claim as ``reports.delivery_send``."""
-    now = timezone.now()
-    claim = CreditNoteDelivery.objects.filter(pk=delivery_id)
-    taken = claim.filter(status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if not taken:
-        stale = now - timedelta(seconds=settings.REPORT_DELIVERY_STALE_AFTER)
-        taken = claim.filter(status=DeliveryStatus.SENDING, claimed_at__lt=stale).update(
-            claimed_at=now, attempts=F("attempts") + 1
-        )
-    if not taken:
-        return "skipped"
-    delivery = CreditNoteDelivery.objects.select_related(
-        "credit_note__report__contract__provider", "credit_note__report__contract__customer"
-    ).get(pk=delivery_id)
-    mine = CreditNoteDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING, claimed_at=now)
+def _credit_note_outgoing(delivery: CreditNoteDelivery) -> Outgoing:
     note = delivery.credit_note
-    try:
-        with default_storage.open(note.pdf.name, "rb") as handle:
-            pdf = handle.read()
-        emails.email_send(
-            template="credit_note",
-            context=credit_note_email_context(delivery),
-            to=[delivery.email],
-            attachments=[(note.filename, pdf, "application/pdf")],
-            headers={"Message-ID": credit_note_message_id(delivery)},
-            branding=branding_of(note.report.contract.provider),
-        )
-    except OSError as exc:  # SMTP errors are OSErrors too
-        reason = _reason(exc)
-        with transaction.atomic():
-            mine.update(status=DeliveryStatus.FAILED if final else DeliveryStatus.PENDING, reason=reason)
-            if final:
-                _delivery_audit(delivery, sent=False, reason=reason)
-        if final:
-            logger.warning("Credit note email to %s failed for good: %s", delivery.email, reason)
-            return "failed"
-        raise DeliveryRetry(reason) from exc
-    with transaction.atomic():
-        mine.update(status=DeliveryStatus.SENT, sent_at=timezone.now(), reason="")
-        _delivery_audit(delivery, sent=True)
-    return "sent"
+    return Outgoing(
+        template="credit_note",
+        context=credit_note_email_context(delivery),
+        filename=note.filename,
+        pdf_name=note.pdf.name,
+        branding=branding_of(note.report.contract.provider),
+        message_id=credit_note_message_id(delivery),
+    )
 
 
-def _delivery_audit(delivery: CreditNoteDelivery, *, sent: bool, reason: str = "") -> None:
+def _delivery_audit(delivery: CreditNoteDelivery, sent: bool, reason: str) -> None:
     note = delivery.credit_note
     audit_record(
         contract=note.report.contract,
@@ -297,6 +281,25 @@ def _delivery_audit(delivery: CreditNoteDelivery, *, sent: bool, reason: str = "
         + ("" if sent else f": {reason}"),
         details={"period": note.period, "number": note.number, "email": delivery.email},
     )
+
+
+CREDIT_NOTE_EMAIL = ClaimedEmailKind(
+    model=CreditNoteDelivery,
+    label="Credit note email",
+    related=("credit_note__report__contract__provider", "credit_note__report__contract__customer"),
+    outgoing=_credit_note_outgoing,
+    audit=_delivery_audit,
+    # The email attaches the PDF: nothing is sent before it is rendered.
+    claimable=~Q(credit_note__pdf=""),
+)
+
+
+def credit_note_delivery_send(*, delivery_id: int, final: bool) -> str:
+    """Email the credit note to one recipient, once: "sent"; "skipped" when the delivery is
+    not pending (sent, being sent by another worker, failed); "failed" when sending failed
+    on the ``final`` attempt. An earlier failure puts it back to pending with the reason
+    and raises ``DeliveryRetry``. The same claimed send as ``reports.delivery_send``."""
+    return claimed_email_send(kind=CREDIT_NOTE_EMAIL, delivery_id=delivery_id, final=final)
 
 
 def credit_note_apply(*, credit_note: CreditNote, user, invoice_reference: str) -> CreditNote:

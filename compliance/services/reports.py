@@ -11,9 +11,10 @@ Why nothing is sent twice:
   losing duplicate deletes its file), deliveries are created with ``ignore_conflicts``.
   So a redelivered or doubly started task may redo work but never creates a second report
   or a second delivery, and a worker killed mid-render leaves nothing half-claimed.
-- Sending is claimed: ``delivery_send`` moves a delivery from pending to sending with a
-  conditional UPDATE and sends only when that changed one row. A delivery left "sending"
-  by a worker that died is taken up again only after ``REPORT_DELIVERY_STALE_AFTER``.
+- Sending is claimed: ``delivery_send`` (``claimed_email.claimed_email_send``, shared with
+  the credit notes) moves a delivery from pending to sending with a conditional UPDATE and
+  sends only when that changed one row. A delivery left "sending" by a worker that died is
+  taken up again only after ``REPORT_DELIVERY_STALE_AFTER``.
 - Tasks are queued with ``transaction.on_commit``, so a worker never looks for rows that
   are not committed yet.
 """
@@ -25,7 +26,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -33,7 +34,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from compliance.engine.periods import format_period, period_bounds
@@ -58,12 +59,17 @@ from compliance.selectors.report_runs import (
     parse_period_or_error,
     report_recipients_many,
 )
+from compliance.services.claimed_email import (
+    ClaimedEmailKind,
+    Outgoing,
+    claimed_email_send,
+    failure_reason,
+)
 from compliance.services.evaluations import evaluation_run
 from compliance.signals import report_issued
 from contracts.documents.sealing import sealing_key_from_settings
 from contracts.models import AuditAction, Contract
 from contracts.selectors.branding import branding_of
-from contracts.services import emails
 from contracts.services.audit import audit_record, audit_record_many
 from slaportal.queueing import enqueue
 from slaportal.signals import send_on_commit
@@ -77,10 +83,6 @@ class PeriodNotOver(Exception):
     def __init__(self, seconds: int) -> None:
         super().__init__(f"the month is not over yet on the contract's clock ({seconds} s left)")
         self.seconds = seconds
-
-
-class DeliveryRetry(Exception):
-    """Sending failed and will be tried again; the message is the reason."""
 
 
 # ---------------------------------------------------------------- who and what
@@ -181,7 +183,7 @@ def run_item_process(*, item_id: int, now: datetime | None = None) -> str:
         )
         raise
     except Exception as exc:
-        reason = _reason(exc)
+        reason = failure_reason(exc)
         ReportRunItem.objects.filter(pk=item.pk).exclude(status=ItemStatus.DONE).update(
             status=ItemStatus.FAILED, report=report, error=reason, finished_at=timezone.now()
         )
@@ -195,13 +197,6 @@ def run_item_failed(*, item_id: int, reason: str) -> None:
     ReportRunItem.objects.filter(pk=item_id).exclude(status=ItemStatus.DONE).update(
         status=ItemStatus.FAILED, error=reason, finished_at=timezone.now()
     )
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc) or exc.__class__.__name__
-    if isinstance(exc, ValidationError):
-        text = " ".join(exc.messages)
-    return f"{exc.__class__.__name__}: {text}"[:1000]
 
 
 def _report_for_period(contract: Contract, period: str, *, now: datetime | None = None) -> Report:
@@ -266,7 +261,7 @@ def report_render(*, report: Report) -> bool:
         rendered = report_pdf(data, key=sealing_key_from_settings(), tsa_url=settings.SIGNING_TSA_URL)
     except Exception as exc:
         Report.objects.filter(pk=report.pk).exclude(status=ReportStatus.READY).update(
-            status=ReportStatus.FAILED, error=_reason(exc)
+            status=ReportStatus.FAILED, error=failure_reason(exc)
         )
         raise
     pdf = rendered.data
@@ -318,62 +313,19 @@ def deliveries_create_many(*, reports: Sequence[Report]) -> list[int]:
     )
 
 
-def delivery_send(*, delivery_id: int, final: bool) -> str:
-    """Email the report to one recipient, once.
-
-    Returns "sent"; "skipped" when the delivery is not pending (sent, being sent, failed,
-    or its report not ready); "failed" when sending failed on the ``final`` attempt (the
-    reason is kept). A failure before the final attempt puts the delivery back to pending
-    with the reason and raises ``DeliveryRetry``.
-    """
-
-    now = timezone.now()
-    claim = Delivery.objects.filter(
-        pk=delivery_id, report__status=ReportStatus.READY, report__issued_at__isnull=False
-    )
-    taken = claim.filter(status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if not taken:
-        stale = now - timedelta(seconds=settings.REPORT_DELIVERY_STALE_AFTER)
-        taken = claim.filter(status=DeliveryStatus.SENDING, claimed_at__lt=stale).update(
-            claimed_at=now, attempts=F("attempts") + 1
-        )
-    if not taken:
-        return "skipped"
-    delivery = Delivery.objects.select_related(
-        "report__contract__provider", "report__contract__customer", "report__evaluation", "user"
-    ).get(pk=delivery_id)
-    mine = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING, claimed_at=now)
+def _report_outgoing(delivery: Delivery) -> Outgoing:
     report = delivery.report
-    try:
-        with default_storage.open(report.pdf.name, "rb") as handle:
-            pdf = handle.read()
-        emails.email_send(
-            template="monthly_report",
-            context=report_email_context(delivery),
-            to=[delivery.email],
-            attachments=[(report.filename, pdf, "application/pdf")],
-            headers={"Message-ID": delivery_message_id(delivery)},
-            branding=branding_of(report.contract.provider),
-        )
-    except OSError as exc:  # SMTP errors are OSErrors too
-        reason = _reason(exc)
-        with transaction.atomic():
-            mine.update(status=DeliveryStatus.FAILED if final else DeliveryStatus.PENDING, reason=reason)
-            if final:
-                _delivery_audit(delivery, sent=False, reason=reason)
-        if final:
-            logger.warning("Report email to %s failed for good: %s", delivery.email, reason)
-            return "failed"
-        raise DeliveryRetry(reason) from exc
-    with transaction.atomic():
-        mine.update(status=DeliveryStatus.SENT, sent_at=timezone.now(), reason="")
-        _delivery_audit(delivery, sent=True)
-    return "sent"
+    return Outgoing(
+        template="monthly_report",
+        context=report_email_context(delivery),
+        filename=report.filename,
+        pdf_name=report.pdf.name,
+        branding=branding_of(report.contract.provider),
+        message_id=delivery_message_id(delivery),
+    )
 
 
-def _delivery_audit(delivery: Delivery, *, sent: bool, reason: str = "") -> None:
+def _delivery_audit(delivery: Delivery, sent: bool, reason: str) -> None:
     report = delivery.report
     audit_record(
         contract=report.contract,
@@ -382,6 +334,28 @@ def _delivery_audit(delivery: Delivery, *, sent: bool, reason: str = "") -> None
         + ("" if sent else f": {reason}"),
         details={"period": report.period, "revision": report.revision, "email": delivery.email},
     )
+
+
+REPORT_EMAIL = ClaimedEmailKind(
+    model=Delivery,
+    label="Report email",
+    related=("report__contract__provider", "report__contract__customer", "report__evaluation", "user"),
+    outgoing=_report_outgoing,
+    audit=_delivery_audit,
+    # Only an issued report with its PDF is sent.
+    claimable=Q(report__status=ReportStatus.READY, report__issued_at__isnull=False),
+)
+
+
+def delivery_send(*, delivery_id: int, final: bool) -> str:
+    """Email the report to one recipient, once (``claimed_email_send``).
+
+    Returns "sent"; "skipped" when the delivery is not pending (sent, being sent, failed,
+    or its report not ready); "failed" when sending failed on the ``final`` attempt (the
+    reason is kept). A failure before the final attempt puts the delivery back to pending
+    with the reason and raises ``DeliveryRetry``.
+    """
+    return claimed_email_send(kind=REPORT_EMAIL, delivery_id=delivery_id, final=final)
 
 
 # ---------------------------------------------------------------- issuing

@@ -43,7 +43,10 @@ def credit_note_make(request, reference: str, report_id: int):
         if note is None:
             messages.info(request, "This month owes no credits: there is no credit note to make.")
         else:
-            messages.success(request, f"Credit note {note.number} is ready.")
+            messages.success(
+                request,
+                f"Credit note {note.number} is made; its PDF is being prepared and then emailed.",
+            )
     return redirect("compliance:report_detail", reference=reference, report_id=report.pk)
 
 

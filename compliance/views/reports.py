@@ -130,11 +130,36 @@ def report_page(request, report, *, status: int = 200, **forms):
             "event_ids": [e.get("external_id") for e in figures.get("exclusions", [])],
             "dispute_form": forms.get("dispute_form") or DisputeForm(exclusions=True),
             "acknowledge_form": forms.get("acknowledge_form") or AcknowledgeForm(),
-            "credit_note": credit_note_of(report),
+            **_progress_context(report),
             "apply_form": forms.get("apply_form") or CreditNoteApplyForm(),
         },
         status=status,
     )
+
+
+def _progress_context(report) -> dict:
+    credit_note = credit_note_of(report)
+    return {
+        "report": report,
+        "contract": report.contract,
+        "credit_note": credit_note,
+        "preparing": report.status == ReportStatus.PENDING
+        or (credit_note is not None and not credit_note.pdf),
+    }
+
+
+@login_required
+@require_GET
+def report_progress(request, reference: str, report_id: int):
+    """What of the report is still being prepared in the background (its PDF, its credit
+    note's PDF), polled by htmx; once nothing is, the downloads, and htmx reloads the page
+    (which then shows the report issued and its emails)."""
+    report = selectors.report_for_user_or_404(request.user, reference, report_id)
+    context = _progress_context(report)
+    response = render(request, "compliance/_report_progress.html", context)
+    if not context["preparing"] and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required

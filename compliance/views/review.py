@@ -149,9 +149,16 @@ def amendment_issue_view(request, reference: str):
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _amendment_page(request, contract, period, form, status=400)
-    messages.success(
-        request, f"Revision {report.revision} of {period_label(period)} is issued and being emailed."
-    )
+    if report.is_issued:  # without a worker, the PDF was made within this request
+        messages.success(
+            request, f"Revision {report.revision} of {period_label(period)} is issued and being emailed."
+        )
+    else:
+        messages.success(
+            request,
+            f"Revision {report.revision} of {period_label(period)} is being prepared; "
+            "it is issued and emailed once its PDF is ready.",
+        )
     return redirect("compliance:report_detail", reference=reference, report_id=report.pk)
 
 

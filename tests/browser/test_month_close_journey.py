@@ -1,14 +1,16 @@
 """The month close in a browser, from the run to the money, at desktop and phone widths:
 the monthly run holds the month's report for review → the provider issues it → the customer
 disputes an exclusion → the provider accepts and corrects the event → the amended report
-goes out and says what changed → the customer acknowledges it → the provider marks the
+is prepared in the background while the page shows its progress, goes out and says what
+changed → the customer acknowledges it → the provider marks the
 credit note applied. Both parties' pages agree at every step; every page passes axe."""
 
 import pytest
+from playwright.sync_api import expect
 
 from compliance import services as event_services
 from compliance.models import CreditNote, Dispute, Report, ReportAcknowledgement
-from compliance.services import reports
+from compliance.services import amendments, reports
 from contracts.models import Contract
 from tests.browser.axe import assert_accessible
 from tests.browser.test_customer_journey import sign_in
@@ -38,7 +40,7 @@ def _state(page, url: str) -> str:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_month_close_from_the_run_to_the_applied_credit_note(
-    browser_page, tenants, active_contract, smtp_server, width
+    browser_page, tenants, active_contract, smtp_server, width, monkeypatch
 ):
     page = browser_page
     page.set_viewport_size(WIDTHS[width])
@@ -123,8 +125,22 @@ def test_the_month_close_from_the_run_to_the_applied_credit_note(
     assert_accessible(page)
     page.get_by_label("Why the figures changed").fill("OUT-99 was caused by our engineer.")
     sent_before = len(smtp_server.reports)
+    # The worker's part is held until the page has shown the report being prepared.
+    held: list[tuple] = []
+    queue = amendments.enqueue_on_commit
+    monkeypatch.setattr(amendments, "enqueue_on_commit", lambda name, *args: held.append(args))
     page.get_by_role("button", name="Issue the amended report").click()
+    page.wait_for_url("**/reports/*/")
     revision = Report.objects.get(contract=contract, revision=2)
+    progress = page.locator('[data-progress="preparing"]')
+    assert "being prepared" in progress.inner_text() and not revision.is_issued
+    assert_accessible(page)
+    monkeypatch.setattr(amendments, "enqueue_on_commit", queue)
+    amendments.amendment_finish(report_id=held[0][0], user_id=held[0][1])
+    # The page polls, then reloads itself: the revision issued, its PDF to download.
+    expect(page.locator("#report-state")).to_have_text("Issued", timeout=15_000)
+    assert page.get_by_role("link", name="Download the PDF").count() == 1
+    assert page.locator('[data-progress="preparing"]').count() == 0
     smtp_server.wait_for(len(smtp_server.messages) + 2)
     _wait_reports = smtp_server.wait_for(8)
     assert len(_wait_reports) >= 6

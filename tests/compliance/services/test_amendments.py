@@ -172,6 +172,7 @@ def test_amendment_issue_issues_a_held_regenerated_revision_with_the_reason(
         report = amendment_issue(
             contract=issued_month.contract, period=last_month(), user=tenants.provider_author, reason=REASON
         )
+    report.refresh_from_db()  # rendered and issued by the worker once committed
     assert report.revision == 2 and report.is_issued and Report.objects.count() == 2
     pdf = attachment(smtp_server.reports[-1])[1]
     assert REASON in " ".join(pdf_text(pdf).split())

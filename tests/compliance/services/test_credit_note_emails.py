@@ -13,7 +13,7 @@ from django.urls import reverse
 from compliance import tasks
 from compliance.models import CreditNote, CreditNoteDelivery, DeliveryStatus
 from compliance.reports.pdf import period_label
-from compliance.services import credit_notes
+from compliance.services import claimed_email, credit_notes
 from contracts.models import AuditAction, AuditEvent
 from contracts.services import emails
 from tests import factories
@@ -94,7 +94,7 @@ def test_a_failed_send_is_given_back_and_counts_as_unsent(issued_month, smtp_ser
         raise ConnectionRefusedError(111, "Connection refused")
 
     monkeypatch.setattr(emails, "email_send", refused)
-    with pytest.raises(credit_notes.DeliveryRetry):
+    with pytest.raises(claimed_email.DeliveryRetry):
         credit_notes.credit_note_delivery_send(delivery_id=delivery.pk, final=False)
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.PENDING and "Connection refused" in delivery.reason
@@ -145,3 +145,29 @@ def test_an_email_never_queued_is_found_again_and_sent_once(issued_month, smtp_s
     requeue_pending(older_than=timedelta(0))
     assert [m["X-Envelope-To"] for m in smtp_server.credit_notes[before:]] == [delivery.email]
     assert CreditNoteDelivery.objects.get(pk=delivery.pk).status == DeliveryStatus.SENT
+
+
+def test_a_note_whose_render_was_never_queued_is_rendered_then_sent_once(
+    issued_month, smtp_server, django_capture_on_commit_callbacks
+):
+    # The broker was down when the note was made: no PDF, its emails pending, never tried.
+    from slaportal.requeue import pending_work, requeue_pending
+
+    note = CreditNote.objects.get(report=issued_month)
+    stored = note.pdf.name
+    CreditNote.objects.filter(pk=note.pk).update(pdf="", pdf_sha256="")
+    CreditNoteDelivery.objects.filter(credit_note=note).update(
+        status=DeliveryStatus.PENDING, attempts=0, sent_at=None
+    )
+    before = len(smtp_server.credit_notes)
+    work = pending_work(older_than=timedelta(0), within=timedelta(days=1))
+    # Only the render is queued: the emails wait for the PDF they attach.
+    assert [name for name, _ in work if "credit_note" in name] == ["compliance.tasks.credit_note_render"]
+    with django_capture_on_commit_callbacks(execute=True):
+        requeue_pending(older_than=timedelta(0))
+    note.refresh_from_db()
+    assert note.pdf and note.pdf.name != stored
+    assert sorted(m["X-Envelope-To"] for m in smtp_server.credit_notes[before:]) == RECIPIENTS
+    with django_capture_on_commit_callbacks(execute=True):
+        requeue_pending(older_than=timedelta(0))
+    assert len(smtp_server.credit_notes) == before + 2

@@ -35,8 +35,16 @@ def _pdf(note) -> bytes:
         return handle.read()
 
 
+def _made(report, **kwargs):
+    """The report's credit note with its PDF, which a worker renders once it is made."""
+    note = credit_notes.credit_note_create(report=report, **kwargs)
+    credit_notes.credit_note_render(credit_note_id=note.pk)
+    note.refresh_from_db()
+    return note
+
+
 def test_credit_note_states_the_credits_owed(tenants, issued_report):
-    note = credit_notes.credit_note_create(report=issued_report, user=tenants.provider_author)
+    note = _made(issued_report, user=tenants.provider_author)
     year = timezone.now().year
     assert note.number == f"CN-{year}-0001"
     assert str(note.amount) == "100.00" and note.currency == "EUR"
@@ -85,7 +93,7 @@ def test_hour_credits_are_on_the_note(tenants, report_settings):
     contract = hour_credit_contract(tenants)
     record_month(contract, tenants.provider_author, incidents=0)
     make_active(contract)
-    note = credit_notes.credit_note_create(report=report_of_month(contract))
+    note = _made(report_of_month(contract))
     assert str(note.hours) == "1.00" and str(note.amount) == "0.00"
     text = " ".join(pdf_text(_pdf(note)).split())
     assert "1.00 hours of work" in text
@@ -101,7 +109,7 @@ def test_a_month_without_credits_has_no_note(tenants, report_settings):
 
 
 def test_verify_accepts_a_genuine_note_and_rejects_an_altered_one(tenants, issued_report, client):
-    note = credit_notes.credit_note_create(report=issued_report)
+    note = _made(issued_report)
     data = _pdf(note)
     result = verify_pdf_bytes(data)
     assert result.valid and result.credit_note == note
@@ -122,6 +130,8 @@ def test_provider_makes_and_applies_the_note_from_the_report_page(tenants, issue
     assert "Make the credit note" in provider.get(detail).content.decode()
     assert provider.post(make).status_code == 302
     note = CreditNote.objects.get()
+    credit_notes.credit_note_render(credit_note_id=note.pk)  # the worker's part
+    note.refresh_from_db()
     apply = reverse("compliance:credit_note_apply", args=[issued_report.contract.reference, note.number])
     customer = client_for(tenants.customer_admin)  # one test client: sign in again
     assert customer.post(apply, {"invoice_reference": "INV-1"}).status_code == 404

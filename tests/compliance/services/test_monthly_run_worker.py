@@ -347,7 +347,8 @@ def test_issuing_amending_and_resending_stay_exactly_once_with_a_worker_killed_m
     worker = _kill_mid_send(worker, workers)
     _wait(lambda: _all_sent(2, 2), 120, "the issued month's emails", [worker.log_path])
 
-    # Amending: a late outage, the amended revision issued with its own credit note.
+    # Amending: a late outage, the amended revision rendered and issued by a worker, with
+    # its own credit note.
     late_outage(tenants, contract)
     revision = amendment_issue(contract=contract, period=last_month(), user=tenants.provider_author)
     assert revision.revision == 2
@@ -358,6 +359,7 @@ def test_issuing_amending_and_resending_stay_exactly_once_with_a_worker_killed_m
     # nobody else gets anything again.
     newcomer = factories.member(tenants.customer, Role.VIEWER, email="ivan@harbour.example")
     Membership.objects.filter(user=newcomer).update(receives_reports=True)
+    revision.refresh_from_db()  # rendered and issued by a worker since
     assert reports.report_resend(report=revision, user=tenants.provider_author) == 1
     worker = _kill_mid_send(worker, workers)
     _wait(lambda: _all_sent(5, 5), 120, "the resent emails", [worker.log_path])
