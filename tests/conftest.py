@@ -118,14 +118,50 @@ def browser_type_launch_args(browser_type_launch_args):
 CSP_VIOLATION_SIGNS = ("Content Security Policy", "Refused to")
 
 
+SCREENS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+#: The one screen of a test that sets its viewport itself (it parametrizes ``width`` or
+#: ``viewport``, or is marked ``viewport_set_by_test``): it is not run twice.
+AS_THE_TEST_SETS_IT = "as-set"
+
+
+def _sets_its_own_viewport(metafunc) -> bool:
+    if {"width", "viewport"} & set(metafunc.fixturenames):
+        return True
+    if metafunc.definition.get_closest_marker("viewport_set_by_test"):
+        return True
+    # The browser journeys run at both widths; other browser checks (security headers) once.
+    return "browser" not in metafunc.definition.path.parent.name
+
+
+def pytest_generate_tests(metafunc):
+    """Every browser journey runs at desktop and at phone width: ids end [desktop] / [phone]."""
+    if "screen" not in metafunc.fixturenames:
+        return
+    if _sets_its_own_viewport(metafunc):
+        metafunc.parametrize("screen", [AS_THE_TEST_SETS_IT], indirect=True, ids=[AS_THE_TEST_SETS_IT])
+    else:
+        metafunc.parametrize("screen", list(SCREENS), indirect=True, ids=list(SCREENS))
+
+
 @pytest.fixture
-def browser_page(request, live_server):
-    """A Playwright page in Debian's Chromium, with the live server's URL as base.
+def screen(request) -> str:
+    """The screen a browser test runs on: "desktop" (1280×800), "phone" (390×844), or
+    "as-set" where the test sets its viewport itself."""
+    return getattr(request, "param", AS_THE_TEST_SETS_IT)
+
+
+@pytest.fixture
+def browser_page(request, live_server, screen):
+    """A Playwright page in Debian's Chromium, with the live server's URL as base, at the
+    width of ``screen``.
 
     Every page the test visits must keep within the Content Security Policy: a violation
     Chromium reports on the console fails the test at teardown."""
     require_chromium()
     page = request.getfixturevalue("page")
+    if screen in SCREENS:
+        page.set_viewport_size(SCREENS[screen])
+    page.screen = screen
     page.set_default_timeout(10_000)
     page.base = live_server.url
     violations: list[str] = []

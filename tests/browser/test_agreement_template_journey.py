@@ -40,6 +40,7 @@ def test_each_starter_template_gives_a_draft_without_errors(browser_page, tenant
     assert_accessible(page)
 
 
+@pytest.mark.viewport_set_by_test
 def test_a_contract_saved_as_a_template_starts_the_next(browser_page, tenants):
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 800})

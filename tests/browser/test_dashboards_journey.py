@@ -10,6 +10,7 @@ from tests.compliance.views.test_dashboards import in_force, last_month
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.viewport_set_by_test
 def test_provider_scorecard_and_trends_then_customer_standing(browser_page, tenants):
     page = browser_page
     contract = in_force(published_contract(tenants), tenants.provider_author, missed=True)

@@ -24,6 +24,7 @@ def test_the_provider_admins_navigation_is_one_line_on_a_desktop(browser_page, t
     assert_accessible(page)
 
 
+@pytest.mark.viewport_set_by_test
 def test_the_navigation_folds_on_a_phone(browser_page, tenants):
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})

@@ -89,6 +89,7 @@ def test_a_renewal_started_from_the_renewals_list(browser_page, tenants, ending,
     assert_accessible(page)
 
 
+@pytest.mark.viewport_set_by_test
 def test_the_customer_sees_its_contract_on_a_phone_without_starting_it(browser_page, tenants, ending):
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})

@@ -96,6 +96,7 @@ def test_author_reorders_with_the_keyboard_and_edits_terms_in_place(browser_page
     assert_accessible(page)
 
 
+@pytest.mark.viewport_set_by_test
 def test_author_drags_a_service_level_to_a_new_place(browser_page, tenants):
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 900})
