@@ -7,6 +7,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
+from tests.browser.menu import open_menu
 from tests.browser.test_customer_journey import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,6 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_author_creates_uses_and_revokes_a_token(browser_page, tenants):
     page = browser_page
     sign_in(page, tenants.provider_author.email)
+    open_menu(page)
     page.get_by_role("link", name="Profile and API tokens").click()
     page.wait_for_url("**/accounts/profile/")
     assert_accessible(page)

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.browser.axe import assert_accessible
+from tests.browser.menu import open_menu
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,6 +36,7 @@ def test_customer_sees_only_their_own_contracts(browser_page, tenants):
     assert "Brightline Managed IT" in main.inner_text()
     assert_accessible(page)
 
+    open_menu(page)
     page.get_by_role("link", name="Harbour Dental members").click()
     assert "Invite a person" in main.inner_text()
     assert_accessible(page)
@@ -53,6 +55,7 @@ def test_customer_sees_only_their_own_contracts(browser_page, tenants):
 def test_provider_staff_navigation(browser_page, tenants):
     page = browser_page
     sign_in(page, tenants.provider_author.email)
+    open_menu(page)
     header = page.locator("header").inner_text()
     assert "provider staff" in header
     assert "Contracts you provide" in page.locator("main").inner_text()

@@ -3,6 +3,7 @@
 import pytest
 
 from tests import factories
+from tests.browser.menu import open_menu
 from tests.browser.test_customer_journey import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,6 +28,7 @@ def test_leaving_the_editor_with_unsaved_text_asks_first(browser_page, tenants):
         dialog.dismiss()  # stay on the page
 
     page.on("dialog", answer)
+    open_menu(page)
     page.get_by_role("link", name="Contracts", exact=True).first.click()
     page.wait_for_timeout(500)
     assert dialogs == ["beforeunload"]
@@ -36,6 +38,7 @@ def test_leaving_the_editor_with_unsaved_text_asks_first(browser_page, tenants):
     # After saving, leaving is silent.
     page.locator("form[data-unsaved-guard]").first.get_by_role("button", name="Save clause").click()
     page.wait_for_load_state("networkidle")
+    open_menu(page)
     page.get_by_role("link", name="Contracts", exact=True).first.click()
     page.wait_for_url(page.base + "/contracts/")
     assert dialogs == ["beforeunload"]
