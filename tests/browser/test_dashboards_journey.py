@@ -3,6 +3,7 @@
 import pytest
 
 from tests.browser.axe import assert_accessible
+from tests.browser.menu import open_menu
 from tests.browser.test_customer_journey import sign_in
 from tests.compliance.compliance_fixtures import issue_month, published_contract
 from tests.compliance.views.test_dashboards import in_force, last_month
@@ -10,12 +11,12 @@ from tests.compliance.views.test_dashboards import in_force, last_month
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.viewport_set_by_test
 def test_provider_scorecard_and_trends_then_customer_standing(browser_page, tenants):
     page = browser_page
     contract = in_force(published_contract(tenants), tenants.provider_author, missed=True)
 
     sign_in(page, tenants.provider_author.email)
+    open_menu(page)
     page.get_by_role("link", name="Compliance scorecard").click()
     page.wait_for_url("**/compliance/provider/")
     assert_accessible(page)
@@ -27,10 +28,12 @@ def test_provider_scorecard_and_trends_then_customer_standing(browser_page, tena
     totals = scorecard.get_by_role("row", name="Credits per month")
     assert "EUR 100.00" in totals.inner_text()
     # The credit totals, the key column, fit at 1280 px without scrolling the table.
+    screen_size = page.viewport_size
     page.set_viewport_size({"width": 1280, "height": 800})
     assert scorecard.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
     key_column = scorecard.get_by_role("columnheader", name="Credits, 6 months").bounding_box()
     assert key_column["x"] + key_column["width"] <= 1280
+    page.set_viewport_size(screen_size)
 
     row.get_by_role("link", name=f"1 missed in {last_month()} for {contract.reference}").click()
     page.wait_for_url(f"**/compliance/?period={last_month()}")
