@@ -8,18 +8,13 @@ from compliance.services import warnings
 from contracts.models import RequestStatus, SignatureRequest
 from notifications.models import Notification
 from tests.browser.axe import assert_accessible
+from tests.browser.menu import open_menu
 from tests.browser.test_customer_journey import sign_in
 from tests.contracts.signing_support import fast_document, sealing_key_files, send, signing_settings  # noqa: F401
 from tests.notifications.notification_support import WARNED_AT, warned_contract_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 VIEWPORTS = [{"width": 1280, "height": 800}, {"width": 390, "height": 844}]
-
-
-def _open_nav(page) -> None:
-    toggler = page.get_by_role("button", name="Toggle navigation")
-    if toggler.is_visible():
-        toggler.click()
 
 
 def _bell(page):
@@ -42,7 +37,7 @@ def test_the_bell_shows_a_new_warning_and_opening_it_marks_it_read(
         tops = {round(box["y"]) for box in boxes}
         assert max(tops) - min(tops) < 10, tops
         assert max(box["x"] + box["width"] for box in boxes) <= 1280
-    _open_nav(page)
+    open_menu(page)
     bell = _bell(page)
     assert bell.locator("[data-unread]").inner_text() == "1"
     assert "1 unread" in bell.text_content()
@@ -57,7 +52,7 @@ def test_the_bell_shows_a_new_warning_and_opening_it_marks_it_read(
     page.wait_for_url(f"**/contracts/{warned_contract.reference}/incidents/")
     assert "INC-1" in page.locator("main").inner_text()
     page.goto(page.base + "/notifications/")
-    _open_nav(page)
+    open_menu(page)
     assert "unread" not in _bell(page).text_content()
     assert page.locator(".notification-unread").count() == 0
     assert Notification.objects.get(recipient=tenants.provider_admin).read_at is not None
@@ -81,7 +76,7 @@ def test_a_decline_reaches_the_sender(browser_page, tenants, viewport):
 
     page.context.clear_cookies()
     sign_in(page, tenants.provider_author.email)
-    _open_nav(page)
+    open_menu(page)
     assert "1 unread" in _bell(page).text_content()
     _bell(page).click()
     main = page.locator("main")

@@ -13,6 +13,7 @@ from contracts.models import Contract, Version
 from contracts.models.contract import ContractStatus
 from tests import factories
 from tests.browser.axe import assert_accessible
+from tests.browser.menu import open_menu
 from tests.browser.test_customer_journey import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,18 +31,12 @@ def ending(tenants) -> Contract:
     return tenants.contract
 
 
-def _open_nav(page) -> None:
-    toggler = page.get_by_role("button", name="Toggle navigation")
-    if toggler.is_visible():
-        toggler.click()
-
-
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_a_renewal_started_from_the_renewals_list(browser_page, tenants, ending, viewport):
     page = browser_page
     page.set_viewport_size(viewport)
     sign_in(page, tenants.provider_admin.email)
-    _open_nav(page)
+    open_menu(page)
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("button", name="Manage").click()
     nav.get_by_role("link", name="Renewals").click()
