@@ -70,6 +70,8 @@ ID_KEYWORDS = {
     "membership_id",
     "external_id",
     "source_id",
+    "shared_source_id",
+    "route_id",
     "import_profile_id",
     "subscription_id",
     "notification_id",
