@@ -10,7 +10,7 @@ from compliance.services.source_routes import route_save, shared_source_create
 from compliance.services.sources import source_create
 from tests import factories
 from tests.compliance.event_fixtures import with_terms
-from tests.compliance.sources.support import alert, alertmanager, jira, post
+from tests.compliance.sources.support import alert, alertmanager, jira, post, zammad
 
 START = datetime(2026, 3, 4, 9, 15, 0, 123456, tzinfo=UTC)
 END = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
@@ -120,3 +120,17 @@ def test_contract_sources_keep_working_beside_a_provider_wide_one(client, tenant
     own = source_create(contract=harbour, user=tenants.provider_admin, kind="alertmanager", name="Own AM")
     assert post(client, own, alertmanager(alert())).json() == {"status": "applied", "created": 1}
     assert Outage.objects.get().source == own
+
+
+def test_zammad_tickets_go_to_the_contract_of_their_organisation(client, tenants, harbour, quay):
+    source = shared_source_create(
+        organisation=tenants.provider, user=tenants.provider_admin, kind="zammad", name="Desk"
+    )
+    route_save(source=source, match_value="Harbour Dental", contract=harbour)
+    route_save(source=source, match_value="Quay Logistics", contract=quay, services={"Mail": "Email"})
+    payload = zammad(number="31001", group="Mail")
+    payload["ticket"]["organization"] = {"id": 4, "name": "Quay Logistics"}
+    response = post(client, source, payload, sign="sha1")
+    assert response.status_code == 200, response.json()
+    incident = Incident.objects.get()
+    assert (incident.contract, incident.external_id, incident.service) == (quay, "31001", "Email")
