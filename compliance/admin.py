@@ -26,6 +26,7 @@ from compliance.models import (
     ReportRun,
     ReportRunItem,
     SourceDelivery,
+    SourceRoute,
     TicketStatusChange,
     WorkLog,
 )
@@ -210,14 +211,25 @@ class CreditNoteCounterAdmin(_ReadOnlyAdmin):
 
 @admin.register(EventSource)
 class EventSourceAdmin(admin.ModelAdmin):
-    """Sources are managed by the provider's admins on the contract's Sources tab; the
-    operator sees them here, with the secret and token left out of the list."""
+    """Sources are managed by the provider's admins on the contract's Sources tab (or, when
+    provider-wide, on the organisation's); the operator sees them here, with the secret and
+    token left out of the list."""
 
-    list_display = ["name", "contract", "kind", "paused", "rate_limit", "created_at"]
+    list_display = ["name", "contract", "organisation", "kind", "paused", "rate_limit", "created_at"]
     list_filter = ["kind", "paused"]
-    search_fields = ["name", "contract__reference"]
+    search_fields = ["name", "contract__reference", "organisation__name"]
     readonly_fields = ["token", "secret", "secret_rotated_at", "created_at", "created_by"]
-    raw_id_fields = ["contract"]
+    raw_id_fields = ["contract", "organisation"]
+
+
+@admin.register(SourceRoute)
+class SourceRouteAdmin(admin.ModelAdmin):
+    """Which value of a provider-wide source goes to which contract."""
+
+    list_display = ["source", "match_value", "contract"]
+    list_select_related = ["source", "contract"]
+    search_fields = ["match_value", "contract__reference", "source__name"]
+    raw_id_fields = ["source", "contract"]
 
 
 @admin.register(SourceDelivery)

@@ -15,6 +15,7 @@ from compliance.views import (
     profile,
     reports,
     review,
+    shared_sources,
     sources,
     verify,
 )
@@ -38,6 +39,33 @@ urlpatterns = [
     path("verify/", verify.verify, name="verify"),
     # Monitoring and ticketing tools post their events here; the token names the source.
     path("hooks/<str:hook_token>/", hooks.source_hook, name="source_hook"),
+    # Provider-wide event sources of an organisation, routed to its contracts.
+    path("organisations/<slug:slug>/sources/", shared_sources.shared_source_list, name="shared_source_list"),
+    path(
+        "organisations/<slug:slug>/sources/<int:shared_source_id>/",
+        shared_sources.shared_source_detail,
+        name="shared_source_detail",
+    ),
+    path(
+        "organisations/<slug:slug>/sources/<int:shared_source_id>/routes/<int:route_id>/delete/",
+        shared_sources.shared_source_route_delete,
+        name="shared_source_route_delete",
+    ),
+    path(
+        "organisations/<slug:slug>/sources/<int:shared_source_id>/pause/",
+        shared_sources.shared_source_pause,
+        name="shared_source_pause",
+    ),
+    path(
+        "organisations/<slug:slug>/sources/<int:shared_source_id>/rotate/",
+        shared_sources.shared_source_rotate,
+        name="shared_source_rotate",
+    ),
+    path(
+        "organisations/<slug:slug>/sources/<int:shared_source_id>/delete/",
+        shared_sources.shared_source_delete,
+        name="shared_source_delete",
+    ),
     # The contract's event sources, managed by the provider's admins.
     path(f"{_BASE}sources/", sources.source_list, name="source_list"),
     path(f"{_BASE}sources/<int:source_id>/", sources.source_detail, name="source_detail"),

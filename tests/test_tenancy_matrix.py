@@ -23,9 +23,10 @@ from urllib.parse import quote, quote_plus, urlencode
 import pytest
 from django.apps import apps
 from django.core import mail
+from django.db.models import Q
 
 from compliance import services as compliance_services
-from compliance.models import Incident
+from compliance.models import EventSource, Incident
 from compliance.services import reports as report_services
 from contracts import services as contract_services
 from contracts.models import ClauseCategory, ClauseTemplate, Contract, Organisation, Version
@@ -70,6 +71,8 @@ ID_KEYWORDS = {
     "membership_id",
     "external_id",
     "source_id",
+    "shared_source_id",
+    "route_id",
     "import_profile_id",
     "subscription_id",
     "notification_id",
@@ -290,6 +293,11 @@ CHOICE_MODELS = {
     "templates": ClauseTemplate,
     "category": ClauseCategory,
 }
+# On the event lists "source" names an event source (the contract's own or a provider-wide one).
+CHOICE_MODELS_BY_PAGE = {
+    "compliance:incidents": {"source": EventSource},
+    "compliance:outages": {"source": EventSource},
+}
 
 
 def _owned_pks(side: Side) -> dict[type, set[str]]:
@@ -302,6 +310,12 @@ def _owned_pks(side: Side) -> dict[type, set[str]]:
         },
         ClauseCategory: {
             str(pk) for pk in ClauseCategory.objects.filter(owner__in=orgs).values_list("pk", flat=True)
+        },
+        EventSource: {
+            str(pk)
+            for pk in EventSource.objects.filter(
+                Q(contract__provider__in=orgs) | Q(organisation__in=orgs)
+            ).values_list("pk", flat=True)
         },
     }
 
@@ -358,7 +372,8 @@ def test_pages_filters_pdfs_and_choices_never_name_the_other_tenant(world, clien
                     parser.feed(text)
                     for field_name, value, label in parser.choices:
                         assert not other.leaks_in(label), (name, field_name, label)
-                        model = CHOICE_MODELS.get(field_name.rsplit("-", 1)[-1])
+                        key = field_name.rsplit("-", 1)[-1]
+                        model = CHOICE_MODELS_BY_PAGE.get(name, {}).get(key, CHOICE_MODELS.get(key))
                         if model is not None:
                             assert value not in others_pks[model], (user.email, name, field_name, value)
                 checked += 1

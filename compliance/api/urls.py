@@ -4,7 +4,7 @@ schema and its browsable docs (Swagger UI served from the installed sidecar, no 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from compliance.api import compliance, disputes, imports, kpis, sources, views
+from compliance.api import compliance, disputes, imports, kpis, shared_sources, sources, views
 
 urlpatterns = [
     path("v1/contracts/", views.ContractList.as_view(), name="api-contract-list"),
@@ -83,6 +83,31 @@ urlpatterns = [
         "v1/contracts/<str:reference>/sources/<int:source_id>/deliveries/",
         sources.SourceDeliveries.as_view(),
         name="api-source-deliveries",
+    ),
+    path(
+        "v1/organisations/<slug:slug>/sources/",
+        shared_sources.SharedSourceCollection.as_view(),
+        name="api-shared-source-list",
+    ),
+    path(
+        "v1/organisations/<slug:slug>/sources/<int:shared_source_id>/",
+        shared_sources.SharedSourceItem.as_view(),
+        name="api-shared-source-detail",
+    ),
+    path(
+        "v1/organisations/<slug:slug>/sources/<int:shared_source_id>/routes/",
+        shared_sources.SharedSourceRoutes.as_view(),
+        name="api-shared-source-routes",
+    ),
+    path(
+        "v1/organisations/<slug:slug>/sources/<int:shared_source_id>/routes/<int:route_id>/",
+        shared_sources.SharedSourceRouteItem.as_view(),
+        name="api-shared-source-route-detail",
+    ),
+    path(
+        "v1/organisations/<slug:slug>/sources/<int:shared_source_id>/deliveries/",
+        shared_sources.SharedSourceDeliveries.as_view(),
+        name="api-shared-source-deliveries",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -20,6 +20,7 @@ from compliance.models.sources import (
     EventSource,
     SourceDelivery,
     SourceKind,
+    SourceRoute,
     TicketStatus,
     TicketStatusChange,
 )
@@ -75,6 +76,7 @@ __all__ += [
 __all__ += [
     "DeliveryOutcome",
     "EventSource",
+    "SourceRoute",
     "SourceDelivery",
     "SourceKind",
     "TicketStatus",

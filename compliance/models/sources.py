@@ -50,7 +50,19 @@ class EventSource(models.Model):
     ``open_values`` and ``resolved_values`` of its state and its ``time_format``.
     """
 
-    contract = models.ForeignKey("contracts.Contract", on_delete=models.CASCADE, related_name="+")
+    # A source feeds one contract, or — provider-wide — every contract its organisation maps
+    # in its routes (exactly one of the two is set).
+    contract = models.ForeignKey(
+        "contracts.Contract", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "contracts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The provider owning a provider-wide source.",
+    )
     kind = models.CharField(max_length=20, choices=SourceKind.choices)
     name = models.CharField(max_length=100, help_text="What sends, e.g. “Production Alertmanager”.")
     token = models.CharField(max_length=64, unique=True, editable=False)
@@ -71,9 +83,23 @@ class EventSource(models.Model):
 
     class Meta:
         ordering = ["contract", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(contract__isnull=False, organisation__isnull=True)
+                    | models.Q(contract__isnull=True, organisation__isnull=False)
+                ),
+                name="event_source_contract_xor_organisation",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def is_shared(self) -> bool:
+        """Provider-wide: each delivery goes to the contract its route names."""
+        return self.organisation_id is not None
 
     @property
     def is_tickets(self) -> bool:
@@ -83,11 +109,35 @@ class EventSource(models.Model):
     def time_zone(self) -> str:
         """The clock of the times the tool sends without an offset: the mapping's, else the
         contract's."""
-        return (self.mapping or {}).get("time_zone") or self.contract.time_zone
+        zone = (self.mapping or {}).get("time_zone")
+        return zone or (self.contract.time_zone if self.contract_id else "UTC")
 
     @property
     def secret_hint(self) -> str:
         return f"{self.secret[:6]}…"
+
+
+class SourceRoute(models.Model):
+    """Which contract a provider-wide source's alert or ticket belongs to: the value of the
+    source's route field (an Alertmanager label, a Zammad organisation, a Jira project key, an
+    Uptime Kuma monitor name …) names the contract, with that contract's service mapping."""
+
+    source = models.ForeignKey(EventSource, on_delete=models.CASCADE, related_name="routes")
+    match_value = models.CharField(
+        "value", max_length=200, help_text="The value of the route field that names this contract."
+    )
+    contract = models.ForeignKey("contracts.Contract", on_delete=models.CASCADE, related_name="+")
+    # {"services": {tool value: service}, "default_service": service}
+    mapping = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["source", "match_value", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "match_value"], name="source_route_value_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.match_value} → {self.contract_id}"
 
 
 class DeliveryOutcome(models.TextChoices):

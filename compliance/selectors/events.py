@@ -116,8 +116,9 @@ def event_services(contract: Contract, kind: str) -> list[str]:
 
 
 def event_sources(contract: Contract):
-    """The contract's event sources (one query)."""
-    return list(EventSource.objects.filter(contract=contract))
+    """The contract's event sources, and the provider-wide ones routed to it (one query)."""
+    routed = Q(routes__contract=contract, organisation=contract.provider_id)
+    return list(EventSource.objects.filter(Q(contract=contract) | routed).distinct())
 
 
 def breached_ids(contract: Contract, period: tuple[int, int] | None = None) -> set[str]:

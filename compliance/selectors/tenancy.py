@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from compliance.models import ApiToken, EventSource, ImportProfile, Incident, IncidentPause, Outage, WorkLog
-from contracts.models import Contract, Membership, Role
+from contracts.models import Contract, Membership, Organisation, Role
 from contracts.selectors.tenancy import contracts_authored_by, contracts_for_user, organisations_authored_by
 
 
@@ -61,6 +61,19 @@ def contracts_with_sources_managed_by(user) -> QuerySet[Contract]:
 def sources_managed_by(user) -> QuerySet[EventSource]:
     """Event sources of :func:`contracts_with_sources_managed_by`."""
     return EventSource.objects.filter(contract__in=contracts_with_sources_managed_by(user))
+
+
+def organisations_with_sources_managed_by(user):
+    """Provider organisations whose provider-wide sources the user manages: as their admin."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    admin_of = Membership.objects.filter(user=user, role=Role.ADMIN).values("organisation_id")
+    return Organisation.objects.filter(pk__in=admin_of, is_provider=True)
+
+
+def shared_sources_managed_by(user) -> QuerySet[EventSource]:
+    """Provider-wide sources of :func:`organisations_with_sources_managed_by`."""
+    return EventSource.objects.filter(organisation__in=organisations_with_sources_managed_by(user))
 
 
 def import_profiles_authored_by(user) -> QuerySet[ImportProfile]:

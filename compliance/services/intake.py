@@ -48,6 +48,14 @@ from compliance.services.payloads import (
 )
 from compliance.services.payloads_json import read_json_event
 from compliance.services.payloads_zabbix import read_zabbix
+from compliance.services.source_routes import (
+    DEFAULT_ROUTE_FIELD,
+    LABEL_ROUTED,
+    route_match,
+    routed,
+    routes_of,
+    value_at,
+)
 from contracts.models import AuditAction
 from contracts.services.audit import audit_record
 
@@ -71,7 +79,7 @@ class Receipt:
 def _source_of(token: str) -> EventSource | None:
     if not token or len(token) > 64:
         return None
-    return EventSource.objects.select_related("contract").filter(token=token).first()
+    return EventSource.objects.select_related("contract", "organisation").filter(token=token).first()
 
 
 def _header(headers: Mapping[str, str], name: str) -> str:
@@ -157,8 +165,11 @@ def delivery_receive(*, token: str, body: bytes, headers: Mapping[str, str]) -> 
 
 
 def source_apply(*, source: EventSource, data: Any) -> list[dict[str, str]]:
-    """Apply a parsed payload to the source's contract; the events touched, or
+    """Apply a parsed payload to the source's contract (a provider-wide source: to the
+    contract each alert or ticket is routed to); the events touched, or
     :class:`PayloadRefused` with nothing written (call inside a transaction)."""
+    if source.is_shared:
+        return _apply_routed(source, data)
     terms = event_terms(source.contract)
     if source.is_tickets:
         return _apply_tickets(source, terms, TICKET_READERS[source.kind](data))
@@ -169,6 +180,30 @@ def source_apply(*, source: EventSource, data: Any) -> list[dict[str, str]]:
     if source.kind == SourceKind.JSON:
         return _apply_json(source, terms, data)
     return _apply_alerts(source, terms, read_alerts(data))
+
+
+def _apply_routed(source: EventSource, data: Any) -> list[dict[str, str]]:
+    """Route a provider-wide source's payload: alerts one by one by their label, anything
+    else whole by the value at the route field's path. Every alert or ticket must match a
+    route before anything is applied; each touched event names its contract."""
+    field = (source.mapping or {}).get("route_field") or DEFAULT_ROUTE_FIELD.get(source.kind, "contract")
+    routes = routes_of(source)
+    touched: list[dict[str, str]] = []
+    if source.kind in LABEL_ROUTED:
+        groups: dict[int, tuple] = {}
+        for alert in read_alerts(data):
+            alertname = alert.labels.get("alertname")
+            what = f"Alert {alertname}" if alertname else f"Alert {alert.fingerprint}"
+            route = route_match(routes, alert.labels.get(field, ""), field, what)
+            groups.setdefault(route.pk, (route, []))[1].append(alert)
+        for route, alerts in groups.values():
+            view = routed(source, route)
+            events = _apply_alerts(view, event_terms(route.contract), alerts)
+            touched += [{**event, "contract": route.contract.reference} for event in events]
+        return touched
+    route = route_match(routes, value_at(data, field), field, "The payload")
+    events = source_apply(source=routed(source, route), data=data)
+    return [{**event, "contract": route.contract.reference} for event in events]
 
 
 # ---------------------------------------------------------------- mapping

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from compliance.forms.source_json import SourceTrialForm
 from compliance.forms.sources import SourceCreateForm, SourceMappingForm
 from compliance.selectors.events import event_terms
-from compliance.selectors.sources import deliveries_of, sources_of
+from compliance.selectors.sources import deliveries_of, shared_sources_feeding, sources_of
 from compliance.selectors.tenancy import contracts_with_sources_managed_by, sources_managed_by
 from compliance.services import sources as source_services
 from compliance.services.source_trial import source_trial
@@ -63,7 +63,13 @@ def source_list(request, reference: str):
     return render(
         request,
         "compliance/source_list.html",
-        {"contract": contract, "sources": sources_of(contract), "form": form, "label": "Event sources"},
+        {
+            "contract": contract,
+            "sources": sources_of(contract),
+            "shared_routes": shared_sources_feeding(contract),
+            "form": form,
+            "label": "Event sources",
+        },
         status=status,
     )
 

@@ -1,0 +1,166 @@
+"""Provider-wide event sources, for the provider organisation's admins: the list with a form
+to add one, each source's URL, secret, routes (value → contract and services) and delivery
+log, pausing, secret rotation and removal.
+
+Organisations, sources and routes come through ``compliance.selectors.tenancy``: an
+organisation the user does not administer, or another organisation's source, is a 404; only
+contracts the organisation provides can be chosen for a route.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from compliance.forms.shared_sources import SharedSourceCreateForm, SourceRouteForm
+from compliance.models import SourceRoute
+from compliance.selectors.sources import deliveries_of, routes_of_source, shared_sources_of
+from compliance.selectors.tenancy import (
+    contracts_with_sources_managed_by,
+    organisations_with_sources_managed_by,
+    shared_sources_managed_by,
+)
+from compliance.services import source_routes
+from compliance.services import sources as source_services
+from compliance.views.events import add_service_errors
+from contracts.selectors.tenancy import get_for_user_or_404
+
+DELIVERIES_PER_PAGE = 25
+
+
+def _organisation(user, slug: str):
+    return get_for_user_or_404(organisations_with_sources_managed_by(user), slug=slug)
+
+
+def _source(user, organisation, source_id: int):
+    sources = shared_sources_managed_by(user).filter(organisation=organisation)
+    return get_for_user_or_404(sources, pk=source_id)
+
+
+def _contracts(user, organisation):
+    return (
+        contracts_with_sources_managed_by(user)
+        .filter(provider=organisation)
+        .select_related("customer")
+        .order_by("reference")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shared_source_list(request, slug: str):
+    organisation = _organisation(request.user, slug)
+    form = SharedSourceCreateForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                source = source_routes.shared_source_create(
+                    organisation=organisation, user=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"Source “{source.name}” added. Route its values to contracts, then point the tool here.",
+                )
+                return redirect("compliance:shared_source_detail", slug=slug, shared_source_id=source.pk)
+        status = 400
+    return render(
+        request,
+        "compliance/shared_source_list.html",
+        {"organisation": organisation, "sources": shared_sources_of(organisation), "form": form},
+        status=status,
+    )
+
+
+def _detail_page(request, organisation, source, form, status=200):
+    page = Paginator(deliveries_of(source), DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
+    hook = reverse("compliance:source_hook", kwargs={"hook_token": source.token})
+    hook_url = request.build_absolute_uri(hook)
+    return render(
+        request,
+        "compliance/shared_source_detail.html",
+        {
+            "organisation": organisation,
+            "source": source,
+            "routes": routes_of_source(source),
+            "form": form,
+            "page": page,
+            "hook_url": hook_url,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shared_source_detail(request, slug: str, shared_source_id: int):
+    """The source with its routes; a POST adds (or replaces) the route of a value."""
+    organisation = _organisation(request.user, slug)
+    source = _source(request.user, organisation, shared_source_id)
+    form = SourceRouteForm(request.POST or None, contracts=_contracts(request.user, organisation))
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                route = source_routes.route_save(source=source, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"“{route.match_value}” now goes to {route.contract.reference}.")
+                return redirect("compliance:shared_source_detail", slug=slug, shared_source_id=source.pk)
+        return _detail_page(request, organisation, source, form, status=400)
+    return _detail_page(request, organisation, source, form)
+
+
+@login_required
+@require_POST
+def shared_source_route_delete(request, slug: str, shared_source_id: int, route_id: int):
+    organisation = _organisation(request.user, slug)
+    source = _source(request.user, organisation, shared_source_id)
+    route = get_for_user_or_404(SourceRoute.objects.filter(source=source), pk=route_id)
+    source_routes.route_delete(route=route)
+    messages.success(request, f"Route “{route.match_value}” removed; its deliveries are now refused.")
+    return redirect("compliance:shared_source_detail", slug=slug, shared_source_id=source.pk)
+
+
+@login_required
+@require_POST
+def shared_source_pause(request, slug: str, shared_source_id: int):
+    organisation = _organisation(request.user, slug)
+    source = _source(request.user, organisation, shared_source_id)
+    paused = not source.paused
+    source_services.source_pause(source=source, paused=paused)
+    messages.success(
+        request,
+        f"“{source.name}” is paused: deliveries are refused and logged."
+        if paused
+        else f"“{source.name}” is receiving again.",
+    )
+    return redirect("compliance:shared_source_detail", slug=slug, shared_source_id=source.pk)
+
+
+@login_required
+@require_POST
+def shared_source_rotate(request, slug: str, shared_source_id: int):
+    organisation = _organisation(request.user, slug)
+    source = _source(request.user, organisation, shared_source_id)
+    source_services.source_rotate_secret(source=source)
+    messages.success(request, f"“{source.name}” has a new secret; the old one no longer works.")
+    return redirect("compliance:shared_source_detail", slug=slug, shared_source_id=source.pk)
+
+
+@login_required
+@require_POST
+def shared_source_delete(request, slug: str, shared_source_id: int):
+    organisation = _organisation(request.user, slug)
+    source = _source(request.user, organisation, shared_source_id)
+    source_services.source_delete(source=source)
+    messages.success(request, f"Source “{source.name}” removed; the events it sent stay.")
+    return redirect("compliance:shared_source_list", slug=slug)
