@@ -79,10 +79,24 @@ def _times(*names: str, required: tuple[str, ...] = ()) -> dict:
     }
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "pattern": rf"^[\w.:@#+\-]{{1,{EXTERNAL_ID_MAX}}}$"},
+            {"type": "integer", "format": "int64", "minimum": -(2**63), "maximum": 2**63 - 1},
+        ]
+    }
+)
+class ExternalIdField(serializers.RegexField):
+    """Sent as text or as a whole number (many tools number their tickets); always answered
+    as text."""
+
+
 def _external_id() -> serializers.RegexField:
-    return serializers.RegexField(
+    return ExternalIdField(
         rf"^[\w.:@#+\-]{{1,{EXTERNAL_ID_MAX}}}$",
-        help_text="The id in the sending tool; unique per contract. Sending it again updates the event.",
+        help_text="The id in the sending tool, as text or a whole number; unique per contract. "
+        "Sending it again updates the event. Answered as text.",
     )
 
 

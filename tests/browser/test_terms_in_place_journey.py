@@ -19,6 +19,10 @@ def same_page(page) -> bool:
     return page.evaluate("window.stillTheSamePage") is True
 
 
+def _settled(page) -> None:
+    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-added, .htmx-settling')")
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_author_reorders_with_the_keyboard_and_edits_terms_in_place(browser_page, tenants, width):
     page = browser_page
@@ -49,6 +53,7 @@ def test_author_reorders_with_the_keyboard_and_edits_terms_in_place(browser_page
     uptime.get_by_role("link", name="Edit parameter uptime_target").focus()
     page.keyboard.press("Enter")
     expect(uptime.get_by_label("Type")).to_be_focused()
+    _settled(page)  # htmx focuses the form's first field once the swap settles
     page.keyboard.press("Tab")
     value = uptime.get_by_label("Value")
     expect(value).to_be_focused()

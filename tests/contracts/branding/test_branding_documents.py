@@ -75,6 +75,8 @@ def test_credit_note_shows_the_logo_and_the_sealed_report_stays_as_it_was(active
 
     _brand(active_contract.provider)
     note = credit_notes.credit_note_create(report=issued_report)
+    assert credit_notes.credit_note_render(credit_note_id=note.pk)  # what the worker does
+    note.refresh_from_db()
 
     with note.pdf.open("rb") as handle:
         assert len(logo_images(handle.read())) == 1
