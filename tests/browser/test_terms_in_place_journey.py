@@ -20,7 +20,7 @@ def same_page(page) -> bool:
 
 
 def _settled(page) -> None:
-    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-added, .htmx-settling')")
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-added, .htmx-settling')")
 
 
 @pytest.mark.parametrize("width", [1280, 390])
