@@ -20,6 +20,7 @@ from contracts.models import (
 )
 from contracts.services.audit import audit_draft_change
 from contracts.services.drafts import ensure_draft
+from contracts.services.positions import move_step, put_in_order, renumber
 
 _CLAUSE_FIELDS = ("key", "heading", "legal_text", "plain_text")
 
@@ -35,17 +36,6 @@ def _free_key(wanted: str, taken: set[str]) -> str:
 
 def _ordered(version: Version) -> list[Clause]:
     return list(Clause.objects.filter(version=version).order_by("position", "id"))
-
-
-def _renumber(clauses: Sequence[Clause]) -> None:
-    """Positions 1..n in the given order, writing only the rows that moved."""
-    moved = []
-    for position, clause in enumerate(clauses, start=1):
-        if clause.position != position:
-            clause.position = position
-            moved.append(clause)
-    if moved:
-        Clause.objects.bulk_update(moved, ["position"])
 
 
 @transaction.atomic
@@ -130,11 +120,8 @@ def clause_move_to(*, clause: Clause, position: int) -> Clause:
     others = [c for c in _ordered(clause.version) if c.pk != clause.pk]
     index = min(max(position, 1), len(others) + 1) - 1
     ordered = [*others[:index], clause, *others[index:]]
-    _renumber(ordered)
+    renumber(ordered)
     return clause
-
-
-MOVE_DIRECTIONS = {"up": -1, "down": 1}
 
 
 @transaction.atomic
@@ -143,18 +130,10 @@ def clause_move(*, clause: Clause, direction: str, user: User | None) -> bool:
 
     Positions stay 1..n. Returns False, changing nothing, when the clause is already first
     (up) or last (down); a move is recorded in the contract's activity."""
-    if direction not in MOVE_DIRECTIONS:
-        raise ValidationError({"direction": "Move a clause up or down."})
     version = clause.version
     ensure_draft(version)
-    ordered = _ordered(version)
-    index = next(i for i, c in enumerate(ordered) if c.pk == clause.pk)
-    target = index + MOVE_DIRECTIONS[direction]
-    if not 0 <= target < len(ordered):
+    if not move_step(_ordered(version), clause, direction, noun="clause"):
         return False
-    ordered[index], ordered[target] = ordered[target], ordered[index]
-    _renumber(ordered)
-    clause.position = target + 1
     audit_draft_change(
         version=version,
         user=user,
@@ -168,12 +147,7 @@ def clause_move(*, clause: Clause, direction: str, user: User | None) -> bool:
 def clause_reorder(*, version: Version, clause_ids: Sequence[int]) -> list[Clause]:
     """Put the version's clauses in the order of ``clause_ids`` (all of them, each once)."""
     ensure_draft(version)
-    clauses = {c.pk: c for c in _ordered(version)}
-    if sorted(clause_ids) != sorted(clauses):
-        raise ValidationError("Give every clause of the version exactly once.")
-    ordered = [clauses[pk] for pk in clause_ids]
-    _renumber(ordered)
-    return ordered
+    return put_in_order(_ordered(version), clause_ids, noun="clause")
 
 
 @transaction.atomic
@@ -182,7 +156,7 @@ def clause_delete(*, clause: Clause) -> None:
     ensure_draft(clause.version)
     version = clause.version
     clause.delete()
-    _renumber(_ordered(version))
+    renumber(_ordered(version))
 
 
 # ---------------------------------------------------------------- library
