@@ -3,7 +3,7 @@
 The names are loaded on first use, so that importing one service module (the admin does
 at every start) does not load all of them."""
 
-from importlib import import_module
+from slaportal.lazy_exports import lazy_exports
 
 _MODULES = {
     "KINDS": "compliance.services.events",
@@ -32,15 +32,4 @@ _MODULES = {
 }
 
 __all__ = list(_MODULES)
-
-
-def __getattr__(name: str):
-    if name not in _MODULES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(_MODULES[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _MODULES)

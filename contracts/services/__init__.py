@@ -3,7 +3,7 @@
 The names are loaded on first use, so that importing one service module (the admin does
 at every start) does not load all of them."""
 
-from importlib import import_module
+from slaportal.lazy_exports import lazy_exports
 
 _MODULES = {
     "user_display_time_zone_set": "contracts.services.people",
@@ -14,7 +14,7 @@ _MODULES = {
     "audit_draft_change": "contracts.services.audit",
     "audit_record": "contracts.services.audit",
     "audit_record_automatic_many": "contracts.services.audit",
-    "MOVE_DIRECTIONS": "contracts.services.clauses",
+    "MOVE_DIRECTIONS": "contracts.services.positions",
     "clause_add": "contracts.services.clauses",
     "clause_add_from_template": "contracts.services.clauses",
     "clause_category_create": "contracts.services.clauses",
@@ -74,15 +74,4 @@ _MODULES = {
 }
 
 __all__ = list(_MODULES)
-
-
-def __getattr__(name: str):
-    if name not in _MODULES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(_MODULES[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _MODULES)
