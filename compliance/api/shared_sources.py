@@ -12,17 +12,16 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from compliance.api.errors import CONFLICT_RESPONSE, flat_errors, refused
+from compliance.api.errors import CONFLICT_RESPONSE
 from compliance.api.parsers import EventJSONParser
-from compliance.api.sources import SourceDeliverySerializer
+from compliance.api.sources import HookUrlField, SourceDeliverySerializer, deliveries_response, source_errors
 from compliance.api.views import ERRORS, NOT_FOUND, _page_of, _token_organisation
 from compliance.models import EventSource, SourceKind, SourceRoute
-from compliance.selectors.sources import deliveries_of, routes_of_source, shared_sources_of
+from compliance.selectors.sources import routes_of_source, shared_sources_of
 from compliance.selectors.tenancy import (
     contracts_with_sources_managed_by,
     organisations_with_sources_managed_by,
@@ -64,14 +63,11 @@ class SharedSourceSerializer(serializers.Serializer):
         "contract), else a dotted path into the body (Zammad ticket.organization.name, Jira "
         "issue.fields.project.key, Uptime Kuma monitor.name).",
     )
-    url = serializers.SerializerMethodField(help_text="Where the tool posts its webhooks.")
+    url = HookUrlField()
     secret = serializers.CharField(read_only=True)
     paused = serializers.BooleanField(read_only=True)
     rate_limit = serializers.IntegerField(min_value=1, max_value=100_000, required=False)
     routes = serializers.SerializerMethodField()
-
-    def get_url(self, source: EventSource) -> str:
-        return self.context["request"].build_absolute_uri(f"/hooks/{source.token}/")
 
     @extend_schema(responses=SourceRouteSerializer(many=True))
     def get_routes(self, source: EventSource) -> list[dict]:
@@ -90,11 +86,6 @@ def _source(request: Request, slug: str, source_id: int) -> EventSource:
     organisation = _organisation(request, slug)
     sources = shared_sources_managed_by(request.user).filter(organisation=organisation)
     return get_for_user_or_404(sources, pk=source_id)
-
-
-def _errors(request: Request, serializer_or_exc) -> Response:
-    errors = serializer_or_exc.errors if hasattr(serializer_or_exc, "errors") else serializer_or_exc
-    return refused(request, flat_errors(errors))
 
 
 class SharedSourceCollection(APIView):
@@ -120,7 +111,7 @@ class SharedSourceCollection(APIView):
         organisation = _organisation(request, slug)
         incoming = SharedSourceSerializer(data=request.data, context={"request": request})
         if not incoming.is_valid():
-            return _errors(request, incoming)
+            return source_errors(request, incoming)
         data = incoming.validated_data
         try:
             source = source_routes.shared_source_create(
@@ -132,7 +123,7 @@ class SharedSourceCollection(APIView):
                 rate_limit=data.get("rate_limit", 600),
             )
         except ValidationError as exc:
-            return _errors(request, exc)
+            return source_errors(request, exc)
         return Response(SharedSourceSerializer(source, context={"request": request}).data, status=201)
 
 
@@ -169,7 +160,7 @@ class SharedSourceRoutes(APIView):
         source = _source(request, slug, shared_source_id)
         incoming = SourceRouteSerializer(data=request.data)
         if not incoming.is_valid():
-            return _errors(request, incoming)
+            return source_errors(request, incoming)
         data = incoming.validated_data
         mapping = data.get("mapping") or {}
         contract = (
@@ -179,7 +170,7 @@ class SharedSourceRoutes(APIView):
         )
         if contract is None:
             unknown = "No contract your organisation provides has this reference."
-            return _errors(request, {"contract": [unknown]})
+            return source_errors(request, {"contract": [unknown]})
         try:
             route = source_routes.route_save(
                 source=source,
@@ -189,7 +180,7 @@ class SharedSourceRoutes(APIView):
                 default_service=mapping.get("default_service") or "",
             )
         except ValidationError as exc:
-            return _errors(request, exc)
+            return source_errors(request, exc)
         return Response(SourceRouteSerializer(route).data, status=201)
 
 
@@ -213,7 +204,4 @@ class SharedSourceDeliveries(APIView):
         summary="The provider-wide source's delivery log, newest first",
     )
     def get(self, request: Request, slug: str, shared_source_id: int) -> Response:
-        source = _source(request, slug, shared_source_id)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(deliveries_of(source), request, view=self)
-        return paginator.get_paginated_response(SourceDeliverySerializer(page, many=True).data)
+        return deliveries_response(self, request, _source(request, slug, shared_source_id))

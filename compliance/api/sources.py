@@ -8,7 +8,8 @@ tenant's contract or source, gets 404. Writes go through the same services as th
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -35,11 +36,22 @@ MAPPING_HELP = (
 )
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class HookUrlField(serializers.Field):
+    """The URL a source's tool posts to, whoever owns the source."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, help_text="Where the tool posts its webhooks.", **kwargs)
+
+    def to_representation(self, source: EventSource) -> str:
+        return self.context["request"].build_absolute_uri(f"/hooks/{source.token}/")
+
+
 class SourceSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     kind = serializers.ChoiceField(choices=SourceKind.choices)
     name = serializers.CharField(max_length=100)
-    url = serializers.SerializerMethodField(help_text="Where the tool posts its webhooks.")
+    url = HookUrlField()
     secret = serializers.CharField(
         read_only=True, help_text="A bearer token, or the key of the body's HMAC signature."
     )
@@ -48,9 +60,6 @@ class SourceSerializer(serializers.Serializer):
     rate_limit = serializers.IntegerField(min_value=1, max_value=100_000, required=False)
     mapping = serializers.DictField(required=False, help_text=MAPPING_HELP)
     created_at = serializers.DateTimeField(read_only=True)
-
-    def get_url(self, source: EventSource) -> str:
-        return self.context["request"].build_absolute_uri(f"/hooks/{source.token}/")
 
 
 class SourceChangeSerializer(serializers.Serializer):
@@ -82,9 +91,17 @@ def _source(request: Request, reference: str, source_id: int) -> EventSource:
     return get_for_user_or_404(sources_managed_by(request.user).filter(contract=contract), pk=source_id)
 
 
-def _errors(request: Request, serializer_or_exc) -> Response:
+def source_errors(request: Request, serializer_or_exc) -> Response:
+    """The one error answer for a refused serializer or service validation."""
     errors = serializer_or_exc.errors if hasattr(serializer_or_exc, "errors") else serializer_or_exc
     return refused(request, flat_errors(errors))
+
+
+def deliveries_response(view: APIView, request: Request, source: EventSource) -> Response:
+    """A page of the source's delivery log, newest first."""
+    paginator = PageNumberPagination()
+    page = paginator.paginate_queryset(deliveries_of(source), request, view=view)
+    return paginator.get_paginated_response(SourceDeliverySerializer(page, many=True).data)
 
 
 class SourceCollection(APIView):
@@ -109,7 +126,7 @@ class SourceCollection(APIView):
         contract = _contract(request, reference)
         incoming = SourceSerializer(data=request.data, context={"request": request})
         if not incoming.is_valid():
-            return _errors(request, incoming)
+            return source_errors(request, incoming)
         data = incoming.validated_data
         try:
             source = source_services.source_create(
@@ -121,7 +138,7 @@ class SourceCollection(APIView):
                 rate_limit=data.get("rate_limit", 600),
             )
         except ValidationError as exc:
-            return _errors(request, exc)
+            return source_errors(request, exc)
         if data.get("paused"):
             source_services.source_pause(source=source, paused=True)
         return Response(SourceSerializer(source, context={"request": request}).data, status=201)
@@ -149,7 +166,7 @@ class SourceItem(APIView):
         source = _source(request, reference, source_id)
         incoming = SourceChangeSerializer(data=request.data)
         if not incoming.is_valid():
-            return _errors(request, incoming)
+            return source_errors(request, incoming)
         data = incoming.validated_data
         try:
             source_services.source_update(
@@ -159,7 +176,7 @@ class SourceItem(APIView):
                 rate_limit=data.get("rate_limit", source.rate_limit),
             )
         except ValidationError as exc:
-            return _errors(request, exc)
+            return source_errors(request, exc)
         if "paused" in data:
             source_services.source_pause(source=source, paused=data["paused"])
         return Response(SourceSerializer(source, context={"request": request}).data)
@@ -194,7 +211,4 @@ class SourceDeliveries(APIView):
         summary="The source's delivery log, newest first",
     )
     def get(self, request: Request, reference: str, source_id: int) -> Response:
-        source = _source(request, reference, source_id)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(deliveries_of(source), request, view=self)
-        return paginator.get_paginated_response(SourceDeliverySerializer(page, many=True).data)
+        return deliveries_response(self, request, _source(request, reference, source_id))

@@ -12,34 +12,39 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from compliance.forms.shared_sources import SharedSourceCreateForm, SourceRouteForm
 from compliance.models import SourceRoute
-from compliance.selectors.sources import deliveries_of, routes_of_source, shared_sources_of
+from compliance.selectors.sources import routes_of_source, shared_sources_of
 from compliance.selectors.tenancy import (
     contracts_with_sources_managed_by,
     organisations_with_sources_managed_by,
     shared_sources_managed_by,
 )
 from compliance.services import source_routes
-from compliance.services import sources as source_services
 from compliance.views.events import add_service_errors
+from compliance.views.source_pages import SourceOwner, source_actions, source_page_context
 from contracts.selectors.tenancy import get_for_user_or_404
-
-DELIVERIES_PER_PAGE = 25
 
 
 def _organisation(user, slug: str):
     return get_for_user_or_404(organisations_with_sources_managed_by(user), slug=slug)
 
 
-def _source(user, organisation, source_id: int):
+def _source(user, organisation, shared_source_id: int):
     sources = shared_sources_managed_by(user).filter(organisation=organisation)
-    return get_for_user_or_404(sources, pk=source_id)
+    return get_for_user_or_404(sources, pk=shared_source_id)
+
+
+def _owner(organisation) -> SourceOwner:
+    return SourceOwner("compliance:shared_source_", {"slug": organisation.slug}, "shared_source_id")
+
+
+def _resolve(user, slug: str, shared_source_id: int):
+    organisation = _organisation(user, slug)
+    return _owner(organisation), _source(user, organisation, shared_source_id)
 
 
 def _contracts(user, organisation):
@@ -81,19 +86,15 @@ def shared_source_list(request, slug: str):
 
 
 def _detail_page(request, organisation, source, form, status=200):
-    page = Paginator(deliveries_of(source), DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
-    hook = reverse("compliance:source_hook", kwargs={"hook_token": source.token})
-    hook_url = request.build_absolute_uri(hook)
     return render(
         request,
         "compliance/shared_source_detail.html",
         {
+            **source_page_context(request, _owner(organisation), source),
             "organisation": organisation,
-            "source": source,
+            "log_zone": "UTC",
             "routes": routes_of_source(source),
             "form": form,
-            "page": page,
-            "hook_url": hook_url,
         },
         status=status,
     )
@@ -130,37 +131,4 @@ def shared_source_route_delete(request, slug: str, shared_source_id: int, route_
     return redirect("compliance:shared_source_detail", slug=slug, shared_source_id=source.pk)
 
 
-@login_required
-@require_POST
-def shared_source_pause(request, slug: str, shared_source_id: int):
-    organisation = _organisation(request.user, slug)
-    source = _source(request.user, organisation, shared_source_id)
-    paused = not source.paused
-    source_services.source_pause(source=source, paused=paused)
-    messages.success(
-        request,
-        f"“{source.name}” is paused: deliveries are refused and logged."
-        if paused
-        else f"“{source.name}” is receiving again.",
-    )
-    return redirect("compliance:shared_source_detail", slug=slug, shared_source_id=source.pk)
-
-
-@login_required
-@require_POST
-def shared_source_rotate(request, slug: str, shared_source_id: int):
-    organisation = _organisation(request.user, slug)
-    source = _source(request.user, organisation, shared_source_id)
-    source_services.source_rotate_secret(source=source)
-    messages.success(request, f"“{source.name}” has a new secret; the old one no longer works.")
-    return redirect("compliance:shared_source_detail", slug=slug, shared_source_id=source.pk)
-
-
-@login_required
-@require_POST
-def shared_source_delete(request, slug: str, shared_source_id: int):
-    organisation = _organisation(request.user, slug)
-    source = _source(request.user, organisation, shared_source_id)
-    source_services.source_delete(source=source)
-    messages.success(request, f"Source “{source.name}” removed; the events it sent stay.")
-    return redirect("compliance:shared_source_list", slug=slug)
+shared_source_pause, shared_source_rotate, shared_source_delete = source_actions(_resolve)

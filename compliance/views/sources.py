@@ -10,22 +10,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from compliance.forms.source_json import SourceTrialForm
 from compliance.forms.sources import SourceCreateForm, SourceMappingForm
 from compliance.selectors.events import event_terms
-from compliance.selectors.sources import deliveries_of, shared_sources_feeding, sources_of
+from compliance.selectors.sources import shared_sources_feeding, sources_of
 from compliance.selectors.tenancy import contracts_with_sources_managed_by, sources_managed_by
 from compliance.services import sources as source_services
 from compliance.services.source_trial import source_trial
 from compliance.views.events import add_service_errors
+from compliance.views.source_pages import SourceOwner, source_actions, source_page_context
 from contracts.selectors.tenancy import get_for_user_or_404
-
-DELIVERIES_PER_PAGE = 25
 
 
 def _contract(user, reference: str):
@@ -36,8 +33,13 @@ def _source(user, contract, source_id: int):
     return get_for_user_or_404(sources_managed_by(user).filter(contract=contract), pk=source_id)
 
 
-def _hook_url(request, source) -> str:
-    return request.build_absolute_uri(reverse("compliance:source_hook", kwargs={"hook_token": source.token}))
+def _owner(contract) -> SourceOwner:
+    return SourceOwner("compliance:source_", {"reference": contract.reference})
+
+
+def _resolve(user, reference: str, source_id: int):
+    contract = _contract(user, reference)
+    return _owner(contract), _source(user, contract, source_id)
 
 
 @login_required
@@ -75,18 +77,16 @@ def source_list(request, reference: str):
 
 
 def _detail_page(request, contract, source, form, status=200, trial_form=None, trial=None):
-    page = Paginator(deliveries_of(source), DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "compliance/source_detail.html",
         {
+            **source_page_context(request, _owner(contract), source),
             "contract": contract,
-            "source": source,
+            "log_zone": contract.time_zone,
             "form": form,
             "trial_form": trial_form or SourceTrialForm(),
             "trial": trial,
-            "page": page,
-            "hook_url": _hook_url(request, source),
             "label": source.name,
         },
         status=status,
@@ -142,37 +142,4 @@ def source_test(request, reference: str, source_id: int):
     )
 
 
-@login_required
-@require_POST
-def source_pause(request, reference: str, source_id: int):
-    contract = _contract(request.user, reference)
-    source = _source(request.user, contract, source_id)
-    paused = not source.paused
-    source_services.source_pause(source=source, paused=paused)
-    messages.success(
-        request,
-        f"“{source.name}” is paused: deliveries are refused and logged."
-        if paused
-        else f"“{source.name}” is receiving again.",
-    )
-    return redirect("compliance:source_detail", reference=contract.reference, source_id=source.pk)
-
-
-@login_required
-@require_POST
-def source_rotate(request, reference: str, source_id: int):
-    contract = _contract(request.user, reference)
-    source = _source(request.user, contract, source_id)
-    source_services.source_rotate_secret(source=source)
-    messages.success(request, f"“{source.name}” has a new secret; the old one no longer works.")
-    return redirect("compliance:source_detail", reference=contract.reference, source_id=source.pk)
-
-
-@login_required
-@require_POST
-def source_delete(request, reference: str, source_id: int):
-    contract = _contract(request.user, reference)
-    source = _source(request.user, contract, source_id)
-    source_services.source_delete(source=source)
-    messages.success(request, f"Source “{source.name}” removed; the events it sent stay.")
-    return redirect("compliance:source_list", reference=contract.reference)
+source_pause, source_rotate, source_delete = source_actions(_resolve)
