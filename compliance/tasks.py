@@ -17,6 +17,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
+import slaportal.celery  # noqa: F401  (the portal's app, so its tasks bind to it)
 from compliance.models import Report
 from compliance.selectors import report_runs
 from compliance.services import amendments, claimed_email, credit_notes, reports, warnings

@@ -2,6 +2,7 @@ import logging
 
 from celery import shared_task
 
+import slaportal.celery  # noqa: F401  (the portal's app, so its tasks bind to it)
 from contracts import services
 from contracts.documents.contract_pdf import contract_pdf
 from contracts.documents.sealing import SealingFailed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+import slaportal.celery  # noqa: F401  (the portal's app, so its tasks bind to it)
 from notifications import renewal_reminders, services
 
 

@@ -4,11 +4,31 @@ import os
 
 from celery import Celery
 from celery.signals import worker_process_init
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slaportal.settings")
 
+
+def beat_schedule(entries: dict) -> dict:
+    """Celery's beat schedule from the settings' ``CELERY_BEAT_SCHEDULE``, whose entries name
+    a ``cron`` ("minute hour day month weekday") or a ``schedule`` in seconds."""
+    from celery.schedules import crontab
+
+    schedule = {}
+    for name, entry in entries.items():
+        entry = dict(entry)
+        if "cron" in entry:
+            minute, hour, day, month, weekday = entry.pop("cron").split()
+            entry["schedule"] = crontab(
+                minute, hour, day_of_week=weekday, day_of_month=day, month_of_year=month
+            )
+        schedule[name] = entry
+    return schedule
+
+
 app = Celery("slaportal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.beat_schedule = beat_schedule(settings.CELERY_BEAT_SCHEDULE)
 app.autodiscover_tasks()
 
 

@@ -21,9 +21,6 @@ import logging
 import socket
 
 from django.db import transaction
-from kombu.exceptions import OperationalError as BrokerError
-
-from slaportal.celery import app
 
 logger = logging.getLogger("slaportal.queueing")
 
@@ -37,6 +34,8 @@ PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 
 def unreachable_errors() -> tuple[type[BaseException], ...]:
     """What a broker that cannot be reached raises; with the Redis client's own errors (raised
     e.g. by the result backend), loaded on first need: importing the client costs start-up time."""
+    from kombu.exceptions import OperationalError as BrokerError
+
     try:
         from redis.exceptions import ConnectionError as RedisConnectionError
         from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -45,16 +44,25 @@ def unreachable_errors() -> tuple[type[BaseException], ...]:
     return (BrokerError, ConnectionError, socket.timeout, RedisConnectionError, RedisTimeoutError)
 
 
+def _app():
+    """The portal's Celery app, loaded on first use: a process that queues nothing never
+    imports Celery."""
+    from slaportal.celery import app
+
+    return app
+
+
 def runs_in_background() -> bool:
     """True when queued work runs in a worker process (a broker is configured, the embedded
     one of `make run` included); False when it runs in-process, inside the request."""
-    return not app.conf.task_always_eager
+    return not _app().conf.task_always_eager
 
 
 def task_named(name: str):
     """The registered Celery task called ``name`` (``"app.tasks.function"``).
 
     Services queue work by name so that they never import the tasks that call them back."""
+    app = _app()
     if name not in app.tasks:
         # Outside a worker nothing imports the apps' task modules: import each app's
         # ``tasks`` now (without the worker's start-up checks, which reconfigure logging).
@@ -65,6 +73,7 @@ def task_named(name: str):
 def enqueue(task, *args, **kwargs) -> bool:
     """Publish ``task(*args, **kwargs)`` now; ``task`` is a task or its name. True when queued
     (or run, when eager); False, with a warning logged, when the broker cannot be reached."""
+    app = _app()
     if app.conf.task_always_eager:
         task = task_named(task) if isinstance(task, str) else task
         task.apply_async(args=args, kwargs=kwargs)  # runs here; its errors are its own

@@ -427,9 +427,8 @@ VERIFY_RATE_WINDOW = env_int("VERIFY_RATE_WINDOW", 600)
 # Monthly compliance reports (compliance.tasks): started by Celery beat at 06:00 on the 1st
 # of each month in TIME_ZONE. MONTHLY_REPORTS_CRON ("minute hour day month weekday") moves it
 # without a code change; "off" leaves the schedule to the database when beat runs with
-# django-celery-beat's DatabaseScheduler (edit it in the admin). Run one beat only.
-from celery.schedules import crontab  # noqa: E402
-
+# django-celery-beat's DatabaseScheduler (edit it in the admin). Run one beat only. An entry's
+# "cron" becomes its crontab schedule in slaportal.celery (Celery is not loaded at every start).
 CELERY_TIMEZONE = TIME_ZONE
 MONTHLY_REPORTS_CRON = env_str("MONTHLY_REPORTS_CRON", "0 6 1 * *")
 CELERY_BEAT_SCHEDULE = {}
@@ -439,7 +438,7 @@ if MONTHLY_REPORTS_CRON.lower() != "off":
         raise ValueError("MONTHLY_REPORTS_CRON needs five fields: minute hour day month weekday")
     CELERY_BEAT_SCHEDULE["monthly-compliance-reports"] = {
         "task": "compliance.tasks.report_month_run",
-        "schedule": crontab(*_cron[:2], day_of_week=_cron[4], day_of_month=_cron[2], month_of_year=_cron[3]),
+        "cron": MONTHLY_REPORTS_CRON,
     }
 # Warnings before a breach (compliance.tasks.breach_warnings_check): checked every
 # BREACH_WARNINGS_EVERY seconds (0: off); an incident is warned of at each of
@@ -466,7 +465,7 @@ if NOTIFICATION_DIGEST_CRON.lower() != "off":
         raise ValueError("NOTIFICATION_DIGEST_CRON needs five fields: minute hour day month weekday")
     CELERY_BEAT_SCHEDULE["notification-digests"] = {
         "task": "notifications.tasks.digests_send",
-        "schedule": crontab(*_cron[:2], day_of_week=_cron[4], day_of_month=_cron[2], month_of_year=_cron[3]),
+        "cron": NOTIFICATION_DIGEST_CRON,
     }
 # Signing (contracts.tasks.signature_requests_follow_up): every SIGNING_FOLLOW_UP_EVERY
 # seconds (0: off), open requests past their deadline expire and the signers at turn of the

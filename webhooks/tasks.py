@@ -6,6 +6,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+import slaportal.celery  # noqa: F401  (the portal's app, so its tasks bind to it)
 from slaportal.queueing import enqueue
 from webhooks import selectors, services
 

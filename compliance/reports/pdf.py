@@ -30,7 +30,7 @@ from compliance.engine import charts
 from compliance.engine.display import achieved_text, target_text
 from compliance.engine.evaluation_json import level_plotted
 from contracts.branding.brand import Branding
-from contracts.documents.sealing import INFO_DOCUMENT_SHA256
+from contracts.documents.info_keys import INFO_DOCUMENT_SHA256
 from contracts.texts import formats
 
 TEMPLATE = "pdf/report.html"

@@ -29,11 +29,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from contracts.documents.info_keys import INFO_CODE, INFO_DOCUMENT_SHA256
+
 logger = logging.getLogger("slaportal.signing")
 
-#: Keys of the PDF document information dictionary that carry the portal's record.
-INFO_CODE = "/SLAPortalVerificationCode"
-INFO_DOCUMENT_SHA256 = "/SLAPortalDocumentSHA256"
 SEAL_FIELD = "PortalSeal"
 CERT_VALID_DAYS = 20 * 365
 #: Room kept in the PDF for the seal's signature container, in hex digits. Without it pyHanko

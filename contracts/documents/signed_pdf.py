@@ -16,8 +16,8 @@ from django.template.loader import render_to_string
 from pypdf import PdfReader, PdfWriter
 
 from contracts.branding.brand import Branding
+from contracts.documents.info_keys import INFO_CODE, INFO_DOCUMENT_SHA256
 from contracts.documents.pdf import html_to_pdf
-from contracts.documents.sealing import INFO_CODE, INFO_DOCUMENT_SHA256
 
 TEMPLATE = "pdf/certificate.html"
 

@@ -301,7 +301,9 @@ def test_default_period_is_the_month_before():
 
 def test_beat_starts_the_run_at_six_on_the_first_of_each_month():
     assert "django_celery_beat" in django_settings.INSTALLED_APPS
-    entry = django_settings.CELERY_BEAT_SCHEDULE["monthly-compliance-reports"]
+    from slaportal.celery import app
+
+    entry = app.conf.beat_schedule["monthly-compliance-reports"]
     assert entry["task"] == "compliance.tasks.report_month_run"
     schedule = entry["schedule"]
     assert schedule.minute == {0} and schedule.hour == {6} and schedule.day_of_month == {1}
