@@ -21,6 +21,7 @@ Pure: no ORM, no settings, no request.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import secrets
@@ -405,7 +406,33 @@ def render_clause(text: str, values: Mapping[str, Value]) -> Rendered:
       is listed in ``errors`` and rendered as the escaped original text in a
       ``<span class="placeholder-error">``, never as nothing;
     * everything coming from the clause text goes through :func:`sanitise_html`.
+
+    The result depends only on the text and the values of the placeholders in it, so it is
+    remembered for the last ``RENDERED_CACHE_SIZE`` distinct inputs: a version's clauses are
+    rendered on every page and PDF that shows them, and Markdown is most of that work.
     """
+    names = {p.name for p in find_placeholders(text) if p.name}
+    named = tuple(sorted((name, _as_key(values.get(name))) for name in names))
+    remembered = _render_remembered(text, named)
+    return Rendered(html=remembered.html, errors=list(remembered.errors), used=set(remembered.used))
+
+
+def _as_key(value: Value | None) -> Value | None:
+    # A value other than a Block is rendered as its text; keyed so too (True and 1 are equal keys).
+    return value if value is None or isinstance(value, Block) else str(value)
+
+
+#: Distinct (clause text, values) renderings kept; a clause is a few kilobytes.
+RENDERED_CACHE_SIZE = 2048
+
+
+@functools.lru_cache(maxsize=RENDERED_CACHE_SIZE)
+def _render_remembered(text: str, named: tuple[tuple[str, Value | None], ...]) -> Rendered:
+    return _render(text, {name: value for name, value in named if value is not None})
+
+
+def _render(text: str, values: Mapping[str, Value]) -> Rendered:
+    """:func:`render_clause` without memory."""
     placeholders = find_placeholders(text)
     nonce = _new_nonce(text, values)
     tokens = _token_pattern(nonce)

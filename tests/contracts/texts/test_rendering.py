@@ -618,3 +618,26 @@ def test_a_plain_value_round_trips_through_escaping(value: str) -> None:
         assert rendered.html.startswith("<p>Value: ")
         assert rendered.html.endswith("</p>")
         assert html.unescape(rendered.html[len("<p>Value: ") : -len("</p>")]) == value
+
+
+# --- remembered renderings ---------------------------------------------------
+
+
+def test_a_rendering_is_remembered_only_for_the_same_text_and_values():
+    text = "Uptime of {{ uptime }} for {{ customer }}; {{ missing }}."
+    first = render_clause(text, {"uptime": "99.9%", "customer": "Harbour", "unused": "x"})
+    first.errors.clear()
+    first.used.clear()
+    # The second call is answered from memory (no Markdown run) and is not the first's object.
+    calls = rendering._render_remembered.cache_info().hits
+    again = render_clause(text, {"uptime": "99.9%", "customer": "Harbour", "unused": "changed"})
+    assert rendering._render_remembered.cache_info().hits == calls + 1
+    assert again.html.startswith("<p>Uptime of 99.9% for Harbour; ")
+    assert error_span("{{ missing }}").search(again.html)
+    assert [error.name for error in again.errors] == ["missing"]
+    assert again.used == {"uptime", "customer"}
+    changed = render_clause(text, {"uptime": "99.95%", "customer": "Harbour"})
+    assert "99.95%" in changed.html
+    # A value is keyed by the text it renders as: True and 1 are equal keys but read differently.
+    assert "True" in render_clause("{{ flag }}", {"flag": True}).html
+    assert render_clause("{{ flag }}", {"flag": 1}).html == "<p>1</p>"
