@@ -161,11 +161,13 @@ def main() -> None:
         from django.conf import settings
         from weasyprint import HTML
 
-        from compliance.models import Delivery, DeliveryStatus, Report
+        from compliance.models import CreditNote, CreditNoteDelivery, Delivery, DeliveryStatus, Report
+        from compliance.reports.credit_note_pdf import credit_note_html
         from compliance.reports.data import report_data
         from compliance.reports.pdf import report_html
         from compliance.selectors import report_runs
         from compliance.services import reports
+        from compliance.services.credit_notes import credit_note_data
         from contracts.documents.pdf import static_base_url, with_stack_room
         from contracts.documents.sealing import sealing_key_from_settings
 
@@ -194,7 +196,7 @@ def main() -> None:
 
         static = static_base_url()
         pipeline = pipeline_cpu = bare = bare_cpu = 0.0
-        bare_times, pages, slice_ratios = [], [], []
+        bare_times, pages, slice_ratios, notes = [], [], [], 0
         done = failed = pending = 0
         size = -(-count // max(1, min(args.slices, count)))
         for start in range(0, count, size):
@@ -215,21 +217,35 @@ def main() -> None:
                 bare_cpu += time.process_time() - cpu
                 slice_bare += bare_times[-1]
                 pages.append(report.pdf_pages)
+            # A month that owes credits closes with a credit note, rendered and sealed beside
+            # the report: its bare rendering belongs on this side too.
+            for note in CreditNote.objects.filter(report__contract__in=chosen).order_by("pk"):
+                html = credit_note_html(credit_note_data(note))
+                t, cpu = time.perf_counter(), time.process_time()
+                with_stack_room(HTML(string=html, base_url=static).write_pdf)
+                slice_bare += time.perf_counter() - t
+                bare_cpu += time.process_time() - cpu
+                notes += 1
             pipeline, pipeline_cpu, bare = pipeline + took, pipeline_cpu + took_cpu, bare + slice_bare
             slice_ratios.append(took / slice_bare)
         assert Report.objects.filter(status="ready").count() == count, "not every report was made"
         sent = Delivery.objects.filter(status=DeliveryStatus.SENT).count()
-        assert sent == 2 * count and len(received()) == sent, (sent, len(received()))
+        notes_sent = CreditNoteDelivery.objects.filter(status=DeliveryStatus.SENT).count()
+        assert sent == 2 * count and notes_sent == 2 * notes, (sent, notes_sent, notes)
+        assert len(received()) == sent + notes_sent, (sent, notes_sent, len(received()))
         smtp_server.terminate()
 
-        print(f"runs: {len(slice_ratios)}; done {done}, failed {failed}, pending {pending}; {sent} emails")
+        print(
+            f"runs: {len(slice_ratios)}; done {done}, failed {failed}, pending {pending}; "
+            f"{sent} report emails; {notes} credit notes, {notes_sent} emails"
+        )
         for label, seconds in (("pipeline       ", pipeline), ("bare WeasyPrint", bare)):
             print(
                 f"{label} {seconds:8.1f} s  {count / seconds * 60:8.1f} reports/min  "
                 f"{seconds / count:6.3f} s/report"
             )
         print(
-            f"pages per report: median {statistics.median(pages):.0f}; bare render median "
+            f"pages per report: median {statistics.median(pages):.0f}; bare report render median "
             f"{statistics.median(bare_times):.3f} s, max {max(bare_times):.3f} s"
         )
         print(f"ratio pipeline / bare rendering  {pipeline / bare:6.2f}")
