@@ -24,6 +24,11 @@ TIME_HELP = (
 class ContractSerializer(serializers.ModelSerializer):
     provider = serializers.CharField(source="provider.name", read_only=True)
     customer = serializers.CharField(source="customer.name", read_only=True)
+    notice_deadline = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="The last day notice to end the current term may be given (null when open-ended).",
+    )
 
     class Meta:
         model = Contract
@@ -36,6 +41,10 @@ class ContractSerializer(serializers.ModelSerializer):
             "time_zone",
             "start_date",
             "end_date",
+            "auto_renew",
+            "notice_period_days",
+            "renewal_months",
+            "notice_deadline",
         ]
         read_only_fields = fields
 

@@ -53,6 +53,23 @@ def test_contract_list_shows_only_own_contracts(tenants, author_api):
     assert [c["reference"] for c in response.json()["results"]] == [tenants.contract.reference]
 
 
+def test_contracts_carry_their_renewal_terms(tenants, author_api):
+    from datetime import date
+
+    from contracts.models import Contract
+
+    Contract.objects.filter(pk=tenants.contract.pk).update(
+        start_date=date(2026, 1, 1), end_date=date(2026, 12, 31), auto_renew=True, notice_period_days=60
+    )
+    listed = author_api.get("/api/v1/contracts/").json()["results"][0]
+    assert listed["auto_renew"] is True
+    assert (listed["notice_period_days"], listed["renewal_months"]) == (60, 12)
+    assert listed["notice_deadline"] == "2026-11-01"  # 60 days before 31 December
+    Contract.objects.filter(pk=tenants.contract.pk).update(end_date=None)
+    detail = author_api.get(f"/api/v1/contracts/{tenants.contract.reference}/").json()
+    assert detail["end_date"] is None and detail["notice_deadline"] is None
+
+
 def test_contract_detail_lists_terms_of_version_in_force(tenants, author_api):
     body = author_api.get(f"/api/v1/contracts/{tenants.contract.reference}/").json()
     assert {s["name"] for s in body["services"]} == {"Email", "File server", "Copier"}
