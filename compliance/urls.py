@@ -47,6 +47,11 @@ urlpatterns = [
         name="shared_source_detail",
     ),
     path(
+        "organisations/<slug:slug>/sources/<int:shared_source_id>/settings/",
+        shared_sources.shared_source_settings,
+        name="shared_source_settings",
+    ),
+    path(
         "organisations/<slug:slug>/sources/<int:shared_source_id>/routes/<int:route_id>/delete/",
         shared_sources.shared_source_route_delete,
         name="shared_source_route_delete",

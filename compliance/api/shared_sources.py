@@ -2,7 +2,7 @@
 with routes (value → contract and its service mapping) and the delivery log.
 
 ``/api/v1/organisations/{slug}/sources/``, ``…/sources/{shared_source_id}/`` (with
-``routes/``, ``routes/{route_id}/`` and ``deliveries/``). Only the organisation's admins reach
+``rotate/``, ``routes/``, ``routes/{route_id}/`` and ``deliveries/``). Only the organisation's admins reach
 them; anyone else, and another tenant's organisation, source or contract, gets 404 or a field
 error. Writes go through the same services as the pages.
 """
@@ -74,6 +74,13 @@ class SharedSourceSerializer(serializers.Serializer):
         return SourceRouteSerializer(routes_of_source(source), many=True).data
 
 
+class SharedSourceChangeSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False)
+    route_field = serializers.CharField(max_length=100, required=False)
+    paused = serializers.BooleanField(required=False)
+    rate_limit = serializers.IntegerField(min_value=1, max_value=100_000, required=False)
+
+
 def _organisation(request: Request, slug: str):
     organisations = organisations_with_sources_managed_by(request.user)
     token_organisation = _token_organisation(request)
@@ -128,6 +135,8 @@ class SharedSourceCollection(APIView):
 
 
 class SharedSourceItem(APIView):
+    parser_classes = [EventJSONParser]
+
     @extend_schema(
         operation_id="shared_sources_retrieve",
         responses={200: SharedSourceSerializer, 404: NOT_FOUND},
@@ -138,6 +147,31 @@ class SharedSourceItem(APIView):
         return Response(SharedSourceSerializer(source, context={"request": request}).data)
 
     @extend_schema(
+        operation_id="shared_sources_partial_update",
+        request=SharedSourceChangeSerializer,
+        responses={200: SharedSourceSerializer, 400: ERRORS, 404: NOT_FOUND, 409: CONFLICT_RESPONSE},
+        summary="Rename a provider-wide source, change its route field or rate limit, pause or resume it",
+    )
+    def patch(self, request: Request, slug: str, shared_source_id: int) -> Response:
+        source = _source(request, slug, shared_source_id)
+        incoming = SharedSourceChangeSerializer(data=request.data)
+        if not incoming.is_valid():
+            return source_errors(request, incoming)
+        data = incoming.validated_data
+        try:
+            source_routes.shared_source_update(
+                source=source,
+                name=data.get("name", source.name),
+                route_field=data.get("route_field", source.mapping.get("route_field", "")),
+                rate_limit=data.get("rate_limit", source.rate_limit),
+            )
+        except ValidationError as exc:
+            return source_errors(request, exc)
+        if "paused" in data:
+            source_services.source_pause(source=source, paused=data["paused"])
+        return Response(SharedSourceSerializer(source, context={"request": request}).data)
+
+    @extend_schema(
         operation_id="shared_sources_destroy",
         responses={204: None, 404: NOT_FOUND},
         summary="Remove a provider-wide source; the events it sent stay",
@@ -145,6 +179,19 @@ class SharedSourceItem(APIView):
     def delete(self, request: Request, slug: str, shared_source_id: int) -> Response:
         source_services.source_delete(source=_source(request, slug, shared_source_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SharedSourceRotate(APIView):
+    @extend_schema(
+        operation_id="shared_sources_rotate",
+        request=None,
+        responses={200: SharedSourceSerializer, 404: NOT_FOUND},
+        summary="Give the provider-wide source a new secret; the old one stops working at once",
+    )
+    def post(self, request: Request, slug: str, shared_source_id: int) -> Response:
+        source = _source(request, slug, shared_source_id)
+        source_services.source_rotate_secret(source=source)
+        return Response(SharedSourceSerializer(source, context={"request": request}).data)
 
 
 class SharedSourceRoutes(APIView):

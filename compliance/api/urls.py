@@ -95,6 +95,11 @@ urlpatterns = [
         name="api-shared-source-detail",
     ),
     path(
+        "v1/organisations/<slug:slug>/sources/<int:shared_source_id>/rotate/",
+        shared_sources.SharedSourceRotate.as_view(),
+        name="api-shared-source-rotate",
+    ),
+    path(
         "v1/organisations/<slug:slug>/sources/<int:shared_source_id>/routes/",
         shared_sources.SharedSourceRoutes.as_view(),
         name="api-shared-source-routes",

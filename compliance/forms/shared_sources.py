@@ -1,4 +1,5 @@
-"""Forms of the provider-wide source pages: adding a source and routing a value to a contract."""
+"""Forms of the provider-wide source pages: adding a source, its settings, and routing a value
+to a contract."""
 
 from __future__ import annotations
 
@@ -32,6 +33,37 @@ class SharedSourceCreateForm(forms.Form):
         self.helper.form_method = "post"
         self.helper.attrs = {"aria-label": "Add a provider-wide source"}
         self.helper.add_input(Submit("add", "Add source"))
+
+
+class SharedSourceSettingsForm(forms.Form):
+    """A provider-wide source's name, route field and rate limit; its URL and secret stay."""
+
+    name = forms.CharField(max_length=100)
+    route_field = forms.CharField(
+        label="Route field",
+        max_length=100,
+        help_text=SharedSourceCreateForm.base_fields["route_field"].help_text.removesuffix(
+            " Empty: the tool's default."
+        ),
+    )
+    rate_limit = forms.IntegerField(
+        label="Rate limit", min_value=1, max_value=100_000, help_text="Deliveries accepted per minute."
+    )
+
+    def __init__(self, *args, source, **kwargs) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": source.name,
+                "route_field": source.mapping.get("route_field", ""),
+                "rate_limit": source.rate_limit,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.attrs = {"aria-label": "Settings of the source"}
+        self.helper.add_input(Submit("save", "Save settings"))
 
 
 class SourceRouteForm(forms.Form):

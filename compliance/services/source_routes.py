@@ -66,6 +66,20 @@ def shared_source_create(
     )
 
 
+def shared_source_update(*, source: EventSource, name: str, route_field: str, rate_limit: int) -> EventSource:
+    """Rename a provider-wide source, or change where its payloads name the contract or how
+    many deliveries a minute it accepts; its URL, secret and routes stay."""
+    mapping = {**source.mapping, "route_field": route_field.strip()}
+    if not mapping["route_field"]:
+        raise ValidationError({"route_field": "Say where a payload names the contract."})
+    _check(name, source.kind, rate_limit, mapping)
+    source.name = name.strip()[:100]
+    source.mapping = mapping
+    source.rate_limit = rate_limit
+    source.save(update_fields=["name", "mapping", "rate_limit"])
+    return source
+
+
 def route_save(
     *,
     source: EventSource,

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from compliance.forms.shared_sources import SharedSourceCreateForm, SourceRouteForm
+from compliance.forms.shared_sources import SharedSourceCreateForm, SharedSourceSettingsForm, SourceRouteForm
 from compliance.models import SourceRoute
 from compliance.selectors.sources import routes_of_source, shared_sources_of
 from compliance.selectors.tenancy import (
@@ -85,7 +85,7 @@ def shared_source_list(request, slug: str):
     )
 
 
-def _detail_page(request, organisation, source, form, status=200):
+def _detail_page(request, organisation, source, form, status=200, settings_form=None):
     return render(
         request,
         "compliance/shared_source_detail.html",
@@ -95,6 +95,7 @@ def _detail_page(request, organisation, source, form, status=200):
             "log_zone": "UTC",
             "routes": routes_of_source(source),
             "form": form,
+            "settings_form": settings_form or SharedSourceSettingsForm(source=source),
         },
         status=status,
     )
@@ -118,6 +119,26 @@ def shared_source_detail(request, slug: str, shared_source_id: int):
                 return redirect("compliance:shared_source_detail", slug=slug, shared_source_id=source.pk)
         return _detail_page(request, organisation, source, form, status=400)
     return _detail_page(request, organisation, source, form)
+
+
+@login_required
+@require_POST
+def shared_source_settings(request, slug: str, shared_source_id: int):
+    """Rename the source, or change its route field or rate limit."""
+    organisation = _organisation(request.user, slug)
+    source = _source(request.user, organisation, shared_source_id)
+    settings_form = SharedSourceSettingsForm(request.POST, source=source)
+    if settings_form.is_valid():
+        try:
+            source_routes.shared_source_update(source=source, **settings_form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(settings_form, exc)
+        else:
+            messages.success(request, f"Settings of “{source.name}” saved.")
+            return redirect("compliance:shared_source_detail", slug=slug, shared_source_id=source.pk)
+    source.refresh_from_db()  # the page shows the stored name; the form keeps what was typed
+    form = SourceRouteForm(contracts=_contracts(request.user, organisation))
+    return _detail_page(request, organisation, source, form, status=400, settings_form=settings_form)
 
 
 @login_required

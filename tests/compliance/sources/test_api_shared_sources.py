@@ -85,7 +85,49 @@ def test_only_the_organisations_admins_reach_it(client, tenants, contract, who):
     assert EventSource.objects.exists()
 
 
+def test_an_admin_renames_pauses_and_rotates_a_source(client, tenants):
+    source = shared_source_create(
+        organisation=tenants.provider, user=tenants.provider_admin, kind="alertmanager", name="Central AM"
+    )
+    auth = _auth(tenants.provider_admin)
+    item = f"{_base(tenants.provider)}{source.pk}/"
+    response = client.patch(
+        item,
+        {"name": "Central", "route_field": "customer", "paused": True},
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["name"], body["route_field"], body["paused"], body["rate_limit"]) == (
+        "Central",
+        "customer",
+        True,
+        600,
+    )
+    refused = client.patch(item, {"rate_limit": 0, "name": "Lost"}, content_type="application/json", **auth)
+    assert refused.status_code == 400
+    assert set(refused.json()["errors"][0]["errors"]) == {"rate_limit"}
+    secret = source.secret
+    rotated = client.post(f"{item}rotate/", **auth).json()
+    source.refresh_from_db()
+    assert (source.name, source.rate_limit) == ("Central", 600)
+    assert rotated["secret"] == source.secret != secret
+    outsider = _auth(tenants.outsider_admin)
+    assert (
+        client.patch(item, {"name": "Theirs"}, content_type="application/json", **outsider).status_code == 404
+    )
+    assert client.post(f"{item}rotate/", **outsider).status_code == 404
+
+
 def test_the_schema_documents_provider_wide_sources(client, tenants):
     schema = client.get("/api/schema/", **_auth(tenants.provider_admin)).content.decode()
-    for operation in ("shared_sources_list", "shared_sources_create", "shared_sources_routes_save"):
+    operations = (
+        "shared_sources_list",
+        "shared_sources_create",
+        "shared_sources_partial_update",
+        "shared_sources_rotate",
+        "shared_sources_routes_save",
+    )
+    for operation in operations:
         assert operation in schema

@@ -93,7 +93,7 @@ def test_only_the_providers_admins_reach_provider_wide_sources(client_for, tenan
     client = client_for(getattr(tenants, who))
     assert client.get(_list(tenants.provider)).status_code == 404
     assert client.get(_detail(source)).status_code == 404
-    for action in ("pause", "rotate", "delete"):
+    for action in ("pause", "rotate", "delete", "settings"):
         assert client.post(_detail(source, action)).status_code == 404
     delete_route = reverse(
         "compliance:shared_source_route_delete",
@@ -101,6 +101,40 @@ def test_only_the_providers_admins_reach_provider_wide_sources(client_for, tenan
     )
     assert client.post(delete_route).status_code == 404
     assert EventSource.objects.get().paused is False and SourceRoute.objects.exists()
+    assert EventSource.objects.get().name == "Central AM"
+
+
+def test_an_admin_renames_the_source_and_changes_its_route_field(client_for, tenants, source):
+    client = client_for(tenants.provider_admin)
+    page = client.get(_detail(source)).content.decode()
+    assert 'value="Central AM"' in page and 'value="contract"' in page
+    token, secret = source.token, source.secret
+    response = client.post(
+        _detail(source, "settings"),
+        {"name": "Central Alertmanager", "route_field": "customer", "rate_limit": 120},
+    )
+    assert response.status_code == 302 and response.url == _detail(source)
+    source.refresh_from_db()
+    assert (source.name, source.mapping["route_field"], source.rate_limit) == (
+        "Central Alertmanager",
+        "customer",
+        120,
+    )
+    assert (source.token, source.secret) == (token, secret)
+    assert "Settings of “Central Alertmanager” saved." in client.get(_detail(source)).content.decode()
+
+
+def test_bad_settings_are_field_errors_and_change_nothing(client_for, tenants, source):
+    client = client_for(tenants.provider_admin)
+    response = client.post(
+        _detail(source, "settings"), {"name": "Typed name", "route_field": "", "rate_limit": 0}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'value="Typed name"' in page  # what was typed stays in the form
+    assert "This field is required." in page and "greater than or equal to 1" in page
+    source.refresh_from_db()
+    assert (source.name, source.mapping["route_field"], source.rate_limit) == ("Central AM", "contract", 600)
 
 
 def test_another_tenants_source_is_404_under_this_organisation(client_for, tenants, source):
@@ -112,6 +146,13 @@ def test_another_tenants_source_is_404_under_this_organisation(client_for, tenan
     url = reverse("compliance:shared_source_detail", kwargs=kwargs)
     assert client.get(url).status_code == 404
     assert client.get(_detail(theirs)).status_code == 404
+    settings_url = reverse("compliance:shared_source_settings", kwargs=kwargs)
+    assert (
+        client.post(settings_url, {"name": "Mine now", "route_field": "x", "rate_limit": 5}).status_code
+        == 404
+    )
+    theirs.refresh_from_db()
+    assert theirs.name == "Theirs"
 
 
 def test_pause_rotate_remove_route_and_source(client_for, tenants, source):
