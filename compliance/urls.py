@@ -47,6 +47,11 @@ urlpatterns = [
         name="shared_source_detail",
     ),
     path(
+        "organisations/<slug:slug>/sources/<int:shared_source_id>/test/",
+        shared_sources.shared_source_test,
+        name="shared_source_test",
+    ),
+    path(
         "organisations/<slug:slug>/sources/<int:shared_source_id>/settings/",
         shared_sources.shared_source_settings,
         name="shared_source_settings",

@@ -47,26 +47,47 @@ class _Undo(Exception):
 
 
 def _described(source: EventSource, touched: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """Each touched event's values as they would be stored, with its contract's reference and
+    zone (a provider-wide source's events name their contract; a contract source's are its own)."""
+    own = source.contract.reference if source.contract_id else None
     described = []
     for kind, model, names in (
         ("outages", Outage, _OUTAGE_VALUES),
         ("incidents", Incident, _INCIDENT_VALUES),
     ):
-        ids = [event["external_id"] for event in touched if event["kind"] == kind]
-        if not ids:
+        mine = [event for event in touched if event["kind"] == kind]
+        if not mine:
             continue
+        found = model.objects.filter(external_id__in=[event["external_id"] for event in mine])
+        if own:
+            found = found.filter(contract=source.contract)
+        else:
+            found = found.filter(
+                contract__provider=source.organisation,
+                contract__reference__in={e.get("contract") for e in mine},
+            )
         rows = {
-            row["external_id"]: row
-            for row in model.objects.filter(contract=source.contract, external_id__in=ids).values(*names)
+            (row["contract__reference"], row["external_id"]): row
+            for row in found.values(*names, "contract__reference", "contract__time_zone")
         }
-        for event in touched:
-            if event["kind"] == kind and event["external_id"] in rows:
-                described.append({"kind": kind, "change": event["change"], **rows[event["external_id"]]})
+        for event in mine:
+            row = rows.get((event.get("contract") or own, event["external_id"]))
+            if row is not None:
+                described.append(
+                    {
+                        "kind": kind,
+                        "change": event["change"],
+                        **{name: row[name] for name in names},
+                        "contract": row["contract__reference"],
+                        "time_zone": row["contract__time_zone"],
+                    }
+                )
     return described
 
 
 def source_trial(*, source: EventSource, text: str) -> Trial:
-    """What the payload ``text`` would do to the source's contract; writes nothing."""
+    """What the payload ``text`` would do to the source's contract (or, for a provider-wide
+    source, to the contracts it routes to); writes nothing."""
     body = text.encode("utf-8")
     if not text.strip():
         return Trial(reason="Paste a payload to test.")

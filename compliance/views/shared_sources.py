@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from compliance.forms.shared_sources import SharedSourceCreateForm, SharedSourceSettingsForm, SourceRouteForm
+from compliance.forms.source_json import SourceTrialForm
 from compliance.models import SourceRoute
 from compliance.selectors.sources import routes_of_source, shared_sources_of
 from compliance.selectors.tenancy import (
@@ -25,7 +26,7 @@ from compliance.selectors.tenancy import (
 )
 from compliance.services import source_routes
 from compliance.views.events import add_service_errors
-from compliance.views.source_pages import SourceOwner, source_actions, source_page_context
+from compliance.views.source_pages import SourceOwner, source_actions, source_page_context, trial_answer
 from contracts.selectors.tenancy import get_for_user_or_404
 
 
@@ -85,7 +86,9 @@ def shared_source_list(request, slug: str):
     )
 
 
-def _detail_page(request, organisation, source, form, status=200, settings_form=None):
+def _detail_page(
+    request, organisation, source, form, status=200, settings_form=None, trial_form=None, trial=None
+):
     return render(
         request,
         "compliance/shared_source_detail.html",
@@ -96,6 +99,8 @@ def _detail_page(request, organisation, source, form, status=200, settings_form=
             "routes": routes_of_source(source),
             "form": form,
             "settings_form": settings_form or SharedSourceSettingsForm(source=source),
+            "trial_form": trial_form or SourceTrialForm(),
+            "trial": trial,
         },
         status=status,
     )
@@ -119,6 +124,20 @@ def shared_source_detail(request, slug: str, shared_source_id: int):
                 return redirect("compliance:shared_source_detail", slug=slug, shared_source_id=source.pk)
         return _detail_page(request, organisation, source, form, status=400)
     return _detail_page(request, organisation, source, form)
+
+
+@login_required
+@require_POST
+def shared_source_test(request, slug: str, shared_source_id: int):
+    """The live test of a pasted payload through the source's routes (see ``trial_answer``)."""
+    organisation = _organisation(request.user, slug)
+    source = _source(request.user, organisation, shared_source_id)
+
+    def page(**trial):
+        form = SourceRouteForm(contracts=_contracts(request.user, organisation))
+        return _detail_page(request, organisation, source, form, **trial)
+
+    return trial_answer(request, _owner(organisation), source, {"organisation": organisation}, page)
 
 
 @login_required

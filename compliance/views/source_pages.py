@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from compliance.forms.source_json import SourceTrialForm
 from compliance.models import EventSource
 from compliance.selectors.sources import deliveries_of
 from compliance.services import sources as source_services
+from compliance.services.source_trial import source_trial
 
 DELIVERIES_PER_PAGE = 25
 
@@ -52,11 +55,37 @@ def source_page_context(request, owner: SourceOwner, source: EventSource) -> dic
         "pause_url": owner.url("pause", source),
         "rotate_url": owner.url("rotate", source),
         "delete_url": owner.url("delete", source),
+        "trial_url": owner.url("test", source),
         "list_url": owner.url("list"),
     }
 
 
 Resolve = Callable[..., tuple[SourceOwner, EventSource]]
+
+
+def trial_answer(
+    request, owner: SourceOwner, source: EventSource, context: dict, page: Callable[..., HttpResponse]
+):
+    """The live test: what a pasted payload would do, with nothing written. htmx gets the
+    result panel alone (always 200, so it is shown); without JavaScript ``page`` answers with
+    the whole page (``trial_form``, ``trial`` and ``status``), 400 when it would be refused."""
+    trial_form = SourceTrialForm(request.POST)
+    trial = (
+        source_trial(source=source, text=trial_form.cleaned_data["payload"])
+        if trial_form.is_valid()
+        else None
+    )
+    if request.headers.get("HX-Request") == "true":
+        panel = {
+            **context,
+            "source": source,
+            "trial_form": trial_form,
+            "trial": trial,
+            "trial_url": owner.url("test", source),
+        }
+        return render(request, "compliance/_source_trial.html", panel)
+    refused = trial is None or trial.refused
+    return page(trial_form=trial_form, trial=trial, status=400 if refused else 200)
 
 
 def _pause(request, source: EventSource) -> bool:

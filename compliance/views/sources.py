@@ -19,9 +19,8 @@ from compliance.selectors.events import event_terms
 from compliance.selectors.sources import shared_sources_feeding, sources_of
 from compliance.selectors.tenancy import contracts_with_sources_managed_by, sources_managed_by
 from compliance.services import sources as source_services
-from compliance.services.source_trial import source_trial
 from compliance.views.events import add_service_errors
-from compliance.views.source_pages import SourceOwner, source_actions, source_page_context
+from compliance.views.source_pages import SourceOwner, source_actions, source_page_context, trial_answer
 from contracts.selectors.tenancy import get_for_user_or_404
 
 
@@ -121,25 +120,15 @@ def source_detail(request, reference: str, source_id: int):
 @login_required
 @require_POST
 def source_test(request, reference: str, source_id: int):
-    """The live test: what a pasted payload would do, with nothing written. htmx gets the
-    result panel alone (always 200, so it is shown); without JavaScript the whole page."""
+    """The live test of a pasted payload (see ``trial_answer``)."""
     contract = _contract(request.user, reference)
     source = _source(request.user, contract, source_id)
-    trial_form = SourceTrialForm(request.POST)
-    trial = (
-        source_trial(source=source, text=trial_form.cleaned_data["payload"])
-        if trial_form.is_valid()
-        else None
-    )
-    context = {"contract": contract, "source": source, "trial_form": trial_form, "trial": trial}
-    if request.headers.get("HX-Request") == "true":
-        return render(request, "compliance/_source_trial.html", context)
-    refused = trial is None or trial.refused
-    services = list(event_terms(contract).services)
-    form = SourceMappingForm(source=source, services=services)
-    return _detail_page(
-        request, contract, source, form, status=400 if refused else 200, trial_form=trial_form, trial=trial
-    )
+
+    def page(**trial):
+        form = SourceMappingForm(source=source, services=list(event_terms(contract).services))
+        return _detail_page(request, contract, source, form, **trial)
+
+    return trial_answer(request, _owner(contract), source, {"contract": contract}, page)
 
 
 source_pause, source_rotate, source_delete = source_actions(_resolve)

@@ -55,6 +55,17 @@ def test_admin_routes_one_alertmanager_to_two_contracts(browser_page, tenants, v
     _route(page, "quay", quay)
     assert_accessible(page)
 
+    # The live test: a pasted delivery shows each event in its contract, and writes nothing.
+    page.get_by_label("Payload").fill(
+        json.dumps(alertmanager(alert(fingerprint="3333333333333333", customer="quay")))
+    )
+    page.get_by_role("button", name="Test", exact=True).click()
+    result = page.locator("#trial-result")
+    expect(result).to_contain_text("Would be applied. Nothing was written.")
+    expect(result).to_contain_text(quay.reference)
+    assert not Outage.objects.exists()
+    assert_accessible(page)
+
     url = page.get_by_label("Webhook URL").input_value()
     page.get_by_text("Show the secret").click()
     secret = page.locator("#source-secret").inner_text()
@@ -74,6 +85,13 @@ def test_admin_routes_one_alertmanager_to_two_contracts(browser_page, tenants, v
     expect(log).to_contain_text("matches no contract")
     assert_accessible(page)
 
+    # Renamed in its settings; the URL and secret stay.
+    settings = page.get_by_role("form", name="Settings of the source")
+    settings.get_by_label("Name").fill("Alertmanager (all customers)")
+    settings.get_by_role("button", name="Save settings").click()
+    expect(page.locator("main")).to_contain_text("Settings of “Alertmanager (all customers)” saved.")
+    assert page.get_by_label("Webhook URL").input_value() == url
+
     page.goto(f"{page.base}/contracts/{quay.reference}/sources/")
-    expect(page.locator("main")).to_contain_text("Central Alertmanager")
+    expect(page.locator("main")).to_contain_text("Alertmanager (all customers)")
     assert_accessible(page)
