@@ -86,6 +86,11 @@ def shared_source_list(request, slug: str):
     )
 
 
+def _with_action(settings_form: SharedSourceSettingsForm, source) -> SharedSourceSettingsForm:
+    settings_form.helper.form_action = _owner(source.organisation).url("settings", source)
+    return settings_form
+
+
 def _detail_page(
     request, organisation, source, form, status=200, settings_form=None, trial_form=None, trial=None
 ):
@@ -98,7 +103,7 @@ def _detail_page(
             "log_zone": "UTC",
             "routes": routes_of_source(source),
             "form": form,
-            "settings_form": settings_form or SharedSourceSettingsForm(source=source),
+            "settings_form": _with_action(settings_form or SharedSourceSettingsForm(source=source), source),
             "trial_form": trial_form or SourceTrialForm(),
             "trial": trial,
         },

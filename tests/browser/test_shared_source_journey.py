@@ -56,7 +56,7 @@ def test_admin_routes_one_alertmanager_to_two_contracts(browser_page, tenants, v
     assert_accessible(page)
 
     # The live test: a pasted delivery shows each event in its contract, and writes nothing.
-    page.get_by_label("Payload").fill(
+    page.get_by_role("textbox", name="Sample payload (JSON)").fill(
         json.dumps(alertmanager(alert(fingerprint="3333333333333333", customer="quay")))
     )
     page.get_by_role("button", name="Test", exact=True).click()

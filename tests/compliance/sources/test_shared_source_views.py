@@ -108,6 +108,7 @@ def test_an_admin_renames_the_source_and_changes_its_route_field(client_for, ten
     client = client_for(tenants.provider_admin)
     page = client.get(_detail(source)).content.decode()
     assert 'value="Central AM"' in page and 'value="contract"' in page
+    assert f'action="{_detail(source, "settings")}"' in page
     token, secret = source.token, source.secret
     response = client.post(
         _detail(source, "settings"),
