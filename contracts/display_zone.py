@@ -1,6 +1,8 @@
 """The display time zone of the person a page or email is for, while it is rendered.
 
-Each person may pick a display time zone on their profile (``User.display_time_zone``).
+Each person may pick a display time zone on their profile (``User.display_time_zone``); one
+who picks none sees their organisation's default (``Organisation.default_time_zone``, see
+``contracts.selectors.display_zones``).
 ``DisplayTimeZoneMiddleware`` makes it the viewer's zone for the request, ``shown_to`` does the
 same while an email to one person is rendered, and the ``in_zone`` template filter shows
 instants in it (or, when the person picked none, in the zone the template names: the
@@ -46,8 +48,10 @@ class DisplayTimeZoneMiddleware:
 
     def __call__(self, request):
         def zone() -> str:
+            from contracts.selectors.display_zones import display_time_zone_of
+
             user = getattr(request, "user", None)
-            return (user.display_time_zone or "") if user is not None and user.is_authenticated else ""
+            return display_time_zone_of(user) if user is not None and user.is_authenticated else ""
 
         with shown_to(zone):
             return self.get_response(request)

@@ -32,6 +32,11 @@ urlpatterns = [
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     # Organisations and their members.
     path("organisations/<slug:slug>/", organisations.organisation_detail, name="organisation_detail"),
+    path(
+        "organisations/<slug:slug>/time-zone/",
+        organisations.organisation_time_zone,
+        name="organisation_time_zone",
+    ),
     # A provider's branding: set by its admins, shown on its contracts' pages and documents.
     path(
         "organisations/<slug:slug>/branding/",

@@ -16,6 +16,7 @@ from compliance.forms.events import ApiTokenForm
 from compliance.selectors.tenancy import api_tokens_of
 from compliance.services import tokens
 from contracts.forms.parties import DisplayTimeZoneForm
+from contracts.selectors.display_zones import display_time_zone_of
 from contracts.selectors.tenancy import get_for_user_or_404, organisations_for_user
 from contracts.services import user_display_time_zone_set
 
@@ -34,6 +35,7 @@ def _page(request, form, *, zone_form=None, secret: str = "", status: int = 200)
             "form": form,
             "zone_form": zone_form or _zone_form(request),
             "now": timezone.now(),
+            "shown_zone": display_time_zone_of(request.user),
             "tokens": api_tokens_of(request.user),
             "secret": secret,
         },

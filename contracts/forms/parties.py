@@ -135,9 +135,9 @@ class DisplayTimeZoneForm(forms.Form):
         max_length=64,
         help_text=(
             "Times on pages and in your emails are shown in this zone, each with the zone named. "
-            "Type to search, e.g. “New York” or “Europe/Amsterdam”. Leave empty to see a contract's "
-            "times in the contract's zone and other times in UTC. Event times and sealed PDFs stay "
-            "on the contract's clock."
+            "Type to search, e.g. “New York” or “Europe/Amsterdam”. Leave empty for your "
+            "organisation's default zone, or, without one, a contract's times in the contract's zone "
+            "and other times in UTC. Event times and sealed PDFs stay on the contract's clock."
         ),
         widget=forms.TextInput(
             attrs={"list": "time-zone-names", "autocomplete": "off", "spellcheck": "false"}
@@ -166,3 +166,20 @@ class DisplayTimeZoneForm(forms.Form):
                 f"“{typed}” is not a known time zone. Pick one from the list, e.g. Europe/Amsterdam."
             )
         return by_lower[typed.lower()]
+
+
+class OrganisationTimeZoneForm(DisplayTimeZoneForm):
+    """The zone an organisation's members see times in when they picked none."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["display_time_zone"]
+        field.label = "Default time zone"
+        field.help_text = (
+            "Members who picked no zone on their profile see times on pages and in emails in this "
+            "zone, each with the zone named. Leave empty for each contract's zone on its pages and "
+            "UTC elsewhere. Event times and sealed PDFs stay on the contract's clock."
+        )
+        self.helper.form_id = "default-time-zone-form"
+        self.helper.inputs = []
+        self.helper.add_input(Submit("save", "Save default time zone"))

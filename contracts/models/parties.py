@@ -45,7 +45,8 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email address", unique=True)
-    # Only how times are shown to this person; empty: the contract's zone on its pages, UTC elsewhere.
+    # Only how times are shown to this person; empty: their organisation's default zone, else
+    # the contract's zone on its pages and UTC elsewhere.
     display_time_zone = models.CharField(
         max_length=64, blank=True, default="", validators=[validate_display_time_zone]
     )
@@ -106,6 +107,10 @@ class Organisation(models.Model):
         blank=True,
         validators=[validate_accent_colour],
         help_text="A colour as #rrggbb, used for the band with your logo on contract pages and PDFs.",
+    )
+    # How times are shown to members who picked no zone of their own (only what is shown).
+    default_time_zone = models.CharField(
+        max_length=64, blank=True, default="", validators=[validate_display_time_zone]
     )
     created_at = models.DateTimeField(default=timezone.now)
 

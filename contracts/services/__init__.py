@@ -7,6 +7,7 @@ from slaportal.lazy_exports import lazy_exports
 
 _MODULES = {
     "user_display_time_zone_set": "contracts.services.people",
+    "organisation_default_time_zone_set": "contracts.services.people",
     "service_level_move": "contracts.services.terms_order",
     "service_level_reorder": "contracts.services.terms_order",
     "organisation_branding_update": "contracts.services.branding",

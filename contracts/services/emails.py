@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from contracts.branding.brand import Branding
 from contracts.display_zone import shown_to
-from contracts.models import User
+from contracts.selectors.display_zones import display_time_zone_of_address
 
 #: The Content-ID the HTML part names the provider's logo by (``<img src="cid:…">``).
 LOGO_CID = "provider-logo@sla-portal"
@@ -107,7 +107,7 @@ def _recipient_zone(to: Sequence[str], cc: Sequence[str]) -> str:
     when it goes to several people, or to an address with no account."""
     if len(to) != 1 or cc:
         return ""
-    return User.objects.filter(email__iexact=to[0]).values_list("display_time_zone", flat=True).first() or ""
+    return display_time_zone_of_address(to[0])
 
 
 def email_send_once(

@@ -4,10 +4,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from contracts import services
-from contracts.forms.parties import BrandingForm, InvitationForm, MembershipForm
+from contracts.forms.parties import BrandingForm, InvitationForm, MembershipForm, OrganisationTimeZoneForm
 from contracts.models import Invitation, Membership
 from contracts.selectors.branding import organisations_branding_visible_to
 from contracts.selectors.tenancy import (
@@ -22,7 +23,13 @@ def _administered_or_404(user, slug: str):
     return get_for_user_or_404(organisations_administered_by(user), slug=slug)
 
 
-def _detail_context(user, organisation, *, form=None, branding_form=None) -> dict:
+def _zone_form(organisation, data=None) -> OrganisationTimeZoneForm:
+    form = OrganisationTimeZoneForm(data, initial={"display_time_zone": organisation.default_time_zone})
+    form.helper.form_action = reverse("contracts:organisation_time_zone", kwargs={"slug": organisation.slug})
+    return form
+
+
+def _detail_context(user, organisation, *, form=None, branding_form=None, zone_form=None) -> dict:
     mine = membership_of(user, organisation)
     admin = mine.can_manage_members
     return {
@@ -35,6 +42,7 @@ def _detail_context(user, organisation, *, form=None, branding_form=None) -> dic
         "branding_form": (branding_form or _branding_form(organisation))
         if admin and organisation.is_provider
         else None,
+        "zone_form": (zone_form or _zone_form(organisation)) if admin else None,
     }
 
 
@@ -80,6 +88,30 @@ def organisation_branding(request, slug: str):
         request,
         "contracts/organisation_detail.html",
         _detail_context(request.user, organisation, branding_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def organisation_time_zone(request, slug: str):
+    """The zone the organisation's members see times in when they picked none of their own."""
+    organisation = _administered_or_404(request.user, slug)
+    zone_form = _zone_form(organisation, request.POST)
+    if zone_form.is_valid():
+        zone = zone_form.cleaned_data["display_time_zone"]
+        services.organisation_default_time_zone_set(organisation=organisation, time_zone=zone)
+        messages.success(
+            request,
+            f"Members who picked no time zone now see times in {zone}."
+            if zone
+            else "Members who picked no time zone now see each contract's zone, or UTC.",
+        )
+        return redirect("contracts:organisation_detail", slug=slug)
+    return render(
+        request,
+        "contracts/organisation_detail.html",
+        _detail_context(request.user, organisation, zone_form=zone_form),
         status=400,
     )
 

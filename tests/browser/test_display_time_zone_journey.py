@@ -56,3 +56,37 @@ def test_a_person_picks_new_york_and_reads_the_activity_in_it(browser_page, tena
     expect(table).to_contain_text("3 December 2026, 09:15 EST (America/New_York)")
     expect(table).not_to_contain_text("(Europe/Amsterdam)")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}])
+def test_an_admin_sets_the_organisations_default_zone(browser_page, tenants, viewport):
+    page = browser_page
+    page.set_viewport_size(viewport)
+    AuditEvent.objects.create(
+        contract=tenants.contract,
+        actor_name="Alice",
+        action=AuditAction.EVENT_RECORDED,
+        summary="Outage recorded",
+        created_at=datetime(2026, 12, 3, 14, 15, tzinfo=UTC),
+    )
+    sign_in(page, tenants.provider_admin.email)
+    page.goto(page.base + f"/organisations/{tenants.provider.slug}/")
+    assert_accessible(page)
+    field = page.get_by_label("Default time zone")
+    expect(field).to_have_attribute("list", "time-zone-names")
+    field.fill("Nowhere/Town")
+    page.get_by_role("button", name="Save default time zone").click()
+    expect(page.locator("main")).to_contain_text("“Nowhere/Town” is not a known time zone")
+    assert_accessible(page)
+
+    page.get_by_label("Default time zone").fill("America/New_York")
+    page.get_by_role("button", name="Save default time zone").click()
+    expect(page.locator("main")).to_contain_text(
+        "Members who picked no time zone now see times in America/New_York."
+    )
+    expect(page.locator("#default-zone-now")).to_contain_text("America/New_York")
+    assert_accessible(page)
+
+    # The admin picked no zone of their own, so the provider's default applies to them too.
+    page.goto(page.base + f"/contracts/{tenants.contract.reference}/activity/")
+    expect(page.get_by_role("table")).to_contain_text("3 December 2026, 09:15 EST (America/New_York)")

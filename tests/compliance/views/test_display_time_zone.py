@@ -208,3 +208,84 @@ def test_the_signing_certificate_names_utc_whoever_renders_it():
     assert "<td>2026-11-30 09:15:00 UTC</td>" in html
     assert "Completed 2026-11-30 09:15:00 UTC." in html
     assert "America/New_York" not in html
+
+
+# ---------------------------------------------------------------- the organisation's default
+
+ORG_ZONE = "contracts:organisation_time_zone"
+
+
+def _set_default(client, organisation, zone: str):
+    return client.post(reverse(ORG_ZONE, kwargs={"slug": organisation.slug}), {"display_time_zone": zone})
+
+
+@pytest.mark.parametrize(
+    ("own", "defaults", "shown"),
+    [
+        ("", [], ""),  # nobody set anything: the contract's zone, or UTC
+        ("", ["America/New_York"], "America/New_York"),
+        ("Asia/Tokyo", ["America/New_York"], "Asia/Tokyo"),  # the person's own pick wins
+        ("", ["America/New_York", "America/New_York"], "America/New_York"),  # two that agree
+        ("", ["America/New_York", "Europe/London"], ""),  # two that disagree: no guess
+        ("", ["America/New_York", ""], "America/New_York"),  # one without a default does not count
+    ],
+)
+def test_the_zone_shown_to_a_person(tenants, own, defaults, shown):
+    from contracts.models import Membership
+    from contracts.selectors.display_zones import display_time_zone_of
+    from tests import factories
+
+    person = factories.member(tenants.provider, "viewer", "zoned@brightline.example")
+    services.user_display_time_zone_set(user=person, time_zone=own)
+    for number, zone in enumerate(defaults):
+        organisation = factories.organisation(f"Org {number}")
+        Membership.objects.create(user=person, organisation=organisation, role="viewer")
+        services.organisation_default_time_zone_set(organisation=organisation, time_zone=zone)
+    assert display_time_zone_of(person) == shown
+
+
+def test_an_admin_sets_the_default_and_members_without_a_zone_see_it(tenants, client_for):
+    admin = client_for(tenants.provider_admin)
+    detail = reverse("contracts:organisation_detail", kwargs={"slug": tenants.provider.slug})
+    assert "No default: members who picked no zone" in admin.get(detail).content.decode()
+    response = _set_default(admin, tenants.provider, "america/new york")
+    assert response.status_code == 302 and response.url == detail
+    tenants.provider.refresh_from_db()
+    assert tenants.provider.default_time_zone == "America/New_York"
+    assert (
+        "Members who picked no time zone now see times in America/New_York."
+        in admin.get(detail).content.decode()
+    )
+
+    _log(tenants.contract, datetime(2026, 12, 3, 14, 15, tzinfo=UTC))
+    # Neither the admin nor the author picked a zone of their own.
+    assert ">3 December 2026, 09:15 EST (America/New_York)</time>" in _activity(admin, tenants.contract)
+    profile = client_for(tenants.provider_author).get(reverse(PROFILE)).content.decode()
+    assert "times are shown in your organisation's default, America/New_York" in profile
+    # The customer's people are not the provider's members: their default stays their own.
+    customer = client_for(tenants.customer_admin)
+    assert ">3 December 2026, 15:15 CET (Europe/Amsterdam)</time>" in _activity(customer, tenants.contract)
+
+
+def test_a_bad_default_is_refused_keeping_what_was_typed(tenants, client_for):
+    admin = client_for(tenants.provider_admin)
+    _set_default(admin, tenants.provider, "Europe/Amsterdam")
+    response = _set_default(admin, tenants.provider, "Mars/Olympus_Mons")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "“Mars/Olympus_Mons” is not a known time zone" in body and 'value="Mars/Olympus_Mons"' in body
+    tenants.provider.refresh_from_db()
+    assert tenants.provider.default_time_zone == "Europe/Amsterdam"
+
+
+@pytest.mark.parametrize("who", ["provider_author", "customer_admin", "outsider_admin"])
+def test_only_the_organisations_admins_set_its_default(tenants, client_for, who):
+    assert _set_default(client_for(getattr(tenants, who)), tenants.provider, "Asia/Tokyo").status_code == 404
+    tenants.provider.refresh_from_db()
+    assert tenants.provider.default_time_zone == ""
+
+
+def test_an_email_follows_the_recipients_organisation_default(tenants, mailoutbox):
+    services.organisation_default_time_zone_set(organisation=tenants.outsider, time_zone="Asia/Tokyo")
+    _invite(tenants, tenants.outsider_admin.email)
+    assert "11 December 2026, 02:00 JST (Asia/Tokyo)" in mailoutbox[-1].body
