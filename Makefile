@@ -23,9 +23,10 @@ run: $(STAMP)
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# The whole suite in parallel, one worker per core (PYTEST_WORKERS to change it); idle workers
-# take queued tests from busy ones, so the long tests do not leave one worker running alone.
-PYTEST_WORKERS ?= auto
+# The whole suite in parallel, one worker per core and one more (PYTEST_WORKERS to change it):
+# browser, worker and SMTP tests spend much of their time waiting, so a core is rarely idle.
+# Idle workers take queued tests from busy ones, so the long tests do not run alone at the end.
+PYTEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print((os.cpu_count() or 1) + 1)")
 test: $(STAMP)
 	@start=$$(date +%s); status=0; \
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS) || status=$$?; \
