@@ -18,7 +18,13 @@ from rest_framework.views import APIView
 
 from compliance.api.errors import CONFLICT_RESPONSE
 from compliance.api.parsers import EventJSONParser
-from compliance.api.sources import HookUrlField, SourceDeliverySerializer, deliveries_response, source_errors
+from compliance.api.sources import (
+    HookUrlField,
+    SourceDeliverySerializer,
+    deliveries_response,
+    source_errors,
+    source_patch,
+)
 from compliance.api.views import ERRORS, NOT_FOUND, _page_of, _token_organisation
 from compliance.models import EventSource, SourceKind, SourceRoute
 from compliance.selectors.sources import routes_of_source, shared_sources_of
@@ -154,22 +160,16 @@ class SharedSourceItem(APIView):
     )
     def patch(self, request: Request, slug: str, shared_source_id: int) -> Response:
         source = _source(request, slug, shared_source_id)
-        incoming = SharedSourceChangeSerializer(data=request.data)
-        if not incoming.is_valid():
-            return source_errors(request, incoming)
-        data = incoming.validated_data
-        try:
+
+        def update(data: dict) -> None:
             source_routes.shared_source_update(
                 source=source,
                 name=data.get("name", source.name),
                 route_field=data.get("route_field", source.mapping.get("route_field", "")),
                 rate_limit=data.get("rate_limit", source.rate_limit),
             )
-        except ValidationError as exc:
-            return source_errors(request, exc)
-        if "paused" in data:
-            source_services.source_pause(source=source, paused=data["paused"])
-        return Response(SharedSourceSerializer(source, context={"request": request}).data)
+
+        return source_patch(request, source, SharedSourceChangeSerializer, update, SharedSourceSerializer)
 
     @extend_schema(
         operation_id="shared_sources_destroy",

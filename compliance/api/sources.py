@@ -97,6 +97,23 @@ def source_errors(request: Request, serializer_or_exc) -> Response:
     return refused(request, flat_errors(errors))
 
 
+def source_patch(request: Request, source: EventSource, incoming_class, update, answer_class) -> Response:
+    """A PATCH of a source, whoever owns it: the fields sent (``incoming_class``), checked and
+    saved by ``update(data)`` (a service call), then paused or resumed; answered as
+    ``answer_class``, or with the one error shape and nothing changed."""
+    incoming = incoming_class(data=request.data)
+    if not incoming.is_valid():
+        return source_errors(request, incoming)
+    data = incoming.validated_data
+    try:
+        update(data)
+    except ValidationError as exc:
+        return source_errors(request, exc)
+    if "paused" in data:
+        source_services.source_pause(source=source, paused=data["paused"])
+    return Response(answer_class(source, context={"request": request}).data)
+
+
 def deliveries_response(view: APIView, request: Request, source: EventSource) -> Response:
     """A page of the source's delivery log, newest first."""
     paginator = PageNumberPagination()
@@ -164,22 +181,16 @@ class SourceItem(APIView):
     )
     def patch(self, request: Request, reference: str, source_id: int) -> Response:
         source = _source(request, reference, source_id)
-        incoming = SourceChangeSerializer(data=request.data)
-        if not incoming.is_valid():
-            return source_errors(request, incoming)
-        data = incoming.validated_data
-        try:
+
+        def update(data: dict) -> None:
             source_services.source_update(
                 source=source,
                 name=data.get("name", source.name),
                 mapping=data.get("mapping", source.mapping),
                 rate_limit=data.get("rate_limit", source.rate_limit),
             )
-        except ValidationError as exc:
-            return source_errors(request, exc)
-        if "paused" in data:
-            source_services.source_pause(source=source, paused=data["paused"])
-        return Response(SourceSerializer(source, context={"request": request}).data)
+
+        return source_patch(request, source, SourceChangeSerializer, update, SourceSerializer)
 
     @extend_schema(
         operation_id="sources_destroy",
