@@ -14,18 +14,23 @@ from tests.browser.test_customer_journey import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}])
-def test_a_person_picks_new_york_and_reads_the_activity_in_it(browser_page, tenants, viewport):
-    page = browser_page
-    page.set_viewport_size(viewport)
-    reference = tenants.contract.reference
+def _outage_recorded(contract) -> None:
+    """An activity entry at 14:15 UTC on 3 December 2026 (15:15 in Amsterdam, 09:15 in New York)."""
     AuditEvent.objects.create(
-        contract=tenants.contract,
+        contract=contract,
         actor_name="Alice",
         action=AuditAction.EVENT_RECORDED,
         summary="Outage recorded",
         created_at=datetime(2026, 12, 3, 14, 15, tzinfo=UTC),
     )
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}])
+def test_a_person_picks_new_york_and_reads_the_activity_in_it(browser_page, tenants, viewport):
+    page = browser_page
+    page.set_viewport_size(viewport)
+    reference = tenants.contract.reference
+    _outage_recorded(tenants.contract)
 
     sign_in(page, tenants.provider_admin.email)
     page.goto(page.base + f"/contracts/{reference}/activity/")
@@ -62,13 +67,7 @@ def test_a_person_picks_new_york_and_reads_the_activity_in_it(browser_page, tena
 def test_an_admin_sets_the_organisations_default_zone(browser_page, tenants, viewport):
     page = browser_page
     page.set_viewport_size(viewport)
-    AuditEvent.objects.create(
-        contract=tenants.contract,
-        actor_name="Alice",
-        action=AuditAction.EVENT_RECORDED,
-        summary="Outage recorded",
-        created_at=datetime(2026, 12, 3, 14, 15, tzinfo=UTC),
-    )
+    _outage_recorded(tenants.contract)
     sign_in(page, tenants.provider_admin.email)
     page.goto(page.base + f"/organisations/{tenants.provider.slug}/")
     assert_accessible(page)
