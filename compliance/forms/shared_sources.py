@@ -7,12 +7,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from compliance.forms.sources import KIND_HELP, _parse_pairs
-from compliance.models import SourceKind
+from compliance.forms.sources import SourceCreateForm, _parse_pairs
 
 
-class SharedSourceCreateForm(forms.Form):
-    kind = forms.ChoiceField(label="Sending tool", choices=SourceKind.choices, widget=forms.RadioSelect)
+class SharedSourceCreateForm(SourceCreateForm):
+    """As a contract's source, with the field that names the contract in each payload."""
+
     name = forms.CharField(max_length=100, help_text="What sends, e.g. “Central Alertmanager”.")
     route_field = forms.CharField(
         label="Route field",
@@ -26,13 +26,8 @@ class SharedSourceCreateForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
-            (value, f"{label} — {KIND_HELP[value]}") for value, label in SourceKind.choices
-        ]
-        self.helper = FormHelper()
-        self.helper.form_method = "post"
+        self.fields["kind"].help_text = ""
         self.helper.attrs = {"aria-label": "Add a provider-wide source"}
-        self.helper.add_input(Submit("add", "Add source"))
 
 
 class SharedSourceSettingsForm(forms.Form):

@@ -8,7 +8,6 @@ that contract's service mapping. Only contracts the organisation provides can be
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,7 +17,7 @@ from django.db import IntegrityError, transaction
 from compliance.models import EventSource, SourceKind, SourceRoute
 from compliance.selectors.events import event_terms
 from compliance.services.payloads import PayloadRefused
-from compliance.services.sources import _check, _new_secret, source_default_mapping
+from compliance.services.sources import source_default_mapping, source_new, source_update
 from contracts.models import Contract, Organisation
 
 # Where each tool's payload names the contract: a label of each alert (Alertmanager,
@@ -53,16 +52,13 @@ def shared_source_create(
     mapping.pop("services", None)
     mapping.pop("default_service", None)
     mapping["route_field"] = (route_field or "").strip() or DEFAULT_ROUTE_FIELD.get(kind, "contract")
-    _check(name, kind, rate_limit, mapping)
-    return EventSource.objects.create(
-        organisation=organisation,
+    return source_new(
+        owner={"organisation": organisation},
+        user=user,
         kind=kind,
-        name=name.strip()[:100],
-        token=secrets.token_urlsafe(32),
-        secret=_new_secret(),
+        name=name,
         mapping=mapping,
         rate_limit=rate_limit,
-        created_by=user if getattr(user, "pk", None) else None,
     )
 
 
@@ -72,12 +68,7 @@ def shared_source_update(*, source: EventSource, name: str, route_field: str, ra
     mapping = {**source.mapping, "route_field": route_field.strip()}
     if not mapping["route_field"]:
         raise ValidationError({"route_field": "Say where a payload names the contract."})
-    _check(name, source.kind, rate_limit, mapping)
-    source.name = name.strip()[:100]
-    source.mapping = mapping
-    source.rate_limit = rate_limit
-    source.save(update_fields=["name", "mapping", "rate_limit"])
-    return source
+    return source_update(source=source, name=name, mapping=mapping, rate_limit=rate_limit)
 
 
 def route_save(

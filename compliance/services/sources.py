@@ -90,14 +90,24 @@ def source_create(
     """A new source of ``contract``, with a fresh URL token and secret; ``mapping`` defaults to
     the preset of ``kind``."""
     mapping = dict(mapping) if mapping is not None else source_default_mapping(kind)
+    return source_new(
+        owner={"contract": contract}, user=user, kind=kind, name=name, mapping=mapping, rate_limit=rate_limit
+    )
+
+
+def source_new(
+    *, owner: Mapping[str, Any], user, kind: str, name: str, mapping: Mapping[str, Any], rate_limit: int
+) -> EventSource:
+    """A new source of ``owner`` (``{"contract": …}`` or ``{"organisation": …}``) with a fresh
+    URL token and secret, once its name, kind, rate limit and mapping are checked."""
     _check(name, kind, rate_limit, mapping)
     return EventSource.objects.create(
-        contract=contract,
+        **owner,
         kind=kind,
         name=name.strip()[:100],
         token=secrets.token_urlsafe(32),
         secret=_new_secret(),
-        mapping=mapping,
+        mapping=dict(mapping),
         rate_limit=rate_limit,
         created_by=user if getattr(user, "pk", None) else None,
     )
