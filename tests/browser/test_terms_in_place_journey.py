@@ -68,6 +68,7 @@ def test_author_reorders_with_the_keyboard_and_edits_terms_in_place(browser_page
 
     # A mistake stays in the row, with the reason and what was typed; Cancel restores the row.
     uptime.get_by_role("link", name="Edit parameter uptime_target").click()
+    _settled(page)  # until then the first field may yet take the focus from the one being typed in
     uptime.get_by_label("Value").fill("120")
     uptime.get_by_role("button", name="Save").click()
     expect(uptime).to_contain_text("A percentage lies between 0 and 100, not 120.")
@@ -75,6 +76,7 @@ def test_author_reorders_with_the_keyboard_and_edits_terms_in_place(browser_page
     expect(uptime.get_by_label("Value")).to_be_focused()
     assert_accessible(page)
     uptime.get_by_role("link", name="Cancel editing parameter uptime_target").click()
+    _settled(page)
     expect(uptime).to_contain_text("99.5%")
     expect(uptime.get_by_label("Value")).to_have_count(0)
     assert same_page(page)
@@ -94,6 +96,7 @@ def test_author_reorders_with_the_keyboard_and_edits_terms_in_place(browser_page
     # An extra holiday with its name, in the calendar's row.
     office = page.locator("#calendars li", has_text="Business hours")
     office.get_by_role("link", name="Edit calendar Business hours").click()
+    _settled(page)
     office.get_by_label("Extra holidays").fill("2026-12-24 Company day")
     office.get_by_role("button", name="Save").click()
     expect(office).to_contain_text("24 December 2026 (Company day)")
