@@ -185,6 +185,11 @@ def parse_text(value: Any, max_length: int = _MAX_TEXT) -> str:
 
 def parse_external_id(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
+        # Within 64 bits, as the API's schema says; a larger number is sent as text.
+        if not -(2**63) <= value < 2**63:
+            raise Invalid(
+                "An external id sent as a number is a whole number from -2^63 to 2^63-1; send it as text."
+            )
         value = str(value)
     if not isinstance(value, str) or not _EXTERNAL_ID_RE.fullmatch(value.strip()):
         raise Invalid(

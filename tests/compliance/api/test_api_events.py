@@ -261,3 +261,26 @@ def test_calls_past_the_rate_limit_get_429_with_retry_after(tenants, monkeypatch
     assert int(refused["Retry-After"]) > 0
     # Another user has a count of their own.
     assert api_for(tenants.customer_admin).get("/api/v1/contracts/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("external_id", "stored"),
+    [
+        ("INC-7", "INC-7"),
+        (4711, "4711"),
+        (2**63 - 1, str(2**63 - 1)),
+        (-(2**63), None),  # a whole number in range, but "-" then digits is a valid id too
+        (2**63, "refused"),
+        (1.5, "refused"),
+        (True, "refused"),
+    ],
+)
+def test_an_id_is_text_or_a_whole_number_within_64_bits(tenants, author_api, external_id, stored):
+    response = author_api.post(url(tenants.contract), incident_row(1, external_id=external_id), format="json")
+    if stored == "refused":
+        assert response.status_code == 400
+        assert "external_id" in str(response.json())
+        assert not Incident.objects.exists()
+    else:
+        assert response.status_code == 201, response.json()
+        assert response.json()["external_id"] == (stored or str(external_id))
