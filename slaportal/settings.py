@@ -202,6 +202,16 @@ REST_FRAMEWORK = {
 # every web process counts on its own; CACHE_URL=redis://host:6379/1 shares one count
 # between processes and machines.
 CACHES = {"default": environ.Env.cache_url_config(env_str("CACHE_URL", "locmemcache://"))}
+# Whole pages, kept in each process's memory while the data they show stands
+# (contracts.caching.pages): the token they are kept under is read from the database, so
+# every process sees every other's writes. 0 seconds turns it off.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": 400},
+}
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024
 SPECTACULAR_SETTINGS = {
     "TITLE": "SLA portal API",
     "DESCRIPTION": "Contracts, incidents, outages and work logs of the SLA portal.",

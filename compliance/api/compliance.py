@@ -24,6 +24,7 @@ from compliance.engine.display import figures_with_texts
 from compliance.engine.periods import parse_period
 from compliance.selectors import issued
 from compliance.selectors.evaluations import PeriodStanding, evaluation_current
+from contracts.caching.pages import cached_get
 
 PERIOD_PATH = OpenApiParameter(
     "period",
@@ -72,6 +73,7 @@ class ContractCompliance(APIView):
         },
         summary="A contract's compliance figures for one month",
     )
+    @cached_get
     def get(self, request: Request, reference: str, period: str) -> Response:
         contract = _contract(request, reference)
         try:

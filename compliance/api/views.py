@@ -31,6 +31,7 @@ from compliance.engine.periods import parse_period
 from compliance.models import ApiToken, Priority
 from compliance.selectors.events import EVENTS_OF, event_terms
 from compliance.selectors.tenancy import incidents_for_user, outages_for_user, worklogs_for_user
+from contracts.caching.pages import cached_get
 from contracts.models import Contract
 from contracts.selectors import tenancy
 
@@ -99,6 +100,7 @@ class ContractList(APIView):
         responses=_page_of(ContractSerializer, "Contract"),
         summary="Your contracts",
     )
+    @cached_get
     def get(self, request: Request) -> Response:
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(_contracts(request).order_by("reference"), request, view=self)
@@ -109,6 +111,7 @@ class ContractDetail(APIView):
     @extend_schema(
         responses={200: ContractDetailSerializer, 404: NOT_FOUND}, summary="A contract and its terms"
     )
+    @cached_get
     def get(self, request: Request, reference: str) -> Response:
         contract = _contract(request, reference)
         terms = event_terms(contract)
@@ -241,6 +244,7 @@ def _collection(kind: str, label: str) -> type[_EventCollection]:
             responses={200: _page_of(serializer, kind.title()), 400: ERRORS, 404: NOT_FOUND},
             summary=f"List {label}",
         )
+        @cached_get
         def get(self, request: Request, reference: str) -> Response:
             return self._list(request, reference)
 
@@ -289,6 +293,7 @@ def _item(kind: str, label: str) -> type[_EventItem]:
             responses={200: serializer, 404: NOT_FOUND},
             summary=f"One of the {label}",
         )
+        @cached_get
         def get(self, request: Request, reference: str, external_id: str) -> Response:
             return self._get(request, reference, external_id)
 

@@ -33,6 +33,7 @@ from compliance.selectors.evaluations import (
     period_standing,
 )
 from compliance.selectors.kpis import kpi_levels
+from contracts.caching.pages import cached_page
 from contracts.selectors import tenancy
 
 
@@ -43,6 +44,7 @@ def default_period(time_zone: str, now: datetime | None = None) -> tuple[int, in
 
 @login_required
 @require_GET
+@cached_page
 def contract_compliance(request, reference: str):
     contract = tenancy.get_contract_for_user_or_404(request.user, reference)
     form = PeriodForm(request.GET or None)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from compliance.engine.periods import period_of, previous_period
 from compliance.selectors import scorecards
 from compliance.selectors.trends import months_ending
+from contracts.caching.pages import cached_page
 from contracts.selectors import tenancy
 
 SCORECARD_MONTHS = 6
@@ -31,6 +32,7 @@ def last_complete_month(now: datetime | None = None) -> tuple[int, int]:
 
 @login_required
 @require_GET
+@cached_page
 def provider_dashboard(request):
     if not tenancy.provider_organisations_authored_by(request.user).exists():
         raise Http404

@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from compliance.selectors.scorecards import received_standing
+from contracts.caching.pages import cached_page
 from contracts.models.contract import ContractStatus
 from contracts.selectors.signing import signatures_awaiting
 from contracts.selectors.tenancy import contracts_for_user, memberships_for_user
 
 
 @login_required
+@cached_page
 def dashboard(request):
     memberships = list(memberships_for_user(request.user))
     org_ids = {m.organisation_id for m in memberships}

@@ -30,6 +30,7 @@ from compliance.selectors.issued import issued_before
 from compliance.services import reports as services
 from compliance.views.compliance import default_period
 from compliance.views.events import add_service_errors
+from contracts.caching.pages import cached_page
 from contracts.forms.editor import ContractReportsForm
 from contracts.selectors import tenancy
 from slaportal.files import stored_pdf_response
@@ -65,6 +66,7 @@ def _contract_reports(request, contract, form, status=200):
 
 @login_required
 @require_GET
+@cached_page
 def contract_reports(request, reference: str):
     contract = tenancy.get_contract_for_user_or_404(request.user, reference)
     period = "-".join(f"{part:02d}" for part in default_period(contract.time_zone))

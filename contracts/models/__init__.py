@@ -1,6 +1,7 @@
 from contracts.models.audit import SYSTEM_ACTOR, AuditAction, AuditAppendOnly, AuditEvent
 from contracts.models.clauses import AgreementTemplate, Clause, ClauseCategory, ClauseTemplate
 from contracts.models.contract import Contract, ReferenceCounter
+from contracts.models.data_version import DataVersion
 from contracts.models.parties import Invitation, Membership, Organisation, Role, User
 from contracts.models.signing import (
     EventKind,
@@ -38,6 +39,7 @@ __all__ = [
     "AgreementTemplate",
     "SYSTEM_ACTOR",
     "AuditAction",
+    "DataVersion",
     "AuditAppendOnly",
     "AuditEvent",
     "Calendar",

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from contracts.caching.pages import cached_page
 from contracts.selectors.reading import (
     contract_reader_or_404,
     readable_versions,
@@ -19,6 +20,7 @@ from contracts.views.documents import author_links, reading_context
 
 @login_required
 @require_GET
+@cached_page
 def contract_detail(request, reference: str):
     reader = contract_reader_or_404(request.user, reference)
     versions = readable_versions(reader)

@@ -6,8 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from contracts.caching.pages import cached_page
 from contracts.documents.contract_download import (
     cached_pdf,
     contract_pdf_context,
@@ -124,6 +126,7 @@ def version_compare(request, reference: str, number: int | None = None, other: i
 
 @login_required
 @require_GET
+@cached_page
 def version_pdf(request, reference: str, number: int):
     """The version's PDF. Rendering takes seconds: with a worker, a PDF not rendered yet is
     queued and this page shows its progress (htmx polls it) until the download is ready."""
@@ -138,7 +141,7 @@ def version_pdf(request, reference: str, number: int):
         pdf = cached_pdf(html)
     polled = bool(request.headers.get("HX-Request"))
     if pdf is None or polled:
-        return render(
+        progress = render(
             request,
             "contracts/documents/_pdf_progress.html" if polled else "contracts/documents/pdf_progress.html",
             {
@@ -148,6 +151,9 @@ def version_pdf(request, reference: str, number: int):
                 "url": request.get_full_path(),
             },
         )
+        # The rendering's progress is not data: it must be asked for anew each time.
+        patch_cache_control(progress, no_store=True)
+        return progress
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{contract_pdf_filename(reading)}"'
     return response

@@ -23,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from contracts import services
+from contracts.caching.pages import cached_page
 from contracts.forms.terms import ParameterValueForm, add_service_error
 from contracts.models import AuditAction, Version
 from contracts.selectors import versions
@@ -68,6 +69,7 @@ def render_terms_page(request, version: Version, *, status: int = 200, **context
 
 @login_required
 @require_GET
+@cached_page
 def version_terms(request, reference: str, number: int):
     version = version_for_author(request.user, reference, number)
     return render_terms_page(request, version)

@@ -466,7 +466,7 @@ def _grow(version, count: int) -> None:
 def test_page_queries_do_not_grow_with_the_rows(author, draft, django_assert_max_num_queries, extra):
     _grow(draft, extra)
     assert CreditTier.objects.filter(version=draft).count() == 3 + 3 * extra
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = author.get(url("version_terms", draft))
     assert response.status_code == 200
     assert Parameter.objects.filter(version=draft).count() == 5 + extra

@@ -1,0 +1,137 @@
+"""Pages served again, byte for byte, while nothing they show can have changed.
+
+``cached_page`` wraps a GET view (inside ``login_required``), ``cached_get`` the ``get`` of an
+API view. The first answer is kept in this process's memory (``CACHES["pages"]``) under a key
+made of everything the page depends on:
+
+- the data: the token ``contracts.caching.data_version`` renews after every committed write,
+  and this process's own count of writes, so any change to anything — a contract, an event, a
+  person's role, a sign-in — makes every kept page stale at once;
+- the person: who is signed in (and with which API token), and the CSRF secret of their
+  browser, so the forms on a kept page post with the token that browser holds;
+- the request: path and query, the htmx, ``Accept`` and ``Authorization`` headers, the
+  language;
+- the clock: the minute, so what is counted from now (a month so far, a deadline) moves on
+  as it would; and at most ``PAGE_CACHE_SECONDS`` in all.
+
+Not kept: anything but a 200 that sets no cookie, asks for no-store, or is larger than
+``PAGE_CACHE_MAX_BYTES``; a page shown with messages pending (they must be shown once); a
+page for a browser that had no CSRF cookie yet (its form token would be one it never got).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.http import HttpResponse
+from django.utils import timezone, translation
+
+from contracts.caching.data_version import current_token, local_writes
+
+_VARY_HEADERS = (
+    "HTTP_ACCEPT",
+    "HTTP_AUTHORIZATION",  # one person's tokens may differ in what they reach
+    "HTTP_HX_REQUEST",
+    "HTTP_HX_TARGET",
+    "HTTP_HX_TRIGGER",
+    "HTTP_HX_TRIGGER_NAME",
+)
+_settings_generation = 0
+
+
+def cached_page(view):
+    """Serve the function view ``view``'s answer again while its key stands."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return kept_or_made(request, lambda: view(request, *args, **kwargs))
+
+    return wrapper
+
+
+def cached_get(get):
+    """``cached_page`` for the ``get`` method of a class-based (DRF) view: it runs after the
+    view's authentication, permissions and throttling."""
+
+    @wraps(get)
+    def wrapper(self, request, *args, **kwargs):
+        return kept_or_made(request, lambda: get(self, request, *args, **kwargs))
+
+    return wrapper
+
+
+def kept_or_made(request, make: Callable[[], HttpResponse]) -> HttpResponse:
+    """The answer kept for ``request``, or ``make()``'s, kept once it is rendered."""
+    key = page_key(request)
+    if key is None:
+        return make()
+    pages = caches["pages"]
+    kept = pages.get(key)
+    if kept is not None:
+        content, headers = kept
+        return HttpResponse(content, headers=headers)
+    had_csrf_secret = "CSRF_COOKIE" in request.META
+    response = make()
+
+    def keep(rendered: HttpResponse) -> None:
+        # A browser without a CSRF cookie is given one with this answer: its form tokens are
+        # for that browser only.
+        if keepable(rendered) and (had_csrf_secret or "CSRF_COOKIE" not in request.META):
+            pages.set(key, (rendered.content, dict(rendered.items())), settings.PAGE_CACHE_SECONDS)
+
+    if getattr(response, "is_rendered", True):
+        keep(response)
+    else:  # a template or DRF response, rendered on its way out
+        response.add_post_render_callback(keep)
+    return response
+
+
+def page_key(request) -> str | None:
+    """The key ``request``'s answer is kept under; ``None`` when it must not be kept."""
+    if settings.PAGE_CACHE_SECONDS <= 0 or request.method != "GET":
+        return None
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or _messages_pending(request):
+        return None
+    token = current_token(connections[DEFAULT_DB_ALIAS])
+    if not token:  # no write stored one yet (an emptied database)
+        return None
+    parts = [
+        request.get_full_path(),
+        str(user.pk),
+        request.META.get("CSRF_COOKIE", ""),
+        translation.get_language() or "",
+        *(request.META.get(name, "") for name in _VARY_HEADERS),
+        token,
+        str(local_writes()),
+        str(_settings_generation),
+        str(int(timezone.now().timestamp() // 60)),
+    ]
+    return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def keepable(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "no-store" not in response.get("Cache-Control", "")
+        and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
+    )
+
+
+def _messages_pending(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return bool(storage is not None and (storage._queued_messages or storage._loaded_messages))
+
+
+def settings_changed(**kwargs) -> None:
+    """``setting_changed`` receiver."""
+    # Tests change settings that pages show; a page made before must not be served after.
+    global _settings_generation
+    _settings_generation += 1
