@@ -11,6 +11,7 @@ from contracts.models import (
     Contract,
     CreditCap,
     CreditTier,
+    DataVersion,
     HoursCommitment,
     Invitation,
     MaintenanceWindow,
@@ -97,6 +98,22 @@ class ContractAdmin(admin.ModelAdmin):
 @admin.register(ReferenceCounter)
 class ReferenceCounterAdmin(admin.ModelAdmin):
     list_display = ["year", "last_number"]
+
+
+@admin.register(DataVersion)
+class DataVersionAdmin(admin.ModelAdmin):
+    """The token kept pages are keyed on; every write renews it, so it is only read here."""
+
+    list_display = ["token"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 # ---------------------------------------------------------------- versions, terms, clauses
