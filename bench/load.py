@@ -312,7 +312,8 @@ def _tail(path: Path, lines: int = 30) -> str:
 
 
 def _sign_in(base: str, count: int) -> list[str]:
-    """Sign in through the login form (with its CSRF token) ``count`` times: session ids."""
+    """Sign in through the login form (with its CSRF token) ``count`` times: each browser's
+    cookies (session and CSRF), as a ``Cookie`` header sends them."""
     import requests
 
     from contracts.management.demo import DEMO_PASSWORD
@@ -335,18 +336,18 @@ def _sign_in(base: str, count: int) -> list[str]:
             session = browser.cookies.get("sessionid")
             if answer.status_code != 302 or not session:
                 raise SystemExit(f"signing in as {USER} failed: HTTP {answer.status_code}")
-            sessions.append(session)
+            sessions.append("; ".join(f"{name}={value}" for name, value in browser.cookies.items()))
     return sessions
 
 
-def _check(base: str, pages: list[dict], session: str, token: str) -> list[str]:
+def _check(base: str, pages: list[dict], cookies: str, token: str) -> list[str]:
     """One request per page before the load: what does not answer as expected."""
     import requests
 
     problems = []
     for page in pages:
         headers = {
-            "session": {"Cookie": f"sessionid={session}"},
+            "session": {"Cookie": cookies},
             "token": {"Authorization": f"Token {token}"},
         }.get(page["auth"], {})
         answer = requests.get(base + page["path"], headers=headers, allow_redirects=False, timeout=120)

@@ -1,7 +1,7 @@
 """The simulated users of bench/load.py; not meant to be run on its own.
 
 ``LOAD_CONFIG`` names a JSON file written by bench/load.py with the pages (name, path, how
-to authenticate, expected content type, weight), the session cookies of users who signed in
+to authenticate, expected content type, weight), the cookies (session and CSRF) of users who signed in
 through the login form, and an API token. ``LOAD_SCENARIO`` picks one page, or ``mixed`` for
 every page but /healthz by weight. Each simulated user sends its next request as soon as the
 previous one is answered; any answer other than 200 with the expected content type counts as
@@ -31,8 +31,9 @@ class PortalUser(FastHttpUser):
     wait_time = constant(0)
 
     def on_start(self):
-        # One signed-in session per simulated user (bench/load.py signed in through the form).
-        self.session_headers = {"Cookie": f"sessionid={next(_sessions)}"}
+        # One signed-in browser per simulated user (bench/load.py signed in through the form):
+        # its session and CSRF cookies, as a browser sends them with every page.
+        self.session_headers = {"Cookie": next(_sessions)}
         self.token_headers = {"Authorization": f"Token {CONFIG['token']}"}
 
     @task

@@ -202,15 +202,20 @@ REST_FRAMEWORK = {
 # every web process counts on its own; CACHE_URL=redis://host:6379/1 shares one count
 # between processes and machines.
 CACHES = {"default": environ.Env.cache_url_config(env_str("CACHE_URL", "locmemcache://"))}
-# Whole pages, kept in each process's memory while the data they show stands
-# (contracts.caching.pages): the token they are kept under is read from the database, so
-# every process sees every other's writes. 0 seconds turns it off.
-CACHES["pages"] = {
+# Whole pages and API answers, kept while the data they show stands (contracts.caching.pages).
+# PAGE_CACHE_URL's, else CACHE_URL's; else files under DATA_DIR, shared by every process on
+# this machine, so that what one web worker made the others serve.
+CACHES["pages"] = environ.Env.cache_url_config(
+    env_str("PAGE_CACHE_URL") or env_str("CACHE_URL") or f"filecache://{DATA_DIR / 'cache' / 'pages'}"
+)
+if CACHES["pages"]["BACKEND"].endswith(("FileBasedCache", "LocMemCache")):
+    CACHES["pages"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)
+CACHES["pages_memory"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "pages",
-    "OPTIONS": {"MAX_ENTRIES": 400},
+    "OPTIONS": {"MAX_ENTRIES": 500},
 }
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024
 SPECTACULAR_SETTINGS = {
     "TITLE": "SLA portal API",

@@ -36,6 +36,15 @@ def _portal_test_settings(settings, request):
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": f"documents-{request.node.nodeid}",
         },
+        # Kept pages too: each test's database starts from the same token.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"pages-{request.node.nodeid}",
+        },
+        "pages_memory": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"pages-memory-{request.node.nodeid}",
+        },
     }
     caches["documents"].clear()
     yield

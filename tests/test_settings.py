@@ -118,3 +118,26 @@ def test_renewals_run_every_hour_unless_turned_off(tmp_path):
     assert "'contract-renewals'" in hourly.stdout and "'renewal-reminders'" in hourly.stdout, hourly.stderr
     off = _manage("shell", "-c", code, env_extra={"RENEWALS_EVERY": "0"}, tmp_path=tmp_path)
     assert "renewal" not in off.stdout, off.stderr
+
+
+@pytest.mark.parametrize(
+    ("env_extra", "expected"),
+    [
+        ({"CACHE_URL": "", "PAGE_CACHE_URL": ""}, "FileBasedCache {data}/cache/pages 2000"),
+        (
+            {"CACHE_URL": "redis://127.0.0.1:6379/1", "PAGE_CACHE_URL": ""},
+            "RedisCache redis://127.0.0.1:6379/1 -",
+        ),
+        ({"CACHE_URL": "", "PAGE_CACHE_URL": "locmemcache://"}, "LocMemCache  2000"),
+    ],
+)
+def test_kept_pages_are_shared_by_the_processes_of_one_machine_unless_told_otherwise(
+    tmp_path, env_extra, expected
+):
+    code = (
+        "from django.conf import settings; c = settings.CACHES['pages']; "
+        "print(c['BACKEND'].rsplit('.', 1)[1], c.get('LOCATION', ''), "
+        "c.get('OPTIONS', {}).get('MAX_ENTRIES', '-'))"
+    )
+    result = _manage("shell", "-c", code, env_extra=env_extra, tmp_path=tmp_path)
+    assert result.stdout.strip() == expected.format(data=tmp_path)

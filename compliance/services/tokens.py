@@ -49,12 +49,13 @@ def api_token_user(secret: str) -> ApiToken | None:
     """The active token with this secret (with its user loaded), or None."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
-    token = (
-        ApiToken.objects.select_related("user", "organisation")
-        .filter(key_hash=_hash(secret), revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not token.user.is_active:
+    try:  # key_hash is unique: no ordering to build on every API call
+        token = ApiToken.objects.select_related("user", "organisation").get(
+            key_hash=_hash(secret), revoked_at__isnull=True
+        )
+    except ApiToken.DoesNotExist:
+        return None
+    if not token.user.is_active:
         return None
     now = timezone.now()
     if (

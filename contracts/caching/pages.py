@@ -1,18 +1,25 @@
 """Pages served again, byte for byte, while nothing they show can have changed.
 
 ``cached_page`` wraps a GET view (inside ``login_required``), ``cached_get`` the ``get`` of an
-API view. The first answer is kept in this process's memory (``CACHES["pages"]``) under a key
-made of everything the page depends on:
+API view. The first answer is kept (``CACHES["pages"]``) under a key made of everything the
+page depends on:
 
-- the data: the token ``contracts.caching.data_version`` renews after every committed write,
-  and this process's own count of writes, so any change to anything — a contract, an event, a
-  person's role, a sign-in — makes every kept page stale at once;
+- the data: the token ``contracts.caching.data_version`` renews after every committed write
+  (and, for a page asked for inside a transaction, this process's own count of writes), so any
+  change to anything — a contract, an event, a person's role, a sign-in — makes every kept
+  page stale at once;
 - the person: who is signed in (and with which API token), and the CSRF secret of their
   browser, so the forms on a kept page post with the token that browser holds;
 - the request: path and query, the htmx, ``Accept`` and ``Authorization`` headers, the
   language;
-- the clock: the minute, so what is counted from now (a month so far, a deadline) moves on
-  as it would; and at most ``PAGE_CACHE_SECONDS`` in all.
+- the clock: the minute (each page's own, starting at a second of its own), so what is counted
+  from now (a month so far, a deadline) moves on as it would, and a change made outside the
+  portal's processes shows within a minute; ``PAGE_CACHE_SECONDS`` (60) may shorten that.
+
+Kept pages are shared by the processes that share ``CACHES["pages"]`` (files under
+``DATA_DIR`` on one machine, or Redis): what one gunicorn worker made, the others serve. Each
+process also keeps the pages it served last in its own memory (``CACHES["pages_memory"]``),
+which spares it reading and unpacking the shared copy each time.
 
 Not kept: anything but a 200 that sets no cookie, asks for no-store, or is larger than
 ``PAGE_CACHE_MAX_BYTES``; a page shown with messages pending (they must be shown once); a
@@ -22,6 +29,7 @@ page for a browser that had no CSRF cookie yet (its form token would be one it n
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from functools import wraps
 
@@ -70,8 +78,13 @@ def kept_or_made(request, make: Callable[[], HttpResponse]) -> HttpResponse:
     key = page_key(request)
     if key is None:
         return make()
-    pages = caches["pages"]
-    kept = pages.get(key)
+    memory, shared = caches["pages_memory"], caches["pages"]
+    seconds = settings.PAGE_CACHE_SECONDS
+    kept = memory.get(key)
+    if kept is None:
+        kept = shared.get(key)
+        if kept is not None:
+            memory.set(key, kept, seconds)
     if kept is not None:
         content, headers = kept
         return HttpResponse(content, headers=headers)
@@ -82,7 +95,9 @@ def kept_or_made(request, make: Callable[[], HttpResponse]) -> HttpResponse:
         # A browser without a CSRF cookie is given one with this answer: its form tokens are
         # for that browser only.
         if keepable(rendered) and (had_csrf_secret or "CSRF_COOKIE" not in request.META):
-            pages.set(key, (rendered.content, dict(rendered.items())), settings.PAGE_CACHE_SECONDS)
+            answer = (rendered.content, dict(rendered.items()))
+            shared.set(key, answer, seconds)
+            memory.set(key, answer, seconds)
 
     if getattr(response, "is_rendered", True):
         keep(response)
@@ -98,7 +113,8 @@ def page_key(request) -> str | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or _messages_pending(request):
         return None
-    token = current_token(connections[DEFAULT_DB_ALIAS])
+    connection = connections[DEFAULT_DB_ALIAS]
+    token = current_token(connection)
     if not token:  # no write stored one yet (an emptied database)
         return None
     parts = [
@@ -108,11 +124,16 @@ def page_key(request) -> str | None:
         translation.get_language() or "",
         *(request.META.get(name, "") for name in _VARY_HEADERS),
         token,
-        str(local_writes()),
         str(_settings_generation),
-        str(int(timezone.now().timestamp() // 60)),
     ]
-    return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    if connection.in_atomic_block:
+        # A transaction may hold writes of its own that the token does not know of yet.
+        parts.append(f"{os.getpid()}:{local_writes()}")
+    page = hashlib.sha256("\x1f".join(parts).encode()).digest()
+    # Each page turns at its own second of the minute, so that the kept pages are not all
+    # made anew at once when a minute begins.
+    minute = (int(timezone.now().timestamp()) + page[0] % 60) // 60
+    return f"page:{page.hex()}:{minute}"
 
 
 def keepable(response) -> bool:

@@ -179,3 +179,19 @@ def test_reads_do_not_count_as_writes(tenants):
     writes = data_version.local_writes()
     list(Contract.objects.all())
     assert data_version.local_writes() == writes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_asked_for_outside_a_transaction_has_one_key_in_every_process(tenants, monkeypatch):
+    from django.test import RequestFactory
+
+    from contracts.caching.pages import page_key
+
+    request = RequestFactory().get(contract_page(tenants))
+    request.user = tenants.provider_author
+    request.META["CSRF_COOKIE"] = "secret"
+    here = page_key(request)
+    monkeypatch.setattr("os.getpid", lambda: 1)
+    assert page_key(request) == here
+    with transaction.atomic():  # inside one, this process's own writes count too
+        assert page_key(request) != here
