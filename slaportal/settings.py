@@ -209,14 +209,14 @@ CACHES["pages"] = environ.Env.cache_url_config(
     env_str("PAGE_CACHE_URL") or env_str("CACHE_URL") or f"filecache://{DATA_DIR / 'cache' / 'pages'}"
 )
 if CACHES["pages"]["BACKEND"].endswith(("FileBasedCache", "LocMemCache")):
-    CACHES["pages"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)
+    CACHES["pages"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 1000)
 CACHES["pages_memory"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "pages",
-    "OPTIONS": {"MAX_ENTRIES": 500},
+    "OPTIONS": {"MAX_ENTRIES": 200},
 }
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
-PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024
+PAGE_CACHE_MAX_BYTES = 1024 * 1024  # a kept answer is at most 1 MB: memory and disk stay bounded
 SPECTACULAR_SETTINGS = {
     "TITLE": "SLA portal API",
     "DESCRIPTION": "Contracts, incidents, outages and work logs of the SLA portal.",

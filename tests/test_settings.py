@@ -123,12 +123,12 @@ def test_renewals_run_every_hour_unless_turned_off(tmp_path):
 @pytest.mark.parametrize(
     ("env_extra", "expected"),
     [
-        ({"CACHE_URL": "", "PAGE_CACHE_URL": ""}, "FileBasedCache {data}/cache/pages 2000"),
+        ({"CACHE_URL": "", "PAGE_CACHE_URL": ""}, "FileBasedCache {data}/cache/pages 1000"),
         (
             {"CACHE_URL": "redis://127.0.0.1:6379/1", "PAGE_CACHE_URL": ""},
             "RedisCache redis://127.0.0.1:6379/1 -",
         ),
-        ({"CACHE_URL": "", "PAGE_CACHE_URL": "locmemcache://"}, "LocMemCache  2000"),
+        ({"CACHE_URL": "", "PAGE_CACHE_URL": "locmemcache://"}, "LocMemCache  1000"),
     ],
 )
 def test_kept_pages_are_shared_by_the_processes_of_one_machine_unless_told_otherwise(

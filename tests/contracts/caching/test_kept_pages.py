@@ -195,3 +195,11 @@ def test_a_page_asked_for_outside_a_transaction_has_one_key_in_every_process(ten
     assert page_key(request) == here
     with transaction.atomic():  # inside one, this process's own writes count too
         assert page_key(request) != here
+
+
+def test_an_answer_larger_than_the_limit_is_not_kept(tenants, client_for, settings):
+    settings.PAGE_CACHE_MAX_BYTES = 1000
+    client = client_for(tenants.provider_author)
+    client.get(contract_page(tenants))
+    client.get(contract_page(tenants))
+    assert queries_of(client, contract_page(tenants))[0] > 3
