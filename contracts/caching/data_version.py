@@ -6,7 +6,7 @@ Every connection gets an execute wrapper (``watch_connection``, connected to Dja
 - counts in this process at once (``local_writes``), so a page this process made before the
   write is not served after it, even inside the transaction that made it (tests, a view that
   writes and then renders);
-- gives ``contracts_dataversion`` a new random token once the transaction commits, for every
+- gives the one ``DataVersion`` row a new random token once the transaction commits, for every
   other process (gunicorn and Celery workers). The token is written after the commit, in a
   statement of its own, so no transaction holds its row while it runs: writers never wait on
   each other for it. A random token rather than a counter: a rolled-back test transaction
@@ -25,9 +25,9 @@ import secrets
 
 from django.db import DatabaseError, transaction
 
-from contracts.models.data_version import SINGLE_ROW
+from contracts.models.data_version import SINGLE_ROW, DataVersion
 
-TABLE = "contracts_dataversion"
+TABLE = DataVersion._meta.db_table
 _WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|TRUNCATE|REPLACE)\b", re.IGNORECASE)
 _counter = itertools.count(1)
 _local = 0

@@ -24,6 +24,13 @@ def contract_page(tenants) -> str:
     return reverse("contracts:contract_detail", args=[tenants.contract.reference])
 
 
+def keep(client, url: str) -> None:
+    """Ask for ``url`` until it is kept: a browser's first page gives it its CSRF cookie, and
+    what it is shown next is kept."""
+    client.get(url)
+    client.get(url)
+
+
 def queries_of(client, url, **headers) -> tuple[int, bytes]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **headers)
@@ -43,8 +50,7 @@ def test_a_page_asked_again_is_served_as_it_was_with_few_queries(tenants, client
 
 def test_a_change_shows_at_once_even_one_made_around_the_models(tenants, client_for):
     client = client_for(tenants.provider_author)
-    client.get(contract_page(tenants))
-    client.get(contract_page(tenants))
+    keep(client, contract_page(tenants))
     # An update() sends no model signal: the write itself is what is noticed.
     Contract.objects.filter(pk=tenants.contract.pk).update(title="Managed IT, renewed")
     assert "Managed IT, renewed" in client.get(contract_page(tenants)).content.decode()
@@ -78,9 +84,8 @@ def test_forms_on_a_kept_page_carry_the_token_of_the_browser_asking(tenants):
 
 def test_a_message_is_shown_once_on_a_kept_page(tenants, client_for):
     client = client_for(tenants.provider_author)
-    client.get(contract_page(tenants))
-    client.get(contract_page(tenants))
-    client.get(contract_page(tenants))  # kept
+    keep(client, contract_page(tenants))
+    client.get(contract_page(tenants))  # served as kept
     # A message waiting in its cookie, as after a form that redirected here.
     client.cookies["messages"] = CookieStorage(HttpRequest())._encode(  # noqa: SLF001
         [Message(constants.SUCCESS, "Reminder sent to Harbour Dental.")]
@@ -93,8 +98,7 @@ def test_the_clock_moves_the_page_on_each_minute(tenants, client_for, monkeypatc
     client = client_for(tenants.provider_author)
     now = timezone.now().replace(second=0)
     monkeypatch.setattr("django.utils.timezone.now", lambda: now)
-    client.get(contract_page(tenants))
-    client.get(contract_page(tenants))
+    keep(client, contract_page(tenants))
     assert queries_of(client, contract_page(tenants))[0] <= 3
     monkeypatch.setattr("django.utils.timezone.now", lambda: now + timedelta(seconds=61))
     assert queries_of(client, contract_page(tenants))[0] > 3
@@ -102,8 +106,7 @@ def test_the_clock_moves_the_page_on_each_minute(tenants, client_for, monkeypatc
 
 def test_an_htmx_request_is_kept_apart_from_the_page(tenants, client_for):
     client = client_for(tenants.provider_author)
-    client.get(contract_page(tenants))
-    client.get(contract_page(tenants))
+    keep(client, contract_page(tenants))
     count, _ = queries_of(client, contract_page(tenants), HTTP_HX_REQUEST="true")
     assert count > 3
 
@@ -200,6 +203,5 @@ def test_a_page_asked_for_outside_a_transaction_has_one_key_in_every_process(ten
 def test_an_answer_larger_than_the_limit_is_not_kept(tenants, client_for, settings):
     settings.PAGE_CACHE_MAX_BYTES = 1000
     client = client_for(tenants.provider_author)
-    client.get(contract_page(tenants))
-    client.get(contract_page(tenants))
+    keep(client, contract_page(tenants))
     assert queries_of(client, contract_page(tenants))[0] > 3
