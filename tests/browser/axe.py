@@ -8,6 +8,7 @@ BLOCKING = {"serious", "critical"}
 
 def assert_accessible(page) -> None:
     """Fail with the rule ids and elements when axe finds a serious or critical violation."""
+    page.wait_for_load_state("load")  # a page still arriving has no document to check yet
     results = _axe.run(page)
     blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING]
     details = [

@@ -19,6 +19,7 @@ def test_customer_sees_missed_target_and_credit(browser_page, tenants):
 
     page.goto(f"{page.base}/contracts/{contract.reference}/")
     page.get_by_role("link", name="Compliance").click()
+    page.wait_for_url("**/compliance/")
     assert_accessible(page)
 
     page.get_by_label("Month", exact=True).fill("2026-03")

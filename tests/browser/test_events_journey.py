@@ -47,6 +47,7 @@ def test_author_records_incident_with_pause_and_sees_csv_errors(browser_page, te
     assert_accessible(page)
 
     page.get_by_role("link", name="Import CSV").click()
+    page.wait_for_url("**/incidents/import/")
     assert_accessible(page)
     path = tmp_path / "incidents.csv"
     path.write_text(incident_csv(20, bad={6: {"priority": "P9"}}))

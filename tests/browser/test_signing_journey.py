@@ -49,6 +49,7 @@ def test_customer_signs_provider_countersigns_and_both_get_the_signed_pdf(
     sign_in(page, tenants.provider_author.email)
     page.goto(page.base + f"/contracts/{reference}/")
     page.get_by_role("link", name="Send version 1 for signature").click()
+    page.get_by_label("Sam <sam@harbour.example>").wait_for()
     assert_accessible(page)
     page.get_by_label("Sam <sam@harbour.example>").check()
     page.get_by_role("button", name="Send for signature").click()
