@@ -4,8 +4,6 @@ in ``compliance.services.import_profiles`` preview, save and import."""
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 from django import forms
 
 from compliance.engine.import_presets import PRESETS, Preset, presets_for
@@ -14,6 +12,7 @@ from compliance.forms.events import MAX_UPLOAD_BYTES
 from compliance.models import ImportProfile
 from compliance.services.imports import REQUIRED_COLUMNS
 from compliance.services.rows import FIELDS
+from contracts.time_zones import time_zone_names
 
 # The portal fields' names as the mapping form shows them.
 FIELD_LABELS = {
@@ -38,7 +37,7 @@ FIELD_LABELS = {
     "billable": "Billable",
 }
 MAPPED_VALUES = {"incidents": ("priority", "service"), "outages": ("service",), "worklogs": ()}
-_ZONES = sorted(available_timezones())
+_ZONES = time_zone_names()
 
 
 def column_key(name: str) -> str:

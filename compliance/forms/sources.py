@@ -8,7 +8,6 @@ priorities, and names the line of each mistake.
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import available_timezones
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -17,6 +16,7 @@ from django import forms
 from compliance.engine.tickets import STATUSES
 from compliance.forms.source_json import add_json_fields, clean_json_fields, json_initial, json_mapping
 from compliance.models import EventSource, Priority, SourceKind
+from contracts.time_zones import time_zone_names
 
 KIND_HELP = {
     SourceKind.ALERTMANAGER: "Firing alerts open outages, resolved ones end them.",
@@ -42,7 +42,7 @@ ZONE_FIELD = {
 
 def time_zone_choices() -> list[tuple[str, str]]:
     """The IANA zones, after the contract's own clock as the first choice."""
-    zones = [(name, name.replace("_", " ")) for name in sorted(available_timezones())]
+    zones = [(name, name.replace("_", " ")) for name in time_zone_names()]
     return [("", "The contract's time zone"), *zones]
 
 

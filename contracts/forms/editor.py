@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from zoneinfo import available_timezones
 
 from crispy_forms.bootstrap import FieldWithButtons, StrictButton
 from crispy_forms.helper import FormHelper
@@ -21,6 +20,7 @@ from contracts.models.clauses import KEY_VALIDATOR
 from contracts.selectors import tenancy
 from contracts.selectors.agreement_templates import agreement_choices_for, agreement_of_choice
 from contracts.selectors.versions import clause_templates_for_user
+from contracts.time_zones import time_zone_names
 from slaportal.widgets import DateInput, OutlineSubmit
 
 START_BLANK, START_COPY, START_LIBRARY, START_AGREEMENT = "blank", "copy", "library", "agreement"
@@ -36,7 +36,7 @@ def _template_label(template: ClauseTemplate, *, with_owner: bool = False) -> st
 
 
 def _time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(available_timezones())]
+    return [(name, name.replace("_", " ")) for name in time_zone_names()]
 
 
 class ContractCreateForm(forms.Form):

@@ -1,5 +1,3 @@
-from zoneinfo import available_timezones
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -9,6 +7,7 @@ from contracts.branding.colours import normalise_hex
 from contracts.branding.logos import MAX_UPLOAD_BYTES
 from contracts.models import Membership, Role, User
 from contracts.models.parties import ROLE_HELP
+from contracts.time_zones import known_time_zones, time_zone_names
 
 
 def _role_help() -> str:
@@ -153,14 +152,14 @@ class DisplayTimeZoneForm(forms.Form):
     @staticmethod
     def zone_names() -> list[str]:
         """Every zone name, for the datalist the field searches."""
-        return sorted(available_timezones())
+        return list(time_zone_names())
 
     def clean_display_time_zone(self) -> str:
         # "America/New York" and "america/new_york" as typed mean the zone of that name.
         typed = self.cleaned_data["display_time_zone"].strip().replace(" ", "_")
         if not typed:
             return ""
-        by_lower = {name.lower(): name for name in available_timezones()}
+        by_lower = {name.lower(): name for name in known_time_zones()}
         if typed.lower() not in by_lower:
             raise forms.ValidationError(
                 f"“{typed}” is not a known time zone. Pick one from the list, e.g. Europe/Amsterdam."

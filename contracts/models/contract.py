@@ -2,7 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from contracts.models.parties import Organisation
 from contracts.texts import renewals
+from contracts.time_zones import known_time_zones
 
 
 def validate_time_zone(value: str) -> None:
-    if value not in available_timezones():
+    if value not in known_time_zones():
         raise ValidationError(f"“{value}” is not a known time zone (use e.g. Europe/Amsterdam).")
 
 

@@ -1,7 +1,6 @@
 """The parties to contracts: organisations, the people in them, and invitations."""
 
 import secrets
-from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -10,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from contracts.branding.colours import normalise_hex, text_colour_on
+from contracts.time_zones import known_time_zones
 
 
 class UserManager(BaseUserManager):
@@ -34,7 +34,7 @@ class UserManager(BaseUserManager):
 
 
 def validate_display_time_zone(value: str) -> None:
-    if value and value not in available_timezones():
+    if value and value not in known_time_zones():
         raise ValidationError(
             f"“{value}” is not a known time zone. Pick one from the list, e.g. Europe/Amsterdam."
         )
