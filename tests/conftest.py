@@ -221,6 +221,13 @@ class SMTPServer:
             time.sleep(0.05)
         return self.messages
 
+    def wait_until(self, arrived, timeout: float = 20.0) -> list[Message]:
+        """Wait until ``arrived(self)`` is true (or the timeout); returns the messages."""
+        deadline = time.monotonic() + timeout
+        while not arrived(self) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
