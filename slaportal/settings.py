@@ -67,10 +67,14 @@ MIDDLEWARE = [
     # Before WhiteNoise, so static files carry the policy too.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The data's token read once for the session, the person and a kept page (after static
+    # files, which need none of them).
+    "contracts.caching.middleware.DataStateMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's AuthenticationMiddleware, the person kept in memory while the data stands.
+    "contracts.caching.sessions.KeptUserMiddleware",
     # Times on pages in the display time zone the signed-in person picked.
     "contracts.display_zone.DisplayTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -146,6 +150,8 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+# Database sessions, each read kept in memory while the data stands (contracts.caching.sessions).
+SESSION_ENGINE = "contracts.caching.sessions"
 # On shared computers: end the session when the browser closes (SESSION_COOKIE_AGE still
 # caps how long an open browser stays signed in).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)

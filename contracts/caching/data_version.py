@@ -20,10 +20,14 @@ noticed: pages cached then stay until the next write or for ``PAGE_CACHE_SECONDS
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from django.db import DatabaseError, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 from contracts.models.data_version import SINGLE_ROW, DataVersion
 
@@ -44,6 +48,39 @@ def current_token(connection) -> str:
         cursor.execute(f"SELECT token FROM {TABLE} WHERE id = %s", [SINGLE_ROW])  # noqa: S608
         row = cursor.fetchone()
     return row[0] if row else ""
+
+
+#: Within a request: this process's write count and the token read at that count.
+_read: ContextVar[list | None] = ContextVar("data_token_read", default=None)
+
+
+@contextmanager
+def one_read_per_request() -> Iterator[None]:
+    """While inside, ``data_state`` reads the token once, and again only after this process
+    wrote: the session, the person and the page of one request share one read."""
+    marker = _read.set([])
+    try:
+        yield
+    finally:
+        _read.reset(marker)
+
+
+def data_state(connection=None) -> str:
+    """The state of the data as this process sees it, for keys of what is kept while it
+    stands: the token, and inside a transaction this process's own writes too (a
+    transaction may hold writes the token does not know of yet). "" when no write has
+    stored a token yet (nothing may be kept then)."""
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    read = _read.get()
+    if read and read[0] == _local:
+        token = read[1]
+    else:
+        token = current_token(connection)
+        if read is not None:
+            read[:] = [_local, token]
+    if not token:
+        return ""
+    return f"{token}:{os.getpid()}:{_local}" if connection.in_atomic_block else token
 
 
 def watch_connection(sender, connection, **kwargs) -> None:

@@ -8,8 +8,9 @@ page depends on:
   (and, for a page asked for inside a transaction, this process's own count of writes), so any
   change to anything — a contract, an event, a person's role, a sign-in — makes every kept
   page stale at once;
-- the person: who is signed in (and with which API token), and the CSRF secret of their
-  browser, so the forms on a kept page post with the token that browser holds;
+- the person: who is signed in (and with which API token). Not their browser: the forms'
+  CSRF tokens are cut out of a page when it is kept and the asking browser's own are put in
+  when it is served, so a person's browsers (and tabs) share one copy of each page;
 - the request: path and query, the htmx, ``Accept`` and ``Authorization`` headers, the
   language;
 - the clock: the minute (each page's own, starting at a second of its own), so what is counted
@@ -22,24 +23,23 @@ process also keeps the pages it served last in its own memory (``CACHES["pages_m
 which spares it reading and unpacking the shared copy each time.
 
 Not kept: anything but a 200 that sets no cookie, asks for no-store, or is larger than
-``PAGE_CACHE_MAX_BYTES``; a page shown with messages pending (they must be shown once); a
-page for a browser that had no CSRF cookie yet (its form token would be one it never got).
+``PAGE_CACHE_MAX_BYTES``; a page shown with messages pending (they must be shown once).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
+import re
 from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
-from contracts.caching.data_version import current_token, local_writes
+from contracts.caching.data_version import data_state
 
 _VARY_HEADERS = (
     "HTTP_ACCEPT",
@@ -86,16 +86,13 @@ def kept_or_made(request, make: Callable[[], HttpResponse]) -> HttpResponse:
         if kept is not None:
             memory.set(key, kept, seconds)
     if kept is not None:
-        content, headers = kept
-        return HttpResponse(content, headers=headers)
-    had_csrf_secret = "CSRF_COOKIE" in request.META
+        pieces, headers = kept
+        return HttpResponse(_with_csrf_tokens(request, pieces), headers=headers)
     response = make()
 
     def keep(rendered: HttpResponse) -> None:
-        # A browser without a CSRF cookie is given one with this answer: its form tokens are
-        # for that browser only.
-        if keepable(rendered) and (had_csrf_secret or "CSRF_COOKIE" not in request.META):
-            answer = (rendered.content, dict(rendered.items()))
+        if keepable(rendered):
+            answer = (_CSRF_INPUT_VALUE.split(rendered.content), dict(rendered.items()))
             shared.set(key, answer, seconds)
             memory.set(key, answer, seconds)
 
@@ -106,6 +103,22 @@ def kept_or_made(request, make: Callable[[], HttpResponse]) -> HttpResponse:
     return response
 
 
+#: The value of the hidden input ``{% csrf_token %}`` writes: the one place a page holds its
+#: browser's CSRF token (a masked token is 64 letters and digits). Text from people is
+#: escaped, so it cannot make this markup.
+_CSRF_INPUT_VALUE = re.compile(
+    rb'(?<=<input type="hidden" name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(?=">)'
+)
+
+
+def _with_csrf_tokens(request, pieces: list[bytes]) -> bytes:
+    """A kept page's pieces joined by the asking browser's CSRF token. A browser without a
+    CSRF cookie yet is given one with this answer (``get_token`` asks the middleware to)."""
+    if len(pieces) == 1:
+        return pieces[0]
+    return get_token(request).encode().join(pieces)
+
+
 def page_key(request) -> str | None:
     """The key ``request``'s answer is kept under; ``None`` when it must not be kept."""
     if settings.PAGE_CACHE_SECONDS <= 0 or request.method != "GET":
@@ -113,22 +126,17 @@ def page_key(request) -> str | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or _messages_pending(request):
         return None
-    connection = connections[DEFAULT_DB_ALIAS]
-    token = current_token(connection)
-    if not token:  # no write stored one yet (an emptied database)
+    state = data_state()
+    if not state:  # no write stored a token yet (an emptied database)
         return None
     parts = [
         request.get_full_path(),
         str(user.pk),
-        request.META.get("CSRF_COOKIE", ""),
         translation.get_language() or "",
         *(request.META.get(name, "") for name in _VARY_HEADERS),
-        token,
+        state,
         str(_settings_generation),
     ]
-    if connection.in_atomic_block:
-        # A transaction may hold writes of its own that the token does not know of yet.
-        parts.append(f"{os.getpid()}:{local_writes()}")
     page = hashlib.sha256("\x1f".join(parts).encode()).digest()
     # Each page turns at its own second of the minute, so that the kept pages are not all
     # made anew at once when a minute begins.

@@ -164,7 +164,7 @@ def test_query_count_does_not_grow_with_events(client_for, tenants, django_asser
     record_month(contract, tenants.provider_author, outages=40, incidents=40)
     Evaluation.objects.all().delete()
     assert _count(django_assert_max_num_queries, client, contract, 60) == first
-    assert repeat == first  # a page view stores nothing, so a second one does the same work
+    assert repeat == 1  # nothing changed: the page is served as kept, for the data's token
 
 
 def test_page_draws_the_trend_charts_inline(client_for, tenants, contract):

@@ -405,9 +405,9 @@ def test_pages_read_a_constant_number_of_queries(tenants, client_for, django_ass
     _many_events(tenants, count)
     client = client_for(tenants.provider_admin)
     org_url = reverse("contracts:organisation_activity", kwargs={"slug": tenants.provider.slug})
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get(activity_url(tenants.contract)).status_code == 200
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get(org_url).status_code == 200
 
 
