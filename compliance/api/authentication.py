@@ -10,7 +10,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
-from compliance.services.tokens import api_token_user
+from compliance.services.tokens import api_token_used, api_token_user
+from contracts.caching.sessions import kept_while_data_stands
 
 KEYWORDS = (b"token", b"bearer")
 
@@ -28,9 +29,12 @@ class ApiTokenAuthentication(BaseAuthentication):
             secret = parts[1].decode("ascii")
         except UnicodeDecodeError:
             raise AuthenticationFailed("Invalid token.") from None
-        token = api_token_user(secret)
+        # Kept in memory while nothing is written: a revoked token or a deactivated person is
+        # a write, so the next request reads the token from the database again.
+        token = kept_while_data_stands("api-token", secret, lambda: api_token_user(secret))
         if token is None:
             raise AuthenticationFailed("Invalid or revoked token.")
+        api_token_used(token)
         return token.user, token
 
     def authenticate_header(self, request) -> str:

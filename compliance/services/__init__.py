@@ -20,6 +20,7 @@ _MODULES = {
     "api_token_create": "compliance.services.tokens",
     "api_token_revoke": "compliance.services.tokens",
     "api_token_user": "compliance.services.tokens",
+    "api_token_used": "compliance.services.tokens",
     "Table": "compliance.services.import_files",
     "table_read": "compliance.services.import_files",
     "Preview": "compliance.services.import_profiles",

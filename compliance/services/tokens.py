@@ -55,12 +55,15 @@ def api_token_user(secret: str) -> ApiToken | None:
         )
     except ApiToken.DoesNotExist:
         return None
-    if not token.user.is_active:
-        return None
+    return token if token.user.is_active else None
+
+
+def api_token_used(token: ApiToken) -> None:
+    """Record that ``token`` was used now (to the minute: one write a minute at most)."""
     now = timezone.now()
     if (
         token.last_used_at is None
         or (now - token.last_used_at).total_seconds() > _LAST_USED_RESOLUTION_SECONDS
     ):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token
+        token.last_used_at = now

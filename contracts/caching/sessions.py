@@ -1,4 +1,4 @@
-"""Sessions and signed-in people read from the database once while the data stands.
+"""Sessions, signed-in people and API tokens read from the database once while the data stands.
 
 A kept page still needs the session and the person behind it: two queries on every request,
 as many as the page itself once kept. Both are kept in the process's memory under the data's
@@ -11,7 +11,9 @@ outlive the data it was read from, and no process has to tell another.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib import auth
@@ -23,19 +25,34 @@ from django.utils.functional import SimpleLazyObject
 
 from contracts.caching.data_version import data_state
 
+T = TypeVar("T")
+
 
 def _memory():
     return caches["pages_memory"]
 
 
-def _kept_key(kind: str, session_key: str | None) -> str | None:
-    if settings.PAGE_CACHE_SECONDS <= 0 or not session_key:
+def _kept_key(kind: str, secret: str | None) -> str | None:
+    if settings.PAGE_CACHE_SECONDS <= 0 or not secret:
         return None
     state = data_state()
     if not state:
         return None
-    # The session key is a secret: kept under its hash, not in the clear.
-    return f"{kind}:{state}:{hashlib.sha256(session_key.encode()).hexdigest()}"
+    # Session keys and API tokens are secrets: kept under their hash, not in the clear.
+    return f"{kind}:{state}:{hashlib.sha256(secret.encode()).hexdigest()}"
+
+
+def kept_while_data_stands(kind: str, secret: str, read: Callable[[], T | None]) -> T | None:
+    """``read()``'s answer for ``secret`` (an API token, say), kept in this process's memory
+    for at most ``PAGE_CACHE_SECONDS`` and only while nothing was written since it was read.
+    ``None`` is not kept."""
+    key = _kept_key(kind, secret)
+    found = _memory().get(key) if key is not None else None
+    if found is None:
+        found = read()
+        if key is not None and found is not None:
+            _memory().set(key, found, settings.PAGE_CACHE_SECONDS)
+    return found
 
 
 class SessionStore(db.SessionStore):
@@ -67,15 +84,16 @@ def _kept_user(request):
     if not hasattr(request, "_cached_user"):
         # Read the session first (from memory or the database): an expired or removed one
         # loses its key, and then no kept person is looked for.
-        signed_in = request.session.get(auth.SESSION_KEY) is not None
-        key = _kept_key("user", request.session.session_key) if signed_in else None
-        user = _memory().get(key) if key is not None else None
-        if user is None:
-            user = auth.get_user(request)
-            if key is not None and user.is_authenticated:
-                _memory().set(key, user, settings.PAGE_CACHE_SECONDS)
-        request._cached_user = user
+        user = None
+        if request.session.get(auth.SESSION_KEY) is not None:
+            user = kept_while_data_stands("user", request.session.session_key, lambda: _signed_in(request))
+        request._cached_user = user or auth.get_user(request)
     return request._cached_user
+
+
+def _signed_in(request):
+    user = auth.get_user(request)
+    return user if user.is_authenticated else None
 
 
 class KeptUserMiddleware(AuthenticationMiddleware):

@@ -1,5 +1,6 @@
-"""Sessions and signed-in people kept in memory while the data stands: a kept page costs one
-query, and a sign-out, a password change or a deactivated account takes effect at once."""
+"""Sessions, signed-in people and API tokens kept in memory while the data stands: a kept page
+costs one query, and a sign-out, a password change, a revoked token or a deactivated account
+takes effect at once."""
 
 import time
 from datetime import timedelta
@@ -11,7 +12,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from compliance import services as compliance_services
 from contracts.models import User
 from tests.contracts.caching.test_kept_pages import contract_page
 
@@ -83,3 +86,35 @@ def test_a_session_is_kept_no_longer_than_it_lasts(tenants):
     time.sleep(2.1)  # nothing written since: only the kept copy's own time can end it
     response = client.get(contract_page(tenants))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda token: compliance_services.api_token_revoke(token=token), id="token revoked"),
+        pytest.param(
+            lambda token: User.objects.filter(pk=token.user_id).update(is_active=False),
+            id="person deactivated",
+        ),
+    ],
+)
+def test_an_api_token_is_kept_until_it_is_revoked_or_its_person_deactivated(tenants, change):
+    token, secret = compliance_services.api_token_create(user=tenants.provider_author, name="kept")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    # The first use is recorded on the token (a write, once a minute at most): what is kept
+    # after it is read once more.
+    for _ in range(2):
+        assert client.get("/api/v1/contracts/").status_code == 200
+    assert queries_for(client, "/api/v1/contracts/") == (1, 200)  # token and answer kept
+    change(token)
+    assert client.get("/api/v1/contracts/").status_code == 401
+
+
+def test_an_api_tokens_last_use_is_recorded_though_the_token_is_kept(tenants):
+    token, secret = compliance_services.api_token_create(user=tenants.provider_author, name="kept")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    client.get("/api/v1/contracts/")
+    token.refresh_from_db()
+    assert token.last_used_at is not None
