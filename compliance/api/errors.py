@@ -70,10 +70,32 @@ def invalid(
 
 
 def flat_errors(errors) -> Errors:
-    """A serializer's or a service's field errors as ``{field: [messages]}``."""
+    """A serializer's or a service's field errors as ``{field: [messages]}``. A message about
+    a value inside the field (a nested serializer's, a dict's or a list's) says where it
+    belongs: ``value_maps → “priority” → “x”: Null characters are not allowed.``"""
     if isinstance(errors, ValidationError):
         return field_errors(errors)
-    return {str(k): [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in dict(errors).items()}
+    return {str(field): _messages(detail, (str(field),)) for field, detail in dict(errors).items()}
+
+
+def _messages(detail, where: tuple[str, ...]) -> list[str]:
+    """The messages of ``detail`` at ``where`` (the field, then the keys and indexes within it)."""
+    if isinstance(detail, dict):
+        return [m for key, value in detail.items() for m in _messages(value, (*where, _key(key)))]
+    if isinstance(detail, list | tuple):
+        if any(isinstance(item, dict) for item in detail):  # a nested list serializer: errors per item
+            return [m for index, item in enumerate(detail) for m in _messages(item, (*where, str(index)))]
+        return [m for item in detail for m in _messages(item, where)]
+    return [f"{' → '.join(where)}: {detail}" if len(where) > 1 else str(detail)]
+
+
+def _key(key) -> str:
+    """A dict key as a message names it: text quoted, with characters that do not print (NUL,
+    control characters) written as escapes; a list index as its number."""
+    if isinstance(key, int):
+        return str(key)
+    text = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in str(key))
+    return f"“{text}”"
 
 
 def one_error(field: str, message: str, *, conflict: bool = False) -> Response:
@@ -168,14 +190,7 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ParseError | exceptions.ValidationError | exceptions.UnsupportedMediaType):
         detail = exc.detail
-        if isinstance(detail, dict):
-            errors = {
-                str(k): [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in detail.items()
-            }
-        else:
-            errors = {
-                "non_field_errors": [str(m) for m in (detail if isinstance(detail, list) else [detail])]
-            }
+        errors = flat_errors(detail if isinstance(detail, dict) else {"non_field_errors": detail})
         body = {"detail": INVALID, "errors": [{"index": 0, "errors": errors}]}
         if isinstance(exc, exceptions.UnsupportedMediaType):
             body = {"detail": str(exc.detail)}

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from compliance import services
 from compliance.api.errors import BAD_REQUEST, CONFLICT_RESPONSE, flat_errors, invalid, refused
+from compliance.api.serializers import TextField, TextMapField
 from compliance.api.views import NOT_FOUND, _contract, _page_of, _token_organisation
 from compliance.engine.import_presets import PRESETS
 from compliance.engine.mapping import DATE_FORMATS, ColumnMapping
@@ -50,22 +51,26 @@ class ImportProfileCreateSerializer(serializers.Serializer):
     organisation = serializers.SlugField(
         required=False, help_text="Slug of the provider organisation; needed when you author for several."
     )
-    name = serializers.CharField(max_length=100)
+    name = TextField(max_length=100)
     kind = serializers.ChoiceField(choices=list(FIELDS))
     preset = serializers.ChoiceField(
         choices=list(PRESETS),
         required=False,
         help_text="Fills the columns, date format and priority values not given.",
     )
-    columns = serializers.DictField(
-        child=serializers.CharField(max_length=200), required=False, help_text="Portal field → export column."
+    # Stored as jsonb, which holds no NUL characters: refused in keys (409) and values (400).
+    columns = TextMapField(
+        child=TextField(max_length=200),
+        required=False,
+        help_text="Portal field → export column (no NUL characters in either).",
     )
     date_format = serializers.ChoiceField(choices=list(DATE_FORMATS), required=False)
-    time_zone = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    value_maps = serializers.DictField(
-        child=serializers.DictField(child=serializers.CharField(max_length=200)),
+    time_zone = TextField(max_length=64, required=False, allow_blank=True)
+    value_maps = TextMapField(
+        child=TextMapField(child=TextField(max_length=200)),
         required=False,
-        help_text="Portal field → {export value: portal value}, e.g. priority or service.",
+        help_text="Portal field → {export value: portal value}, e.g. priority or service (no NUL characters "
+        "in any of them).",
     )
 
 
@@ -109,7 +114,8 @@ class ImportProfileList(APIView):
     )
     def post(self, request: Request) -> Response:
         serializer = ImportProfileCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            return refused(request, flat_errors(serializer.errors))
         data = serializer.validated_data
         organisations = tenancy.provider_organisations_authored_by(request.user)
         token_organisation = _token_organisation(request)

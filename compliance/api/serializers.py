@@ -7,6 +7,7 @@ fields (for the OpenAPI schema) and render stored events.
 
 from __future__ import annotations
 
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,6 +20,34 @@ TIME_HELP = (
     "(2026-03-04T09:15 Europe/Amsterdam); a time without either is read in the contract's time zone. "
     "Returned in UTC."
 )
+
+
+# Text without NUL characters, which PostgreSQL stores in neither text nor jsonb columns. One
+# character at least: for a field that may be blank the schema offers "" as a oneOf branch of
+# its own, which must be the only branch to match it (one that may not be has minLength 1).
+@extend_schema_field({"type": "string", "pattern": r"^[^\u0000]+$"})
+class TextField(serializers.CharField):
+    """Text as it can be stored: a CharField refuses NUL characters, and the schema says so
+    (its length limits are added from the validators as for any CharField)."""
+
+
+class TextMapField(serializers.DictField):
+    """An object whose keys are text as it can be stored (see :class:`TextField`): a key with
+    a NUL character is refused like such a value. OpenAPI 3.0 has no keyword for keys (it
+    left out JSON Schema's ``propertyNames``), so the schema cannot say it: such a body
+    matches the schema and its refusal is a 409."""
+
+    default_error_messages = {"null_key": "Null characters are not allowed in a key."}
+
+    def run_child_validation(self, data):
+        bad_keys = {str(key): [self.error_messages["null_key"]] for key in data if "\x00" in str(key)}
+        try:
+            result = super().run_child_validation(data)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({**exc.detail, **bad_keys}) from None
+        if bad_keys:
+            raise serializers.ValidationError(bad_keys)
+        return result
 
 
 class ContractSerializer(serializers.ModelSerializer):
@@ -101,12 +130,14 @@ class ExternalIdField(serializers.RegexField):
     as text."""
 
 
-def _external_id() -> serializers.RegexField:
-    return ExternalIdField(
-        rf"^[\w.:@#+\-]{{1,{EXTERNAL_ID_MAX}}}$",
-        help_text="The id in the sending tool, as text or a whole number; unique per contract. "
-        "Sending it again updates the event. Answered as text.",
+def _external_id(*, in_url: bool = False) -> serializers.RegexField:
+    help_text = (
+        "The id in the sending tool, as text or a whole number; unique per contract. "
+        "Sending it again updates the event. Answered as text."
     )
+    if in_url:
+        help_text = "May be left out, as the URL names the event; if sent, the same id as in the URL."
+    return ExternalIdField(rf"^[\w.:@#+\-]{{1,{EXTERNAL_ID_MAX}}}$", required=not in_url, help_text=help_text)
 
 
 class EventOriginSerializer(serializers.Serializer):
@@ -126,7 +157,16 @@ def _origin() -> EventOriginSerializer:
     )
 
 
-class IncidentSerializer(serializers.ModelSerializer):
+class _EventSerializer(serializers.ModelSerializer):
+    # Text fields say in the schema that they hold no NUL characters (the cleaners refuse them).
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: TextField,
+        models.TextField: TextField,
+    }
+
+
+class IncidentSerializer(_EventSerializer):
     external_id = _external_id()
     source = _origin()
     pauses = PauseSerializer(
@@ -145,7 +185,7 @@ class IncidentSerializer(serializers.ModelSerializer):
         }
 
 
-class OutageSerializer(serializers.ModelSerializer):
+class OutageSerializer(_EventSerializer):
     external_id = _external_id()
     source = _origin()
 
@@ -168,7 +208,7 @@ class HoursField(serializers.DecimalField):
     """Hours as a decimal string, at most two decimals (the schema says so exactly)."""
 
 
-class WorkLogSerializer(serializers.ModelSerializer):
+class WorkLogSerializer(_EventSerializer):
     external_id = _external_id()
     hours = HoursField(max_digits=6, decimal_places=2, coerce_to_string=True)
 
@@ -193,4 +233,22 @@ class BatchInvalidSerializer(serializers.Serializer):
     errors = BatchErrorSerializer(many=True)
 
 
+# The request bodies of PUT: the URL names the event, so the body's external id is optional.
+class IncidentReplaceSerializer(IncidentSerializer):
+    external_id = _external_id(in_url=True)
+
+
+class OutageReplaceSerializer(OutageSerializer):
+    external_id = _external_id(in_url=True)
+
+
+class WorkLogReplaceSerializer(WorkLogSerializer):
+    external_id = _external_id(in_url=True)
+
+
 SERIALIZERS = {"incidents": IncidentSerializer, "outages": OutageSerializer, "worklogs": WorkLogSerializer}
+REPLACE_SERIALIZERS = {
+    "incidents": IncidentReplaceSerializer,
+    "outages": OutageReplaceSerializer,
+    "worklogs": WorkLogReplaceSerializer,
+}

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from compliance.api.errors import CONFLICT_RESPONSE
 from compliance.api.parsers import EventJSONParser
+from compliance.api.serializers import TextField, TextMapField
 from compliance.api.sources import (
     HookUrlField,
     SourceDeliverySerializer,
@@ -46,11 +47,12 @@ class SourceRouteSerializer(serializers.Serializer):
     contract = serializers.CharField(
         source="contract.reference", help_text="The reference of a contract the organisation provides."
     )
-    services = serializers.DictField(
-        child=serializers.CharField(),
+    # Stored as jsonb, which holds no NUL characters: refused in keys (409) and values (400).
+    services = TextMapField(
+        child=TextField(),
         required=False,
         source="mapping.services",
-        help_text="{tool value: service of the contract}",
+        help_text="{tool value: service of the contract} (no NUL characters in either)",
     )
     default_service = serializers.CharField(
         required=False, allow_blank=True, source="mapping.default_service", default=""

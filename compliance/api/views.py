@@ -23,6 +23,7 @@ from compliance import services
 from compliance.api.errors import BAD_REQUEST, CONFLICT_RESPONSE, field_errors, invalid, one_error, refused
 from compliance.api.parsers import EventJSONParser
 from compliance.api.serializers import (
+    REPLACE_SERIALIZERS,
     SERIALIZERS,
     ContractDetailSerializer,
     ContractSerializer,
@@ -150,9 +151,7 @@ class _EventCollection(APIView):
             if not data:
                 return one_error("non_field_errors", "The list is empty.")
             try:
-                result = services.events_upsert(
-                    kind=self.kind, contract=contract, user=request.user, rows=data
-                )
+                result = _upsert(self.kind, contract, request.user, data)
             except services.BatchInvalid as exc:
                 # 400 when a bad item does not match the schema, 409 when all of them do.
                 return refused(request, exc.rows, detail=exc.messages[0])
@@ -163,7 +162,7 @@ class _EventCollection(APIView):
         if not isinstance(data, dict):
             return one_error("non_field_errors", "Send an event object, or a list of them.")
         try:
-            result = services.events_upsert(kind=self.kind, contract=contract, user=request.user, rows=[data])
+            result = _upsert(self.kind, contract, request.user, [data])
         except services.BatchInvalid as exc:
             return refused(request, exc.rows[0][1])
         event = EVENTS_FOR_USER[self.kind](request.user).get(
@@ -191,14 +190,12 @@ class _EventItem(APIView):
         data = request.data
         if not isinstance(data, dict):
             return one_error("non_field_errors", "Send an event object.")
-        if data.get("external_id") not in (None, "", external_id):
-            return one_error("external_id", "Differs from the external id in the URL.", conflict=True)
+        if data.get("external_id") is not None and not _same_id(data["external_id"], external_id):
+            # 409 when the body matches the schema, 400 when the id it sends could not be one.
+            return refused(request, {"external_id": ["Differs from the external id in the URL."]})
         try:
-            result = services.events_upsert(
-                kind=self.kind,
-                contract=contract,
-                user=request.user,
-                rows=[{**data, "external_id": external_id}],
+            result = _upsert(
+                self.kind, contract, request.user, [{**data, "external_id": external_id}], sent=[data]
             )
         except services.BatchInvalid as exc:
             return refused(request, exc.rows[0][1])
@@ -225,13 +222,45 @@ class _EventItem(APIView):
 
 
 def _nulls_refused(kind: str, data: dict) -> dict[str, list[str]]:
-    """Fields sent as null that the schema does not let be null (a change must name a value)."""
+    """Fields sent as null that the schema does not let be null: the cleaners read a null as
+    left out (as an empty CSV cell), but the schema promises that such a body is refused."""
     fields = SERIALIZERS[kind]().fields
     return {
         name: ["This field may not be null."]
         for name, value in data.items()
         if value is None and name in fields and not fields[name].read_only and not fields[name].allow_null
     }
+
+
+def _upsert(
+    kind: str, contract: Contract, user, rows: list, *, sent: list | None = None
+) -> services.UpsertResult:
+    """``services.events_upsert``, refusing also the nulls the schema does not allow in what
+    was ``sent`` (``rows`` unless the view changed them): :class:`services.BatchInvalid` then
+    names them with every other problem of the rows, and nothing is written."""
+    nulls = {
+        index: errors
+        for index, row in enumerate(rows if sent is None else sent)
+        if isinstance(row, dict) and (errors := _nulls_refused(kind, row))
+    }
+    if not nulls:
+        return services.events_upsert(kind=kind, contract=contract, user=user, rows=rows)
+    try:
+        services.events_check(kind=kind, contract=contract, rows=rows)
+        problems = {}
+    except services.BatchInvalid as exc:
+        problems = dict(exc.rows)
+    for index, errors in nulls.items():
+        # "This field may not be null." says more than "required" of a null the cleaner skipped.
+        problems[index] = {**problems.get(index, {}), **errors}
+    raise services.BatchInvalid(sorted(problems.items()), len(rows))
+
+
+def _same_id(sent, external_id: str) -> bool:
+    """Whether the body's external id (text, or a whole number) is the URL's."""
+    if isinstance(sent, int) and not isinstance(sent, bool):
+        sent = str(sent)
+    return sent == external_id
 
 
 def _collection(kind: str, label: str) -> type[_EventCollection]:
@@ -298,7 +327,13 @@ def _item(kind: str, label: str) -> type[_EventItem]:
             return self._get(request, reference, external_id)
 
         @extend_schema(
-            request=serializer, responses={**answers, 201: serializer}, summary="Create or replace"
+            request=REPLACE_SERIALIZERS[kind],
+            responses={**answers, 201: serializer},
+            summary="Create or replace",
+            description=(
+                f"Create or replace one of the {label}, named by the URL's external id. The body may leave "
+                "out external_id; one that differs from the URL's is answered 409."
+            ),
         )
         def put(self, request: Request, reference: str, external_id: str) -> Response:
             return self._put(request, reference, external_id)

@@ -50,7 +50,26 @@ def source_default_mapping(kind: str) -> dict[str, Any]:
     return mapping
 
 
+def _holds_nul(value: Any) -> bool:
+    """Whether a key or a text anywhere in ``value`` has a NUL character, which jsonb cannot
+    store (walked without recursion: a mapping may nest deeply)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, Mapping):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return False
+
+
 def _mapping_errors(kind: str, mapping: Mapping[str, Any]) -> list[str]:
+    if _holds_nul(mapping):
+        return ["Text in the mapping cannot contain NUL characters."]
     errors = []
     zone = mapping.get("time_zone") or ""
     if zone:
