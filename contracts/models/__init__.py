@@ -33,7 +33,7 @@ from contracts.models.terms import (
     Service,
     ServiceLevel,
 )
-from contracts.models.versions import Version, VersionFrozen, VersionState
+from contracts.models.versions import Version, VersionFrozen, VersionState, draft_confirmed
 
 __all__ = [
     "AgreementTemplate",
@@ -70,6 +70,7 @@ __all__ = [
     "User",
     "Version",
     "VersionFrozen",
+    "draft_confirmed",
     "VersionState",
     "EventKind",
     "RequestStatus",

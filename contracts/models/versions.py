@@ -17,6 +17,10 @@ only unlinks provenance, never changes agreed text or terms). The contract itsel
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -142,8 +146,24 @@ class Version(models.Model):
 # ---------------------------------------------------------------- rows belonging to a version
 
 
+#: Versions a service has just read to be drafts (``draft_confirmed``).
+_confirmed_drafts: ContextVar[frozenset[int]] = ContextVar("confirmed_drafts", default=frozenset())
+
+
+@contextmanager
+def draft_confirmed(version_id: int) -> Iterator[None]:
+    """While inside, rows of ``version_id`` do not read again whether it is frozen: the caller
+    has just read that it is a draft (``contracts.services.drafts.ensure_draft``), so a
+    row's clean() and save() would each ask the same question again."""
+    marker = _confirmed_drafts.set(_confirmed_drafts.get() | {version_id})
+    try:
+        yield
+    finally:
+        _confirmed_drafts.reset(marker)
+
+
 def _frozen_version_ids(version_ids) -> bool:
-    ids = {pk for pk in version_ids if pk is not None}
+    ids = {pk for pk in version_ids if pk is not None} - _confirmed_drafts.get()
     return bool(ids) and Version.objects.filter(pk__in=ids, state=VersionState.FROZEN).exists()
 
 
@@ -198,16 +218,30 @@ class VersionPart(models.Model):
         if _frozen_version_ids(self._version_ids()):
             raise VersionFrozen()
         super().save(*args, **kwargs)
+        self._stored_version_id = self.version_id
 
     def delete(self, *args, **kwargs):
         if _frozen_version_ids(self._version_ids()):
             raise VersionFrozen()
         return super().delete(*args, **kwargs)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        row = super().from_db(db, field_names, values)
+        if "version_id" in row.__dict__:
+            row._stored_version_id = row.version_id
+        return row
+
     def _version_ids(self) -> set[int]:
+        """The version the row belongs to and, for a stored row, the one it is stored under
+        (as loaded; read when the row was not loaded with it)."""
         ids = {self.version_id}
         if self.pk is not None:
-            stored = type(self)._base_manager.filter(pk=self.pk).values_list("version_id", flat=True).first()
+            stored = getattr(self, "_stored_version_id", None)
+            if stored is None:
+                stored = (
+                    type(self)._base_manager.filter(pk=self.pk).values_list("version_id", flat=True).first()
+                )
             ids.add(stored)
         return ids
 

@@ -17,6 +17,7 @@ from contracts.models import (
     Organisation,
     User,
     Version,
+    draft_confirmed,
 )
 from contracts.services.audit import audit_draft_change
 from contracts.services.drafts import ensure_draft
@@ -67,9 +68,10 @@ def clause_add(
         plain_text=plain_text,
         template=template,
     )
-    clause.full_clean()
-    _renumber_around(clauses, index)
-    clause.save()
+    with draft_confirmed(version.pk):
+        clause.full_clean()
+        _renumber_around(clauses, index)
+        clause.save()
     return clause
 
 

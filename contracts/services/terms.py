@@ -25,6 +25,7 @@ from contracts.models import (
     Service,
     ServiceLevel,
     Version,
+    draft_confirmed,
 )
 from contracts.services.drafts import ensure_draft
 from contracts.texts.extra_holidays import extra_holidays_of
@@ -33,8 +34,9 @@ from contracts.texts.wording import RESERVED_PARAMETER_NAMES, RESPONSIBILITY_PRE
 
 def _save(row: models.Model) -> models.Model:
     ensure_draft(row.version)
-    row.full_clean()
-    row.save()
+    with draft_confirmed(row.version_id):
+        row.full_clean()
+        row.save()
     return row
 
 
