@@ -1,6 +1,5 @@
 """The events API: tokens, tenancy, create one or a batch, upsert by external id, errors."""
 
-
 import pytest
 from rest_framework.test import APIClient
 
