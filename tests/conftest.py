@@ -149,6 +149,20 @@ def _sets_its_own_viewport(metafunc) -> bool:
     return "browser" not in metafunc.definition.path.parent.name
 
 
+# The order tests are handed to the parallel workers in: the long ones first, so that they run
+# beside the many short ones instead of alone at the end (``--dist load`` hands tests out in
+# this order as workers become free).
+_FIRST = ("long", "worker", "flood", "browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        marks = {mark.name for mark in item.iter_markers()}
+        return next((n for n, name in enumerate(_FIRST) if name in marks), len(_FIRST))
+
+    items.sort(key=rank)
+
+
 def pytest_generate_tests(metafunc):
     """Every browser journey runs at desktop and at phone width: ids end [desktop] / [phone]."""
     if "screen" not in metafunc.fixturenames:

@@ -351,6 +351,7 @@ def _without_reflection(text: str, other: Side) -> str:
     return text
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("direction", ["A sees B", "B sees A"])
 def test_pages_filters_pdfs_and_choices_never_name_the_other_tenant(world, client, direction):
     own, other = world if direction == "A sees B" else world[::-1]

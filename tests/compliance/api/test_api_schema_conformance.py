@@ -20,7 +20,7 @@ import requests
 from compliance import services
 from tests.compliance.event_fixtures import with_terms
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.long]
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "8"))
 MAX_SECONDS = int(os.environ.get("SCHEMATHESIS_SECONDS", "45"))

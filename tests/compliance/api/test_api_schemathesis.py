@@ -92,6 +92,7 @@ def test_the_schema_lists_every_api_route(auth_header):
     assert _api_routes() <= paths, _api_routes() - paths
 
 
+@pytest.mark.long
 def test_no_server_error_for_generated_requests(tenants, auth_header):
     operations = _operations(auth_header)
     assert len(operations) >= 15
@@ -101,6 +102,7 @@ def test_no_server_error_for_generated_requests(tenants, auth_header):
     assert not failures, failures[:5]
 
 
+@pytest.mark.long
 def test_another_tenants_token_gets_404_for_every_generated_request(tenants, auth_header):
     """The outsider's token against the first tenant's references: never found."""
     _, secret = services.api_token_create(user=tenants.outsider_admin, name="schemathesis outsider")

@@ -77,6 +77,7 @@ def test_the_demo_year_has_missed_targets_and_credits(demo):
     assert missed > 0 and credits > 0
 
 
+@pytest.mark.long
 @pytest.mark.django_db(transaction=True)
 def test_the_last_month_has_its_reports_made_once(report_settings, django_capture_on_commit_callbacks):
     call_command("seed_demo")
