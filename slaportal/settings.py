@@ -221,6 +221,13 @@ CACHES["pages_memory"] = {
     "LOCATION": "pages",
     "OPTIONS": {"MAX_ENTRIES": 200},
 }
+# Sessions, signed-in people and API tokens read while the data stands (contracts.caching.
+# sessions): a few kilobytes each, so many more than pages.
+CACHES["sessions_memory"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "sessions",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 PAGE_CACHE_MAX_BYTES = 1024 * 1024  # a kept answer is at most 1 MB: memory and disk stay bounded
 SPECTACULAR_SETTINGS = {

@@ -45,6 +45,10 @@ def _portal_test_settings(settings, request):
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": f"pages-memory-{request.node.nodeid}",
         },
+        "sessions_memory": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"sessions-memory-{request.node.nodeid}",
+        },
     }
     caches["documents"].clear()
     yield

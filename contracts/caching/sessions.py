@@ -29,7 +29,7 @@ T = TypeVar("T")
 
 
 def _memory():
-    return caches["pages_memory"]
+    return caches["sessions_memory"]
 
 
 def _kept_key(kind: str, secret: str | None) -> str | None:
