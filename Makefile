@@ -25,12 +25,12 @@ run: $(STAMP)
 
 # The whole suite in parallel, one worker per core and one more (PYTEST_WORKERS to change it):
 # browser, worker and SMTP tests spend much of their time waiting, so a core is rarely idle.
-# Tests are handed out as workers become free, the long ones first (tests/conftest.py), so
-# that they run beside the short ones instead of alone at the end.
+# Each worker starts with its share of the long tests (tests/conftest.py) and idle workers take
+# queued tests from busy ones, so the long tests do not run alone at the end.
 PYTEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print((os.cpu_count() or 1) + 1)")
 test: $(STAMP)
 	@start=$$(date +%s); status=0; \
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS) || status=$$?; \
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS) || status=$$?; \
 	echo "make test: the whole suite took $$(( $$(date +%s) - start )) s"; exit $$status
 
 lint: $(STAMP)

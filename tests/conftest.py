@@ -153,18 +153,32 @@ def _sets_its_own_viewport(metafunc) -> bool:
     return "browser" not in metafunc.definition.path.parent.name
 
 
-# The order tests are handed to the parallel workers in: the long ones first, so that they run
-# beside the many short ones instead of alone at the end (``--dist load`` hands tests out in
-# this order as workers become free).
-_FIRST = ("long", "worker", "flood", "browser")
+# Where the long tests go. ``--dist worksteal`` gives each worker an equal run of the collected
+# tests to start with (idle workers then take tests from the end of busy ones' runs): each run
+# starts with its share of the long tests, so that they run beside the short ones instead of
+# several of them in one worker, or alone at the end.
+_LONG = ("long", "worker", "flood", "browser")
 
 
 def pytest_collection_modifyitems(config, items):
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers < 2:
+        return
+
     def rank(item) -> int:
         marks = {mark.name for mark in item.iter_markers()}
-        return next((n for n, name in enumerate(_FIRST) if name in marks), len(_FIRST))
+        return next((n for n, name in enumerate(_LONG) if name in marks), len(_LONG))
 
-    items.sort(key=rank)
+    long = sorted((item for item in items if rank(item) < len(_LONG)), key=rank)
+    short = [item for item in items if rank(item) == len(_LONG)]
+    size = -(-len(items) // workers)  # each worker's first run, as worksteal splits it
+    runs = [long[n::workers] for n in range(workers)]
+    for run in runs:
+        take = max(0, size - len(run))
+        run.extend(short[:take])
+        del short[:take]
+    runs[-1].extend(short)
+    items[:] = [item for run in runs for item in run]
 
 
 def pytest_generate_tests(metafunc):
