@@ -65,12 +65,12 @@ def one_read_per_request() -> Iterator[None]:
         _read.reset(marker)
 
 
-def data_state(connection=None) -> str:
+def data_state() -> str:
     """The state of the data as this process sees it, for keys of what is kept while it
     stands: the token, and inside a transaction this process's own writes too (a
     transaction may hold writes the token does not know of yet). "" when no write has
     stored a token yet (nothing may be kept then)."""
-    connection = connection or connections[DEFAULT_DB_ALIAS]
+    connection = connections[DEFAULT_DB_ALIAS]
     read = _read.get()
     if read and read[0] == _local:
         token = read[1]

@@ -42,16 +42,22 @@ def _kept_key(kind: str, secret: str | None) -> str | None:
     return f"{kind}:{state}:{hashlib.sha256(secret.encode()).hexdigest()}"
 
 
-def kept_while_data_stands(kind: str, secret: str, read: Callable[[], T | None]) -> T | None:
-    """``read()``'s answer for ``secret`` (an API token, say), kept in this process's memory
-    for at most ``PAGE_CACHE_SECONDS`` and only while nothing was written since it was read.
-    ``None`` is not kept."""
+def kept_while_data_stands(
+    kind: str, secret: str | None, read: Callable[[], T | None], *, lasts: Callable[[T], int] | None = None
+) -> T | None:
+    """``read()``'s answer for ``secret`` (a session key, an API token), kept in this
+    process's memory only while nothing was written since it was read, and for at most
+    ``PAGE_CACHE_SECONDS`` (or ``lasts(answer)`` seconds, when that is less). ``None`` is not
+    kept."""
     key = _kept_key(kind, secret)
     found = _memory().get(key) if key is not None else None
     if found is None:
         found = read()
-        if key is not None and found is not None:
-            _memory().set(key, found, settings.PAGE_CACHE_SECONDS)
+        seconds = settings.PAGE_CACHE_SECONDS
+        if lasts is not None and found is not None:
+            seconds = min(seconds, lasts(found))
+        if key is not None and found is not None and seconds > 0:
+            _memory().set(key, found, seconds)
     return found
 
 
@@ -62,17 +68,17 @@ class SessionStore(db.SessionStore):
     _expires: datetime | None = None
 
     def load(self):
-        key = _kept_key("session", self.session_key)
-        if key is not None:
-            kept = _memory().get(key)
-            if kept is not None:
-                return kept
+        kept = kept_while_data_stands("session", self.session_key, self._stored, lasts=self._seconds_left)
+        return {} if kept is None else kept
+
+    def _stored(self) -> dict | None:
+        """The session's data from the database; ``None`` when there is no such session (or
+        it expired)."""
         data = super().load()
-        if key is not None and self.session_key is not None and self._expires is not None:
-            seconds = min(settings.PAGE_CACHE_SECONDS, int((self._expires - timezone.now()).total_seconds()))
-            if seconds > 0:
-                _memory().set(key, data, seconds)
-        return data
+        return data if self.session_key is not None else None
+
+    def _seconds_left(self, _data) -> int:
+        return int((self._expires - timezone.now()).total_seconds()) if self._expires else 0
 
     def _get_session_from_db(self):
         stored = super()._get_session_from_db()
