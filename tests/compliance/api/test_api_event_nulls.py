@@ -9,25 +9,12 @@ import pytest
 
 from compliance.api.errors import matches_request_schema
 from compliance.models import Incident, Outage, WorkLog
-from tests.compliance.api.test_api_events import api_for, item_errors, url
-from tests.compliance.event_fixtures import incident_row, with_terms
+from tests.compliance.api.test_api_events import item_errors, url
+from tests.compliance.compliance_fixtures import outage_row
+from tests.compliance.event_fixtures import incident_row
 
 MODELS = {"incidents": Incident, "outages": Outage, "worklogs": WorkLog}
 NULL = "This field may not be null."
-
-
-def outage_row(n: int, **overrides) -> dict:
-    row = {
-        "external_id": f"OUT-{n}",
-        "service": "Email",
-        "start": f"2026-03-{1 + n % 28:02d}T10:00+01:00",
-        "end": f"2026-03-{1 + n % 28:02d}T11:00+01:00",
-        "planned": False,
-        "cause": "provider",
-        "responsibility": "",
-        "summary": "Mail down",
-    }
-    return {**row, **overrides}
 
 
 def worklog_row(n: int, **overrides) -> dict:
@@ -69,16 +56,6 @@ NOT_NULLABLE = [
     ("worklogs", "description"),
     ("worklogs", "billable"),
 ]
-
-
-@pytest.fixture
-def contract(tenants):
-    return with_terms(tenants)
-
-
-@pytest.fixture
-def api(tenants, contract):
-    return api_for(tenants.provider_author)
 
 
 def _send(api, contract, kind: str, how: str, body: dict):

@@ -5,19 +5,9 @@ import pytest
 
 from compliance import services
 from compliance.services.sources import source_create, source_delete
-from tests.compliance.api.test_api_events import api_for, url
-from tests.compliance.event_fixtures import incident_row, with_terms
+from tests.compliance.api.test_api_events import url
+from tests.compliance.event_fixtures import incident_row
 from tests.compliance.sources.support import alert, alertmanager, generic_ticket, post, zabbix
-
-
-@pytest.fixture
-def contract(tenants):
-    return with_terms(tenants)
-
-
-@pytest.fixture
-def api(tenants, contract):
-    return api_for(tenants.provider_author)
 
 
 def test_an_outage_a_source_sent_names_the_source(client, api, tenants, contract):

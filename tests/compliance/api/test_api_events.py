@@ -5,12 +5,7 @@ from rest_framework.test import APIClient
 
 from compliance import services
 from compliance.models import Incident, IncidentPause, Outage, WorkLog
-from tests.compliance.event_fixtures import incident_row, with_terms
-
-
-@pytest.fixture
-def contract_with_terms(tenants):
-    return with_terms(tenants)
+from tests.compliance.event_fixtures import incident_row
 
 
 def api_for(user, organisation=None) -> APIClient:
@@ -23,11 +18,6 @@ def api_for(user, organisation=None) -> APIClient:
 def url(contract, kind="incidents", external_id=None):
     base = f"/api/v1/contracts/{contract.reference}/{kind}/"
     return f"{base}{external_id}/" if external_id else base
-
-
-@pytest.fixture
-def author_api(tenants, contract_with_terms):
-    return api_for(tenants.provider_author)
 
 
 def test_anonymous_call_gets_401():
@@ -45,13 +35,13 @@ def test_revoked_token_stops_working(tenants):
     assert client.get("/api/v1/contracts/").status_code == 401
 
 
-def test_contract_list_shows_only_own_contracts(tenants, author_api):
-    response = author_api.get("/api/v1/contracts/")
+def test_contract_list_shows_only_own_contracts(tenants, api):
+    response = api.get("/api/v1/contracts/")
     assert response.status_code == 200
     assert [c["reference"] for c in response.json()["results"]] == [tenants.contract.reference]
 
 
-def test_contracts_carry_their_renewal_terms(tenants, author_api):
+def test_contracts_carry_their_renewal_terms(tenants, api):
     from datetime import date
 
     from contracts.models import Contract
@@ -59,24 +49,24 @@ def test_contracts_carry_their_renewal_terms(tenants, author_api):
     Contract.objects.filter(pk=tenants.contract.pk).update(
         start_date=date(2026, 1, 1), end_date=date(2026, 12, 31), auto_renew=True, notice_period_days=60
     )
-    listed = author_api.get("/api/v1/contracts/").json()["results"][0]
+    listed = api.get("/api/v1/contracts/").json()["results"][0]
     assert listed["auto_renew"] is True
     assert (listed["notice_period_days"], listed["renewal_months"]) == (60, 12)
     assert listed["notice_deadline"] == "2026-11-01"  # 60 days before 31 December
     Contract.objects.filter(pk=tenants.contract.pk).update(end_date=None)
-    detail = author_api.get(f"/api/v1/contracts/{tenants.contract.reference}/").json()
+    detail = api.get(f"/api/v1/contracts/{tenants.contract.reference}/").json()
     assert detail["end_date"] is None and detail["notice_deadline"] is None
 
 
-def test_contract_detail_lists_terms_of_version_in_force(tenants, author_api):
-    body = author_api.get(f"/api/v1/contracts/{tenants.contract.reference}/").json()
+def test_contract_detail_lists_terms_of_version_in_force(tenants, api):
+    body = api.get(f"/api/v1/contracts/{tenants.contract.reference}/").json()
     assert {s["name"] for s in body["services"]} == {"Email", "File server", "Copier"}
     assert {r["key"] for r in body["responsibilities"]} == {"licences", "risky_behaviour"}
     assert body["version"] == 1
 
 
-def test_create_one_incident_reads_naive_times_in_contract_zone(tenants, author_api):
-    response = author_api.post(url(tenants.contract), incident_row(1), format="json")
+def test_create_one_incident_reads_naive_times_in_contract_zone(tenants, api):
+    response = api.post(url(tenants.contract), incident_row(1), format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
     # 09:00 in Amsterdam in March (CET) is 08:00 UTC.
@@ -84,11 +74,9 @@ def test_create_one_incident_reads_naive_times_in_contract_zone(tenants, author_
     assert body["pauses"] == [{"start": "2026-03-02T09:00:00Z", "end": "2026-03-02T09:30:00Z"}]
 
 
-def test_same_external_id_updates_instead_of_duplicating(tenants, author_api):
-    author_api.post(url(tenants.contract), incident_row(1), format="json")
-    response = author_api.post(
-        url(tenants.contract), incident_row(1, summary="Changed", pauses=[]), format="json"
-    )
+def test_same_external_id_updates_instead_of_duplicating(tenants, api):
+    api.post(url(tenants.contract), incident_row(1), format="json")
+    response = api.post(url(tenants.contract), incident_row(1, summary="Changed", pauses=[]), format="json")
     assert response.status_code == 200
     incident = Incident.objects.get()
     assert incident.summary == "Changed"
@@ -102,11 +90,9 @@ def item_errors(response, index: int = 0) -> dict:
     return next(item["errors"] for item in body["errors"] if item["index"] == index)
 
 
-def test_an_item_against_the_contracts_terms_gets_409_with_field_errors_and_writes_nothing(
-    tenants, author_api
-):
+def test_an_item_against_the_contracts_terms_gets_409_with_field_errors_and_writes_nothing(tenants, api):
     row = incident_row(1, service="Fax", resolved_at="2026-03-01T08:00:00")
-    response = author_api.post(url(tenants.contract), row, format="json")
+    response = api.post(url(tenants.contract), row, format="json")
     assert response.status_code == 409
     errors = item_errors(response)
     assert "Fax" in errors["service"][0]
@@ -115,8 +101,8 @@ def test_an_item_against_the_contracts_terms_gets_409_with_field_errors_and_writ
 
 
 @pytest.mark.parametrize("body", [{}, {"external_id": "X-1"}, {"external_id": "X-1", "priority": 3}])
-def test_an_item_that_does_not_match_the_schema_gets_400_in_the_one_error_shape(tenants, author_api, body):
-    response = author_api.post(url(tenants.contract), body, format="json")
+def test_an_item_that_does_not_match_the_schema_gets_400_in_the_one_error_shape(tenants, api, body):
+    response = api.post(url(tenants.contract), body, format="json")
     assert response.status_code == 400
     assert set(response.json()) == {"detail", "errors"}
     assert item_errors(response)
@@ -124,16 +110,16 @@ def test_an_item_that_does_not_match_the_schema_gets_400_in_the_one_error_shape(
 
 
 @pytest.mark.parametrize("period", ["", "0000-00", "2026-00", "2026-13"])
-def test_a_period_that_is_not_a_real_month_is_400(tenants, author_api, period):
-    response = author_api.get(url(tenants.contract), {"period": period})
+def test_a_period_that_is_not_a_real_month_is_400(tenants, api, period):
+    response = api.get(url(tenants.contract), {"period": period})
     assert response.status_code == 400
     assert "YYYY-MM" in item_errors(response)["period"][0]
 
 
-def test_batch_is_all_or_nothing_with_errors_per_index(tenants, author_api):
+def test_batch_is_all_or_nothing_with_errors_per_index(tenants, api):
     rows = [incident_row(n) for n in range(5)]
     rows[3]["priority"] = "P9"
-    response = author_api.post(url(tenants.contract), rows, format="json")
+    response = api.post(url(tenants.contract), rows, format="json")
     assert response.status_code == 400
     body = response.json()
     assert [e["index"] for e in body["errors"]] == [3]
@@ -141,73 +127,73 @@ def test_batch_is_all_or_nothing_with_errors_per_index(tenants, author_api):
     assert not Incident.objects.exists()
 
 
-def test_batch_with_the_same_id_twice_is_refused(tenants, author_api):
-    response = author_api.post(url(tenants.contract), [incident_row(1), incident_row(1)], format="json")
+def test_batch_with_the_same_id_twice_is_refused(tenants, api):
+    response = api.post(url(tenants.contract), [incident_row(1), incident_row(1)], format="json")
     assert response.status_code == 409
     assert "item 0" in response.json()["errors"][0]["errors"]["external_id"][0]
 
 
-def test_customer_cause_needs_a_responsibility_of_the_version(tenants, author_api):
-    response = author_api.post(url(tenants.contract), incident_row(1, cause="customer"), format="json")
+def test_customer_cause_needs_a_responsibility_of_the_version(tenants, api):
+    response = api.post(url(tenants.contract), incident_row(1, cause="customer"), format="json")
     assert response.status_code == 409
     assert "responsibility" in item_errors(response)
-    ok = author_api.post(
+    ok = api.post(
         url(tenants.contract), incident_row(1, cause="customer", responsibility="licences"), format="json"
     )
     assert ok.status_code == 201
 
 
-def test_the_same_large_batch_posted_twice_leaves_each_incident_once(tenants, author_api):
+def test_the_same_large_batch_posted_twice_leaves_each_incident_once(tenants, api):
     # Its speed at 100,000 rows is measured by bench/import_events.py (the same upsert).
     rows = [incident_row(n) for n in range(2_000)]
-    first = author_api.post(url(tenants.contract), rows, format="json")
-    second = author_api.post(url(tenants.contract), rows, format="json")
+    first = api.post(url(tenants.contract), rows, format="json")
+    second = api.post(url(tenants.contract), rows, format="json")
     assert first.status_code == 201 and first.json() == {"created": 2_000, "updated": 0}
     assert second.status_code == 200 and second.json() == {"created": 0, "updated": 2_000}
     assert Incident.objects.filter(contract=tenants.contract).count() == 2_000
     assert IncidentPause.objects.count() == 2_000
 
 
-def test_list_filters_by_period_and_pages(tenants, author_api):
+def test_list_filters_by_period_and_pages(tenants, api):
     rows = [incident_row(n) for n in range(3)] + [
         incident_row(9, external_id="APR-1", opened_at="2026-04-01T00:30")
     ]
     rows[-1].update(first_response_at=None, resolved_at=None, pauses=[])
-    author_api.post(url(tenants.contract), rows, format="json")
-    march = author_api.get(url(tenants.contract), {"period": "2026-03"}).json()
+    api.post(url(tenants.contract), rows, format="json")
+    march = api.get(url(tenants.contract), {"period": "2026-03"}).json()
     assert march["count"] == 3
-    april = author_api.get(url(tenants.contract), {"period": "2026-04"}).json()
+    april = api.get(url(tenants.contract), {"period": "2026-04"}).json()
     assert [i["external_id"] for i in april["results"]] == ["APR-1"]
-    assert author_api.get(url(tenants.contract), {"period": "March"}).status_code == 400
+    assert api.get(url(tenants.contract), {"period": "March"}).status_code == 400
 
 
-def test_put_creates_or_replaces_and_patch_changes_fields(tenants, author_api):
+def test_put_creates_or_replaces_and_patch_changes_fields(tenants, api):
     row = incident_row(1)
     del row["external_id"]
-    assert author_api.put(url(tenants.contract, external_id="T-1"), row, format="json").status_code == 201
-    assert author_api.put(url(tenants.contract, external_id="T-1"), row, format="json").status_code == 200
-    response = author_api.patch(url(tenants.contract, external_id="T-1"), {"reopened": True}, format="json")
+    assert api.put(url(tenants.contract, external_id="T-1"), row, format="json").status_code == 201
+    assert api.put(url(tenants.contract, external_id="T-1"), row, format="json").status_code == 200
+    response = api.patch(url(tenants.contract, external_id="T-1"), {"reopened": True}, format="json")
     assert response.status_code == 200 and response.json()["reopened"] is True
     assert Incident.objects.get().pauses.count() == 1
-    bad = author_api.patch(
+    bad = api.patch(
         url(tenants.contract, external_id="T-1"), {"opened_at": "2026-03-30T00:00"}, format="json"
     )
     assert bad.status_code == 409 and "resolved_at" in item_errors(bad)
-    assert author_api.patch(url(tenants.contract, external_id="NOPE"), {}, format="json").status_code == 404
+    assert api.patch(url(tenants.contract, external_id="NOPE"), {}, format="json").status_code == 404
 
 
-def test_outages_and_worklogs(tenants, author_api):
+def test_outages_and_worklogs(tenants, api):
     outage = {"external_id": "O-1", "service": "Email", "start": "2026-03-04T10:00+01:00", "end": None}
-    assert author_api.post(url(tenants.contract, "outages"), outage, format="json").status_code == 201
+    assert api.post(url(tenants.contract, "outages"), outage, format="json").status_code == 201
     bad = {**outage, "external_id": "O-2", "end": "2026-03-04T09:00+01:00"}
-    assert "end" in item_errors(author_api.post(url(tenants.contract, "outages"), bad, format="json"))
+    assert "end" in item_errors(api.post(url(tenants.contract, "outages"), bad, format="json"))
     log = {"external_id": "W-1", "date": "2026-03-04", "hours": "1.50", "person": "Arthur"}
-    response = author_api.post(url(tenants.contract, "worklogs"), log, format="json")
+    response = api.post(url(tenants.contract, "worklogs"), log, format="json")
     assert response.status_code == 201 and response.json()["hours"] == "1.50"
     assert Outage.objects.count() == 1 and WorkLog.objects.count() == 1
 
 
-def test_outsider_gets_404_and_customer_cannot_write(tenants, contract_with_terms):
+def test_outsider_gets_404_and_customer_cannot_write(tenants, contract):
     outsider = api_for(tenants.outsider_admin)
     assert outsider.get(url(tenants.contract)).status_code == 404
     assert outsider.post(url(tenants.contract), incident_row(1), format="json").status_code == 404
@@ -219,7 +205,7 @@ def test_outsider_gets_404_and_customer_cannot_write(tenants, contract_with_term
     assert not Incident.objects.exists()
 
 
-def test_token_limited_to_one_organisation_sees_only_its_contracts(tenants, contract_with_terms):
+def test_token_limited_to_one_organisation_sees_only_its_contracts(tenants, contract):
     from contracts.models import Membership
 
     Membership.objects.create(user=tenants.provider_author, organisation=tenants.outsider, role="author")
@@ -228,18 +214,18 @@ def test_token_limited_to_one_organisation_sees_only_its_contracts(tenants, cont
     assert limited.get(url(tenants.outsider_contract)).status_code == 200
 
 
-def test_list_query_count_does_not_grow_with_rows(tenants, author_api, django_assert_max_num_queries):
-    author_api.post(url(tenants.contract), [incident_row(n) for n in range(5)], format="json")
+def test_list_query_count_does_not_grow_with_rows(tenants, api, django_assert_max_num_queries):
+    api.post(url(tenants.contract), [incident_row(n) for n in range(5)], format="json")
     with django_assert_max_num_queries(8):
-        assert author_api.get(url(tenants.contract)).json()["count"] == 5
-    author_api.post(url(tenants.contract), [incident_row(n) for n in range(50)], format="json")
+        assert api.get(url(tenants.contract)).json()["count"] == 5
+    api.post(url(tenants.contract), [incident_row(n) for n in range(50)], format="json")
     with django_assert_max_num_queries(8):
-        assert author_api.get(url(tenants.contract)).json()["count"] == 50
+        assert api.get(url(tenants.contract)).json()["count"] == 50
 
 
-def test_schema_and_docs_are_served(tenants, author_api):
-    assert author_api.get("/api/schema/").status_code == 200
-    docs = author_api.get("/api/docs/")
+def test_schema_and_docs_are_served(tenants, api):
+    assert api.get("/api/schema/").status_code == 200
+    docs = api.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content and b"cdn" not in docs.content.lower()
 
@@ -271,8 +257,8 @@ def test_calls_past_the_rate_limit_get_429_with_retry_after(tenants, monkeypatch
         (True, "refused"),
     ],
 )
-def test_an_id_is_text_or_a_whole_number_within_64_bits(tenants, author_api, external_id, stored):
-    response = author_api.post(url(tenants.contract), incident_row(1, external_id=external_id), format="json")
+def test_an_id_is_text_or_a_whole_number_within_64_bits(tenants, api, external_id, stored):
+    response = api.post(url(tenants.contract), incident_row(1, external_id=external_id), format="json")
     if stored == "refused":
         assert response.status_code == 400
         assert "external_id" in str(response.json())

@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from compliance.models import ImportProfile, Incident
 from tests.compliance.api.test_api_events import api_for
-from tests.compliance.event_fixtures import with_terms
 from tests.services import api_error_fields
 
 pytestmark = pytest.mark.django_db
@@ -23,11 +22,6 @@ PROFILE = {
     "time_zone": "America/New_York",
     "value_maps": {"service": {"E-mail": "Email", "Server": "File server", "Printing": "Copier"}},
 }
-
-
-@pytest.fixture
-def contract(tenants):
-    return with_terms(tenants)
 
 
 def _create(client, **overrides):

@@ -13,18 +13,14 @@ from compliance.api.imports import ImportProfileCreateSerializer
 from compliance.models import EventSource, ImportProfile, Incident, Outage, SourceRoute, WorkLog
 from compliance.services.source_routes import shared_source_create
 from compliance.services.sources import source_create
-from tests.compliance.api.test_api_event_nulls import outage_row, worklog_row
+from tests.compliance.api.test_api_event_nulls import worklog_row
 from tests.compliance.api.test_api_events import api_for, item_errors, url
 from tests.compliance.api.test_api_import_profiles import PROFILE
-from tests.compliance.event_fixtures import incident_row, with_terms
+from tests.compliance.compliance_fixtures import outage_row
+from tests.compliance.event_fixtures import incident_row
 
 NOT_ALLOWED = "Null characters are not allowed."
 NOT_IN_KEY = "Null characters are not allowed in a key."
-
-
-@pytest.fixture
-def contract(tenants):
-    return with_terms(tenants)
 
 
 @pytest.mark.parametrize(
